@@ -1,0 +1,26 @@
+namespace OrleansLive.Interfaces;
+
+/// <summary>What a gateway tells the cluster about itself.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GatewayInfo(
+    [property: Id(0)] string GatewayId,
+    [property: Id(1)] string Host,
+    [property: Id(2)] int RtmpPort,
+    [property: Id(3)] int HttpPort,
+    [property: Id(4)] int Connections,
+    [property: Id(5)] DateTime StartedUtc);
+
+/// <summary>
+/// One gateway process, keyed by its gateway id. The gateway heartbeats every few seconds with its
+/// observer, so the grain can forward kicks to it; a gateway that stops heartbeating is presumed dead.
+/// </summary>
+public interface IGatewayGrain : IGrainWithStringKey
+{
+    Task Heartbeat(GatewayInfo info, IGatewayObserver observer);
+
+    /// <summary>Forwards a kick to the gateway; false if it is not alive or does not hold the client.</summary>
+    Task<bool> Kick(string clientId);
+
+    /// <summary>The last heartbeat's info, or null if none came within the liveness timeout.</summary>
+    Task<GatewayInfo?> GetInfo();
+}

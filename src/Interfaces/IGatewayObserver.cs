@@ -1,0 +1,8 @@
+namespace OrleansLive.Interfaces;
+
+/// <summary>Implemented by each gateway process so the cluster can reach its connections.</summary>
+public interface IGatewayObserver : IGrainObserver
+{
+    /// <summary>Closes the connection with this client id; false if the gateway does not hold it.</summary>
+    Task<bool> KickClient(string clientId);
+}

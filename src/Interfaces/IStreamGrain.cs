@@ -1,0 +1,30 @@
+namespace OrleansLive.Interfaces;
+
+/// <summary>
+/// One live stream, keyed by <see cref="StreamKey.Of"/>. Owns the publish lease (one publisher at a
+/// time, as in SRS), the player list, codec facts and counters. Never sees media bytes.
+/// </summary>
+public interface IStreamGrain : IGrainWithStringKey
+{
+    /// <summary>Grants the lease unless another live publisher holds it. A lease whose gateway
+    /// stopped reporting for longer than the lease timeout counts as released.</summary>
+    Task<PublishVerdict> AcquirePublish(PublishClaim claim);
+
+    /// <summary>Releases the lease if this client holds it; otherwise does nothing.</summary>
+    Task ReleasePublish(string clientId);
+
+    /// <summary>Records codec facts read from the publisher's sequence headers.</summary>
+    Task SetCodecs(string clientId, VideoInfo? video, AudioInfo? audio);
+
+    /// <summary>A player started; returns the stream id for the client record.</summary>
+    Task<string> PlayerJoined(string clientId, string gatewayId);
+
+    Task PlayerLeft(string clientId);
+
+    /// <summary>Periodic (about once a second) counters from a gateway serving this stream.</summary>
+    Task ReportTraffic(StreamTraffic traffic);
+
+    Task<PublisherLocation?> GetPublisher();
+
+    Task<StreamSnapshot> GetSnapshot();
+}

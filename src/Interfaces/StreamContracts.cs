@@ -1,0 +1,58 @@
+namespace OrleansLive.Interfaces;
+
+/// <summary>A publisher asking for the publish lease of a stream.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PublishClaim(
+    [property: Id(0)] string ClientId,
+    [property: Id(1)] string GatewayId,
+    [property: Id(2)] string Ip,
+    [property: Id(3)] string TcUrl,
+    [property: Id(4)] string Param);
+
+/// <summary>The grain's answer to a <see cref="PublishClaim"/>. StreamId is SRS's "vid-xxxxxxx".</summary>
+[GenerateSerializer, Immutable]
+public sealed record PublishVerdict(
+    [property: Id(0)] bool Granted,
+    [property: Id(1)] string StreamId,
+    [property: Id(2)] string? Reason);
+
+/// <summary>
+/// Cumulative traffic one gateway saw for one stream since that gateway started serving it.
+/// Cumulative, not deltas, so a repeated or lost report never skews the totals.
+/// The publisher's gateway sets PublisherClientId, which also renews the publish lease.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record StreamTraffic(
+    [property: Id(0)] string GatewayId,
+    [property: Id(1)] string? PublisherClientId,
+    [property: Id(2)] long RecvBytes,
+    [property: Id(3)] long SendBytes,
+    [property: Id(4)] long VideoFrames,
+    [property: Id(5)] int Players);
+
+/// <summary>Where a stream's publisher is, for a gateway that wants to pull it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PublisherLocation(
+    [property: Id(0)] string ClientId,
+    [property: Id(1)] string GatewayId);
+
+/// <summary>What the HTTP API shows of a stream.</summary>
+[GenerateSerializer, Immutable]
+public sealed record StreamSnapshot(
+    [property: Id(0)] string StreamId,
+    [property: Id(1)] string Vhost,
+    [property: Id(2)] string App,
+    [property: Id(3)] string Stream,
+    [property: Id(4)] string TcUrl,
+    [property: Id(5)] bool Active,
+    [property: Id(6)] string? PublisherClientId,
+    [property: Id(7)] string? PublisherGatewayId,
+    [property: Id(8)] int Clients,
+    [property: Id(9)] long VideoFrames,
+    [property: Id(10)] long SendBytes,
+    [property: Id(11)] long RecvBytes,
+    [property: Id(12)] int KbpsRecv30s,
+    [property: Id(13)] int KbpsSend30s,
+    [property: Id(14)] VideoInfo? Video,
+    [property: Id(15)] AudioInfo? Audio,
+    [property: Id(16)] DateTime? PublishedAtUtc);

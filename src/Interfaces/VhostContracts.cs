@@ -1,0 +1,31 @@
+namespace OrleansLive.Interfaces;
+
+/// <summary>Per-vhost settings (the SRS `vhost { }` block). Grows as features land.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VhostSettings(
+    [property: Id(0)] bool Enabled = true,
+    [property: Id(1)] bool GopCache = true,
+    [property: Id(2)] double QueueLengthSeconds = 30,
+    [property: Id(3)] int ChunkSize = 60000);
+
+/// <summary>What the HTTP API shows of a vhost. The counters are aggregated by the API from streams.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VhostSnapshot(
+    [property: Id(0)] string VhostId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] VhostSettings Settings);
+
+/// <summary>A vhost, keyed by its name ("__defaultVhost__" for the default one).</summary>
+public interface IVhostGrain : IGrainWithStringKey
+{
+    Task<VhostSettings> GetSettings();
+    Task SetSettings(VhostSettings settings);
+    Task<VhostSnapshot> GetSnapshot();
+}
+
+/// <summary>Names of the vhosts seen so far (configured or used), for /api/v1/vhosts. Key 0.</summary>
+public interface IVhostDirectoryGrain : IGrainWithIntegerKey
+{
+    Task Add(string name);
+    Task<IReadOnlyList<string>> List();
+}
