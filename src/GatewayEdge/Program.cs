@@ -1,2 +1,25 @@
-// Standalone gateway process: joins a cluster as an Orleans client. Filled in with the gateway services.
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using OrleansLive.GatewayEdge;
+
+// A standalone gateway: joins the cluster as an Orleans client and serves RTMP and HTTP streams.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// Defaults ship beside the binary; environment variables and the command line still override them.
+builder.Configuration.AddJsonFile("gateway.json", optional: true).AddEnvironmentVariables().AddCommandLine(args);
+builder.Logging.AddLiveConsole();
+var orleans = builder.Configuration.GetSection("Orleans");
+builder.UseOrleansClient(client =>
+{
+    var gateways = orleans.GetSection("Gateways").Get<string[]>() ?? ["127.0.0.1:30000"];
+    client.UseStaticClustering(gateways.Select(ParseEndpoint).ToArray());
+    client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+    {
+        o.ClusterId = orleans["ClusterId"] ?? "orleans-live";
+        o.ServiceId = orleans["ServiceId"] ?? "orleans-live";
+    });
+});
+builder.Services.AddGatewayEdge(builder.Configuration);
+await builder.Build().RunAsync();
 return 0;
+
+static System.Net.IPEndPoint ParseEndpoint(string value) => System.Net.IPEndPoint.Parse(value);

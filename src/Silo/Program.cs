@@ -1,1 +1,3 @@
-return 0;
+using OrleansLive.Silo;
+
+await ServerApp.Build(args).RunAsync();

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Logging;
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.GatewayEdge.Cluster;
+
+/// <summary>
+/// The gateway's calls into the grains. Decisions (publish lease, vhost settings) are awaited;
+/// bookkeeping (sessions, counters) is fired off and only logged on failure, so a slow or briefly
+/// unreachable cluster never stalls media.
+/// </summary>
+public sealed class ClusterLink
+{
+    private readonly IGrainFactory _grains;
+    private readonly ILogger<ClusterLink> _logger;
+
+    public ClusterLink(IGrainFactory grains, GatewayIdentity identity, ILogger<ClusterLink> logger)
+    {
+        _grains = grains;
+        _logger = logger;
+        GatewayId = identity.Id;
+    }
+
+    public string GatewayId { get; }
+
+    public IGrainFactory Grains => _grains;
+
+    public IStreamGrain Stream(string streamKey) => _grains.GetGrain<IStreamGrain>(streamKey);
+
+    public IClientSessionGrain Client(string clientId) => _grains.GetGrain<IClientSessionGrain>(clientId);
+
+    public Task<VhostSettings> GetVhostSettings(string vhost) => _grains.GetGrain<IVhostGrain>(vhost).GetSettings();
+
+    /// <summary>Runs a bookkeeping call in the background and logs it if it fails.</summary>
+    public void Fire(Func<Task> call, string what)
+    {
+        _ = Run();
+
+        async Task Run()
+        {
+            try
+            {
+                await call();
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Cluster call failed: {What}", what);
+            }
+        }
+    }
+}

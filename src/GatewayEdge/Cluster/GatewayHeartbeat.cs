@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.GatewayEdge.Cluster;
+
+/// <summary>
+/// Tells the gateway's grain every few seconds that this gateway lives, with an observer reference
+/// the cluster uses to reach its connections. Re-sent each time, so a grain that moved to another
+/// silo picks the observer up again.
+/// </summary>
+public sealed class GatewayHeartbeat : BackgroundService
+{
+    private readonly IGrainFactory _grains;
+    private readonly GatewayIdentity _identity;
+    private readonly GatewayEndpoints _endpoints;
+    private readonly GatewayObserver _observer;
+    private readonly ConnectionRegistry _connections;
+    private readonly GatewayOptions _options;
+    private readonly ILogger<GatewayHeartbeat> _logger;
+
+    public GatewayHeartbeat(
+        IGrainFactory grains,
+        GatewayIdentity identity,
+        GatewayEndpoints endpoints,
+        GatewayObserver observer,
+        ConnectionRegistry connections,
+        IOptions<GatewayOptions> options,
+        ILogger<GatewayHeartbeat> logger)
+    {
+        _grains = grains;
+        _identity = identity;
+        _endpoints = endpoints;
+        _observer = observer;
+        _connections = connections;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reference = _grains.CreateObjectReference<IGatewayObserver>(_observer);
+        var grain = _grains.GetGrain<IGatewayGrain>(_identity.Id);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, _options.HeartbeatIntervalSeconds)));
+        do
+        {
+            try
+            {
+                var info = new GatewayInfo(_identity.Id, _options.Host, _endpoints.RtmpPort, _endpoints.HttpPort, _connections.Count, _identity.StartedUtc);
+                await grain.Heartbeat(info, reference);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                _logger.LogWarning(ex, "Gateway heartbeat failed");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+}

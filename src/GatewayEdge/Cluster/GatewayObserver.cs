@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.GatewayEdge.Cluster;
+
+/// <summary>Receives the cluster's requests for this gateway's connections.</summary>
+public sealed class GatewayObserver : IGatewayObserver
+{
+    private readonly ConnectionRegistry _connections;
+    private readonly ILogger<GatewayObserver> _logger;
+
+    public GatewayObserver(ConnectionRegistry connections, ILogger<GatewayObserver> logger)
+    {
+        _connections = connections;
+        _logger = logger;
+    }
+
+    public Task<bool> KickClient(string clientId)
+    {
+        if (!_connections.TryGet(clientId, out var connection))
+        {
+            return Task.FromResult(false);
+        }
+        using (_logger.BeginScope(LogScopes.Client, clientId))
+        {
+            _logger.LogInformation("Kicked by the HTTP API");
+        }
+        connection.Kick();
+        return Task.FromResult(true);
+    }
+}

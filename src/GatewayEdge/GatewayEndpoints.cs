@@ -1,0 +1,35 @@
+namespace OrleansLive.GatewayEdge;
+
+/// <summary>The ports the gateway's listeners actually bound (differs from the options when 0 was asked).</summary>
+public sealed class GatewayEndpoints
+{
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _pending = 2;
+
+    public int RtmpPort { get; private set; }
+
+    public int HttpPort { get; private set; }
+
+    /// <summary>Completes when every listener is bound.</summary>
+    public Task Ready => _ready.Task;
+
+    internal void SetRtmp(int port)
+    {
+        RtmpPort = port;
+        Bound();
+    }
+
+    internal void SetHttp(int port)
+    {
+        HttpPort = port;
+        Bound();
+    }
+
+    private void Bound()
+    {
+        if (Interlocked.Decrement(ref _pending) == 0)
+        {
+            _ready.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+namespace OrleansLive.GatewayEdge;
+
+/// <summary>Settings of one gateway process (configuration section "Gateway").</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Stable id of this gateway in the cluster; generated per process when empty.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>Address other gateways and tools use to reach this one.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Address the listeners bind to.</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>RTMP port (SRS `listen`); 0 picks a free port.</summary>
+    public int RtmpPort { get; set; } = 1935;
+
+    /// <summary>HTTP streaming port (SRS `http_server.listen`); 0 picks a free port.</summary>
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>Outgoing RTMP chunk size (SRS `chunk_size`, default 60000).</summary>
+    public int OutChunkSize { get; set; } = 60000;
+
+    /// <summary>Largest RTMP message accepted from a peer.</summary>
+    public int MaxMessageBytes { get; set; } = 8 * 1024 * 1024;
+
+    public int HandshakeTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>A publisher or a connection that has not started playing and sends nothing for this
+    /// long is closed (SRS `publish.normal_timeout` and friends).</summary>
+    public int ReceiveTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>A send to a player that does not complete within this time closes the player.</summary>
+    public int SendTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>A player lagging this far behind live is skipped ahead to the next keyframe.</summary>
+    public int PlayerMaxLagMilliseconds { get; set; } = 10_000;
+
+    public long PlayerMaxQueueBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>More skips than this within a minute and the player is dropped.</summary>
+    public int PlayerMaxSkipsPerMinute { get; set; } = 6;
+
+    /// <summary>How often stream counters go to the stream grains (client counters go at 5x this).</summary>
+    public int StatsIntervalMilliseconds { get; set; } = 1000;
+
+    public int HeartbeatIntervalSeconds { get; set; } = 5;
+}

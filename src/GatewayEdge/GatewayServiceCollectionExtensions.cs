@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OrleansLive.GatewayEdge.Cluster;
+using OrleansLive.GatewayEdge.Http;
+using OrleansLive.GatewayEdge.Media;
+using OrleansLive.GatewayEdge.Rtmp;
+
+namespace OrleansLive.GatewayEdge;
+
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the gateway: RTMP and HTTP stream listeners, the per-stream hubs and the link to the
+    /// grains. Needs an <see cref="IGrainFactory"/> (a co-hosting silo or an Orleans client); register
+    /// it after Orleans so the listeners open once the cluster is reachable.
+    /// </summary>
+    public static IServiceCollection AddGatewayEdge(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<GatewayOptions>(configuration.GetSection(GatewayOptions.Section));
+        services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
+        services.AddSingleton<GatewayEndpoints>();
+        services.AddSingleton<StreamHubRegistry>();
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<ClusterLink>();
+        services.AddSingleton<GatewayContext>();
+        services.AddSingleton<GatewayObserver>();
+        services.AddHostedService<RtmpListener>();
+        services.AddHostedService<HttpStreamServer>();
+        services.AddHostedService<GatewayHeartbeat>();
+        services.AddHostedService<TrafficReporter>();
+        return services;
+    }
+}

@@ -1,0 +1,169 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Cluster;
+using OrleansLive.GatewayEdge.Flv;
+using OrleansLive.GatewayEdge.Media;
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.GatewayEdge.Http;
+
+/// <summary>
+/// HTTP-FLV playback (`GET /{app}/{stream}.flv`): an FLV header, then the shared FLV tags of the
+/// stream for as long as it is published. Waits for a stream that is not published yet, like SRS.
+/// </summary>
+public sealed class HttpFlvHandler
+{
+    private const int WriteBatchBytes = 256 * 1024;
+    private readonly GatewayContext _gateway;
+    private readonly ILogger<HttpFlvHandler> _logger;
+
+    public HttpFlvHandler(GatewayContext gateway)
+    {
+        _gateway = gateway;
+        _logger = gateway.Loggers.CreateLogger<HttpFlvHandler>();
+    }
+
+    public async Task HandleAsync(HttpContext context, string path)
+    {
+        if (!TryParsePath(path, out var app, out var stream))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        var query = context.Request.QueryString.HasValue ? context.Request.QueryString.Value! : "";
+        var address = StreamAddress.Resolve(context.Request.Host.Host, app, stream + query, _gateway.KnownVhosts);
+        var connection = new HttpPlayerConnection(context);
+        using var scope = _logger.BeginScope(LogScopes.Client, connection.ClientId);
+        var ip = context.Connection.RemoteIpAddress?.ToString() ?? "";
+        var cluster = _gateway.Cluster;
+        _gateway.Connections.Add(connection);
+        _logger.LogInformation("HTTP-FLV play {Url} from {Ip}", address.Url, ip);
+        var hubOptions = await _gateway.HubOptionsFor(address.Vhost, _logger);
+        string? streamId = null;
+        try
+        {
+            streamId = await cluster.Stream(address.Key).PlayerJoined(connection.ClientId, cluster.GatewayId);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Stream grain unavailable; playing {Url} without it", address.Url);
+        }
+        var tcUrl = $"http://{context.Request.Host}/{address.App}";
+        var info = new ClientSessionInfo(connection.ClientId, cluster.GatewayId, ip, "http-flv", "flv-play", false,
+            address.Vhost, address.App, address.Stream, streamId, tcUrl, context.Request.Headers.Referer.ToString(), "", address.Param, DateTime.UtcNow);
+        cluster.Fire(() => cluster.Client(connection.ClientId).Open(info), "open session");
+
+        var player = new PlayerQueue(connection.ClientId, _gateway.PlayerLimits);
+        var hub = _gateway.Hubs.Rent(address.Vhost, address.App, address.Stream, hubOptions);
+        connection.Player = player;
+        using var aborted = context.RequestAborted.Register(() => player.Complete(PlayerEnd.Closed));
+        try
+        {
+            context.Response.ContentType = "video/x-flv";
+            context.Response.Headers.CacheControl = "no-cache";
+            var header = new byte[FlvConstants.FileHeaderSize + FlvConstants.PreviousTagSizeSize];
+            FlvWriter.WriteFileHeader(header, hasAudio: true, hasVideo: true);
+            await context.Response.BodyWriter.WriteAsync(header, context.RequestAborted);
+            connection.AddSent(header.Length);
+            hub.AddPlayer(player);
+            await SendLoopAsync(context, player, connection);
+            _logger.LogInformation("HTTP-FLV player ended ({End}); sent {Sent} bytes", player.End, connection.SentBytes);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            _logger.LogInformation("HTTP-FLV player went away; sent {Sent} bytes", connection.SentBytes);
+        }
+        finally
+        {
+            player.Complete(PlayerEnd.Closed);
+            hub.RemovePlayer(player);
+            _gateway.Hubs.Return(hub);
+            _gateway.Connections.Remove(connection);
+            cluster.Fire(() => cluster.Stream(address.Key).PlayerLeft(connection.ClientId), "player left");
+            var sent = connection.SentBytes;
+            cluster.Fire(() => cluster.Client(connection.ClientId).Close(sent, 0), "close session");
+        }
+    }
+
+    private static async Task SendLoopAsync(HttpContext context, PlayerQueue player, HttpPlayerConnection connection)
+    {
+        var batch = new List<MediaFrame>(64);
+        var output = context.Response.BodyWriter;
+        try
+        {
+            while (await player.WaitAsync())
+            {
+                player.Drain(batch, WriteBatchBytes);
+                var bytes = 0;
+                foreach (var frame in batch)
+                {
+                    // Kestrel copies into its own send buffers; the frame itself stays shared.
+                    output.Write(frame.FlvTag.Span);
+                    bytes += frame.FlvTag.Length;
+                    frame.Release();
+                }
+                batch.Clear();
+                await output.FlushAsync(context.RequestAborted);
+                player.AddSent(bytes);
+                connection.AddSent(bytes);
+            }
+        }
+        finally
+        {
+            foreach (var frame in batch)
+            {
+                frame.Release();
+            }
+        }
+        if (player.End == PlayerEnd.TooSlow)
+        {
+            context.Abort();
+        }
+    }
+
+    /// <summary>Splits "app/sub/stream.flv" into app "app/sub" and stream "stream".</summary>
+    internal static bool TryParsePath(string path, out string app, out string stream)
+    {
+        app = stream = "";
+        path = path.Trim('/');
+        if (!path.EndsWith(".flv", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        var slash = path.LastIndexOf('/');
+        if (slash <= 0)
+        {
+            return false;
+        }
+        app = path[..slash];
+        stream = path[(slash + 1)..^4];
+        return stream.Length > 0;
+    }
+
+    private sealed class HttpPlayerConnection : IClientConnection
+    {
+        private readonly HttpContext _context;
+        private long _sent;
+
+        public HttpPlayerConnection(HttpContext context)
+        {
+            _context = context;
+        }
+
+        public string ClientId { get; } = Ids.NewClientId();
+
+        public PlayerQueue? Player { get; set; }
+
+        public long SentBytes => Interlocked.Read(ref _sent);
+
+        public long RecvBytes => 0;
+
+        public void AddSent(long bytes) => Interlocked.Add(ref _sent, bytes);
+
+        public void Kick()
+        {
+            Player?.Complete(PlayerEnd.Closed);
+            _context.Abort();
+        }
+    }
+}

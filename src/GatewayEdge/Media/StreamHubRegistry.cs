@@ -1,0 +1,63 @@
+namespace OrleansLive.GatewayEdge.Media;
+
+/// <summary>The hubs of this gateway, one per stream key, alive while a publisher or player uses them.</summary>
+public sealed class StreamHubRegistry
+{
+    private readonly Dictionary<string, StreamHub> _hubs = new();
+    private readonly Dictionary<string, StreamTotals> _carried = new();
+    private readonly object _gate = new();
+
+    /// <summary>Gets or creates the hub and counts one user; pair with <see cref="Return"/>.</summary>
+    public StreamHub Rent(string vhost, string app, string stream, StreamHubOptions options)
+    {
+        var key = Interfaces.StreamKey.Of(vhost, app, stream);
+        lock (_gate)
+        {
+            if (!_hubs.TryGetValue(key, out var hub))
+            {
+                hub = new StreamHub(vhost, app, stream, options);
+                _hubs.Add(key, hub);
+            }
+            hub.Users++;
+            return hub;
+        }
+    }
+
+    public void Return(StreamHub hub)
+    {
+        lock (_gate)
+        {
+            if (--hub.Users == 0)
+            {
+                _hubs.Remove(hub.Key);
+                // Keep this gateway's totals monotonic across hub lifetimes: the grains expect cumulative counters.
+                _carried[hub.Key] = TotalsOfLocked(hub);
+            }
+        }
+    }
+
+    /// <summary>Counters of the stream on this gateway since the process started.</summary>
+    public StreamTotals TotalsOf(StreamHub hub)
+    {
+        lock (_gate)
+        {
+            return TotalsOfLocked(hub);
+        }
+    }
+
+    private StreamTotals TotalsOfLocked(StreamHub hub)
+    {
+        _carried.TryGetValue(hub.Key, out var carried);
+        return new StreamTotals(carried.RecvBytes + hub.RecvBytes, carried.SentBytes + hub.SentBytes, carried.VideoFrames + hub.VideoFrames);
+    }
+
+    public StreamHub[] Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _hubs.Values];
+        }
+    }
+}
+
+public readonly record struct StreamTotals(long RecvBytes, long SentBytes, long VideoFrames);

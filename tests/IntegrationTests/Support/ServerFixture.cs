@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge;
+using OrleansLive.Silo;
+
+namespace OrleansLive.IntegrationTests.Support;
+
+/// <summary>
+/// The all-in-one server, built exactly as `dotnet run --project src/Silo` builds it, on free
+/// loopback ports. Shared by the tests of a collection.
+/// </summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public CapturedLogs Logs { get; } = new();
+
+    public int RtmpPort { get; private set; }
+
+    public int HttpPort { get; private set; }
+
+    public int ApiPort { get; private set; }
+
+    public HttpClient Api { get; } = new() { Timeout = TimeSpan.FromSeconds(15) };
+
+    public string RtmpUrl(string app, string stream) => $"rtmp://127.0.0.1:{RtmpPort}/{app}/{stream}";
+
+    public string FlvUrl(string app, string stream) => $"http://127.0.0.1:{HttpPort}/{app}/{stream}.flv";
+
+    public async Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gateway:ListenAddress"] = "127.0.0.1",
+            ["Gateway:RtmpPort"] = "0",
+            ["Gateway:HttpPort"] = "0",
+            ["Gateway:StatsIntervalMilliseconds"] = "200",
+            ["Api:ListenAddress"] = "127.0.0.1",
+            ["Api:Port"] = "0",
+            ["Orleans:SiloPort"] = FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        _app = ServerApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.AddProvider(Logs);
+        });
+        await _app.StartAsync();
+        var endpoints = _app.Services.GetRequiredService<GatewayEndpoints>();
+        await endpoints.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+        RtmpPort = endpoints.RtmpPort;
+        HttpPort = endpoints.HttpPort;
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        ApiPort = new Uri(address).Port;
+        Api.BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync(CancellationToken.None);
+            await _app.DisposeAsync();
+        }
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var doc = JsonDocument.Parse(await Api.GetStringAsync(path));
+        return doc.RootElement.Clone();
+    }
+
+    /// <summary>The API's stream object for /app/stream, or null if it is not listed.</summary>
+    public async Task<JsonElement?> FindStreamAsync(string app, string stream)
+    {
+        var root = await GetJsonAsync("api/v1/streams?count=1000");
+        foreach (var s in root.GetProperty("streams").EnumerateArray())
+        {
+            if (s.GetProperty("app").GetString() == app && s.GetProperty("name").GetString() == stream)
+            {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The API's client objects for a stream name.</summary>
+    public async Task<List<JsonElement>> FindClientsAsync(string stream)
+    {
+        var root = await GetJsonAsync("api/v1/clients?count=1000");
+        return [.. root.GetProperty("clients").EnumerateArray().Where(c => c.GetProperty("name").GetString() == stream)];
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServerCollection : ICollectionFixture<ServerFixture>
+{
+    public const string Name = "server";
+}
