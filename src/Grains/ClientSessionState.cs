@@ -1,0 +1,14 @@
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.Grains;
+
+/// <summary>One connection's stored record; kept after the connection ends so it can still be read.</summary>
+[GenerateSerializer]
+public sealed class ClientSessionState
+{
+    /// <summary>Null until the gateway opens the record.</summary>
+    [Id(0)] public ClientSessionInfo? Info { get; set; }
+    [Id(1)] public DateTime? EndedUtc { get; set; }
+    [Id(2)] public long SendBytes { get; set; }
+    [Id(3)] public long RecvBytes { get; set; }
+}

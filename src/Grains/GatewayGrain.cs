@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.Grains;
+
+/// <summary>
+/// One gateway process: its last heartbeat and the observer that reaches its connections. Nothing
+/// is persisted: a gateway that is alive heartbeats again within seconds, and one that is not must
+/// read as dead anyway.
+/// </summary>
+public sealed class GatewayGrain(IOptions<GatewayGrainOptions> options, ILogger<GatewayGrain> logger)
+    : Grain, IGatewayGrain
+{
+    private readonly GatewayGrainOptions _options = options.Value;
+    private GatewayInfo? _info;
+    private IGatewayObserver? _observer;
+    private DateTime _heartbeatUtc;
+
+    private bool IsAlive => _info is not null && DateTime.UtcNow - _heartbeatUtc <= _options.LivenessTimeout;
+
+    public Task Heartbeat(GatewayInfo info, IGatewayObserver observer)
+    {
+        if (_info is null || !IsAlive)
+        {
+            logger.LogInformation("Gateway {Gateway} is up at {Host} (rtmp {Rtmp}, http {Http})",
+                info.GatewayId, info.Host, info.RtmpPort, info.HttpPort);
+        }
+        _info = info;
+        _observer = observer;
+        _heartbeatUtc = DateTime.UtcNow;
+        return Task.CompletedTask;
+    }
+
+    public Task<GatewayInfo?> GetInfo() => Task.FromResult(IsAlive ? _info : null);
+
+    public async Task<bool> Kick(string clientId)
+    {
+        if (!IsAlive || _observer is null)
+        {
+            return false;
+        }
+        try
+        {
+            return await _observer.KickClient(clientId).WaitAsync(_options.KickTimeout);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Kick of client {Client} on gateway {Gateway} failed",
+                clientId, this.GetPrimaryKeyString());
+            return false;
+        }
+    }
+}

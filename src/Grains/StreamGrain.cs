@@ -1,0 +1,360 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.Grains;
+
+/// <summary>
+/// One live stream, as SRS's live source plus its statistics entry: a single publisher at a time
+/// (a second one is refused as "stream busy"), the players, codec facts and counters. The publish
+/// lease lives while the holder's gateway keeps reporting traffic for it, so a vanished node frees
+/// the stream name after <see cref="StreamGrainOptions.LeaseTimeout"/>. While it has a publisher or
+/// players the stream is listed in the stream directory (what /api/v1/streams shows).
+/// </summary>
+public sealed class StreamGrain(
+    [PersistentState("stream", StorageNames.Default)] IPersistentState<StreamState> state,
+    IOptions<StreamGrainOptions> options,
+    ILogger<StreamGrain> logger) : Grain, IStreamGrain
+{
+    private sealed record Player(string GatewayId, DateTime JoinedUtc);
+
+    private readonly StreamGrainOptions _options = options.Value;
+    private readonly Dictionary<string, Player> _players = [];
+    private readonly Dictionary<string, DateTime> _lastReportByGateway = [];
+    private readonly RateWindow _rate = new();
+    private (string Vhost, string App, string Stream) _name;
+    private DateTime _leaseRenewedUtc;
+    private DateTime _leaseWatchedSinceUtc;
+    private IGrainTimer? _timer;
+    private bool _listed;
+    private bool _dirty;
+
+    private StreamState S => state.State;
+    private string StreamId => S.StreamId!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _name = ParseKey(this.GetPrimaryKeyString());
+        if (S.StreamId is null)
+        {
+            S.StreamId = Ids.NewVid();
+            await state.WriteStateAsync();
+        }
+        if (S.Lease is not null)
+        {
+            // A lease restored from storage gets a full timeout for its holder to report again.
+            _leaseRenewedUtc = _leaseWatchedSinceUtc = DateTime.UtcNow;
+            await UpdateListing(refresh: true);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_dirty)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<PublishVerdict> AcquirePublish(PublishClaim claim)
+    {
+        var now = DateTime.UtcNow;
+        await ExpireStaleLease(now);
+
+        var lease = S.Lease;
+        if (lease is not null && lease.ClientId != claim.ClientId)
+        {
+            logger.LogInformation("Publish of {Stream} by {Client} refused: held by {Holder} on {Gateway}",
+                this.GetPrimaryKeyString(), claim.ClientId, lease.ClientId, lease.GatewayId);
+            return new PublishVerdict(false, StreamId, $"StreamBusy: published by client {lease.ClientId}");
+        }
+
+        if (lease is null)
+        {
+            S.Lease = lease = new PublishSession { ClientId = claim.ClientId, StartedUtc = now };
+            // Codec facts belong to one publish session, as SRS resets them on unpublish.
+            S.Video = null;
+            S.Audio = null;
+            _leaseWatchedSinceUtc = now;
+            logger.LogInformation("Stream {Stream} ({StreamId}) published by {Client} on {Gateway}",
+                this.GetPrimaryKeyString(), StreamId, claim.ClientId, claim.GatewayId);
+        }
+
+        // A retried publish from the same client may come through another gateway.
+        lease.GatewayId = claim.GatewayId;
+        lease.Ip = claim.Ip;
+        lease.TcUrl = claim.TcUrl;
+        lease.Param = claim.Param;
+        S.LastPublisherClientId = claim.ClientId;
+        S.LastPublisherGatewayId = claim.GatewayId;
+        S.TcUrl = claim.TcUrl;
+        _leaseRenewedUtc = now;
+
+        await WriteState();
+        await UpdateListing();
+        return new PublishVerdict(true, StreamId, null);
+    }
+
+    public async Task ReleasePublish(string clientId)
+    {
+        if (S.Lease?.ClientId == clientId)
+        {
+            await EndLease("unpublished", DateTime.UtcNow);
+        }
+    }
+
+    public Task SetCodecs(string clientId, VideoInfo? video, AudioInfo? audio)
+    {
+        if (S.Lease?.ClientId != clientId)
+        {
+            logger.LogDebug("Codecs for {Stream} from {Client} ignored: not the publisher",
+                this.GetPrimaryKeyString(), clientId);
+            return Task.CompletedTask;
+        }
+        // Sequence headers arrive per track, so a missing one keeps what is already known.
+        S.Video = video ?? S.Video;
+        S.Audio = audio ?? S.Audio;
+        _dirty = true;
+        return Task.CompletedTask;
+    }
+
+    public async Task<string> PlayerJoined(string clientId, string gatewayId)
+    {
+        _players[clientId] = new Player(gatewayId, DateTime.UtcNow);
+        await UpdateListing();
+        return StreamId;
+    }
+
+    public async Task PlayerLeft(string clientId)
+    {
+        if (_players.Remove(clientId))
+        {
+            await UpdateListing();
+        }
+    }
+
+    public Task ReportTraffic(StreamTraffic traffic)
+    {
+        var now = DateTime.UtcNow;
+        _lastReportByGateway[traffic.GatewayId] = now;
+        if (traffic.PublisherClientId is not null && traffic.PublisherClientId == S.Lease?.ClientId)
+        {
+            _leaseRenewedUtc = now;
+        }
+
+        var latest = S.Gateways.GetValueOrDefault(traffic.GatewayId) ?? new TrafficCounters();
+        if (traffic.RecvBytes < latest.RecvBytes || traffic.SendBytes < latest.SendBytes)
+        {
+            // The gateway started counting afresh (it restarted or stopped serving the stream in
+            // between): keep what it had counted before.
+            Fold(latest);
+            latest = new TrafficCounters();
+        }
+        latest.RecvBytes = traffic.RecvBytes;
+        latest.SendBytes = traffic.SendBytes;
+        if (traffic.PublisherClientId is not null)
+        {
+            // Only the publisher's gateway counts the stream's frames; players' gateways would double them.
+            if (traffic.VideoFrames < latest.VideoFrames)
+            {
+                S.Earlier.VideoFrames += latest.VideoFrames;
+            }
+            latest.VideoFrames = traffic.VideoFrames;
+        }
+        S.Gateways[traffic.GatewayId] = latest;
+
+        var totals = Totals();
+        _rate.Add(now, totals.RecvBytes, totals.SendBytes);
+        _dirty = true;
+        return Task.CompletedTask;
+    }
+
+    public async Task<PublisherLocation?> GetPublisher()
+    {
+        await ExpireStaleLease(DateTime.UtcNow);
+        return S.Lease is { } lease ? new PublisherLocation(lease.ClientId, lease.GatewayId) : null;
+    }
+
+    public async Task<StreamSnapshot> GetSnapshot()
+    {
+        var now = DateTime.UtcNow;
+        await ExpireStaleLease(now);
+        var lease = S.Lease;
+        var totals = Totals();
+        var (recvKbps, sendKbps) = _rate.Kbps(now);
+        return new StreamSnapshot(
+            StreamId,
+            _name.Vhost,
+            _name.App,
+            _name.Stream,
+            S.TcUrl,
+            Active: lease is not null,
+            PublisherClientId: lease?.ClientId ?? S.LastPublisherClientId,
+            PublisherGatewayId: lease?.GatewayId ?? S.LastPublisherGatewayId,
+            Clients: _players.Count + (lease is null ? 0 : 1),
+            totals.VideoFrames,
+            totals.SendBytes,
+            totals.RecvBytes,
+            recvKbps,
+            sendKbps,
+            S.Video,
+            S.Audio,
+            lease?.StartedUtc);
+    }
+
+    /// <summary>Runs while the stream is listed: expires the lease, drops players of dead gateways,
+    /// saves counters and re-lists the stream (so a restarted directory fills up again).</summary>
+    private async Task Check(CancellationToken cancellationToken)
+    {
+        var now = DateTime.UtcNow;
+        await ExpireStaleLease(now);
+
+        // A gateway gets one lease timeout after the lease starts before its liveness is judged,
+        // so a publish racing the gateway's first heartbeat is not dropped.
+        if (S.Lease is { } lease && now - _leaseWatchedSinceUtc > _options.LeaseTimeout
+            && await IsGatewayDead(lease.GatewayId))
+        {
+            await EndLease("gateway dead", now);
+        }
+
+        await DropPlayersOfDeadGateways(now);
+
+        if (_dirty)
+        {
+            await WriteState();
+        }
+        await UpdateListing(refresh: true);
+    }
+
+    private async Task DropPlayersOfDeadGateways(DateTime now)
+    {
+        var suspects = _players.Values
+            .Where(p => now - p.JoinedUtc > _options.LeaseTimeout
+                && now - _lastReportByGateway.GetValueOrDefault(p.GatewayId) > _options.LeaseTimeout)
+            .Select(p => p.GatewayId)
+            .Distinct()
+            .ToList();
+        foreach (var gatewayId in suspects)
+        {
+            if (await IsGatewayDead(gatewayId))
+            {
+                var gone = _players.Where(p => p.Value.GatewayId == gatewayId).Select(p => p.Key).ToList();
+                gone.ForEach(id => _players.Remove(id));
+                logger.LogInformation("Dropped {Count} players of {Stream}: gateway {Gateway} is dead",
+                    gone.Count, this.GetPrimaryKeyString(), gatewayId);
+            }
+        }
+    }
+
+    private async Task<bool> IsGatewayDead(string gatewayId)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IGatewayGrain>(gatewayId).GetInfo() is null;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Liveness of gateway {Gateway} unknown", gatewayId);
+            return false;
+        }
+    }
+
+    private async Task ExpireStaleLease(DateTime now)
+    {
+        if (S.Lease is not null && now - _leaseRenewedUtc > _options.LeaseTimeout)
+        {
+            await EndLease("lease expired", now);
+        }
+    }
+
+    private async Task EndLease(string reason, DateTime now)
+    {
+        var lease = S.Lease!;
+        lease.EndedUtc = now;
+        lease.EndReason = reason;
+        S.History.Add(lease);
+        if (S.History.Count > StreamState.MaxHistory)
+        {
+            S.History.RemoveRange(0, S.History.Count - StreamState.MaxHistory);
+        }
+        S.Lease = null;
+        S.Video = null;
+        S.Audio = null;
+        logger.LogInformation("Stream {Stream} unpublished by {Client}: {Reason}",
+            this.GetPrimaryKeyString(), lease.ClientId, reason);
+        await WriteState();
+        await UpdateListing();
+    }
+
+    /// <summary>Lists the stream while it has a publisher or players, with a check timer running
+    /// meanwhile; unlists it and stops the timer once it has neither.</summary>
+    private async Task UpdateListing(bool refresh = false)
+    {
+        var directory = GrainFactory.GetGrain<IStreamDirectoryGrain>(0);
+        if (S.Lease is not null || _players.Count > 0)
+        {
+            if (!_listed || refresh)
+            {
+                await directory.Add(new StreamDirectoryEntry(StreamId, this.GetPrimaryKeyString()));
+                _listed = true;
+            }
+            _timer ??= this.RegisterGrainTimer(Check, new GrainTimerCreationOptions(_options.CheckPeriod, _options.CheckPeriod)
+            {
+                KeepAlive = true,
+            });
+        }
+        else
+        {
+            _timer?.Dispose();
+            _timer = null;
+            _rate.Clear();
+            if (_listed)
+            {
+                await directory.Remove(StreamId);
+                _listed = false;
+            }
+        }
+    }
+
+    private async Task WriteState()
+    {
+        await state.WriteStateAsync();
+        _dirty = false;
+    }
+
+    private void Fold(TrafficCounters counters)
+    {
+        S.Earlier.RecvBytes += counters.RecvBytes;
+        S.Earlier.SendBytes += counters.SendBytes;
+        S.Earlier.VideoFrames += counters.VideoFrames;
+    }
+
+    private TrafficCounters Totals()
+    {
+        var totals = new TrafficCounters
+        {
+            RecvBytes = S.Earlier.RecvBytes,
+            SendBytes = S.Earlier.SendBytes,
+            VideoFrames = S.Earlier.VideoFrames,
+        };
+        foreach (var g in S.Gateways.Values)
+        {
+            totals.RecvBytes += g.RecvBytes;
+            totals.SendBytes += g.SendBytes;
+            totals.VideoFrames += g.VideoFrames;
+        }
+        return totals;
+    }
+
+    private static (string Vhost, string App, string Stream) ParseKey(string key)
+    {
+        try
+        {
+            return StreamKey.Parse(key);
+        }
+        catch (FormatException)
+        {
+            return (StreamKey.DefaultVhost, "", key);
+        }
+    }
+}

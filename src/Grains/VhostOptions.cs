@@ -1,0 +1,22 @@
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.Grains;
+
+/// <summary>
+/// The configured defaults of one vhost, a named options instance per vhost name bound from
+/// configuration section "Vhosts:&lt;name&gt;" (e.g. "Vhosts:__defaultVhost__:GopCache"). Mirrors
+/// <see cref="VhostSettings"/>; settings stored through <see cref="IVhostGrain.SetSettings"/> win.
+/// </summary>
+public sealed class VhostOptions
+{
+    public const string SectionName = "Vhosts";
+
+    private static readonly VhostSettings Defaults = new();
+
+    public bool Enabled { get; set; } = Defaults.Enabled;
+    public bool GopCache { get; set; } = Defaults.GopCache;
+    public double QueueLengthSeconds { get; set; } = Defaults.QueueLengthSeconds;
+    public int ChunkSize { get; set; } = Defaults.ChunkSize;
+
+    public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize);
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Nodes;
+
+namespace OrleansLive.Silo.Api;
+
+/// <summary>The descriptive endpoints: /api/, /api/v1/, versions, authors and features.</summary>
+internal static class InfoResources
+{
+    // The SRS HTTP API level this server speaks: v6.0.0 replies, field for field.
+    public const int Major = 6;
+    public const int Minor = 0;
+    public const int Revision = 0;
+    public static readonly string Version = $"{Major}.{Minor}.{Revision}";
+
+    public static Task<SrsReply> Api(SrsRequest request)
+    {
+        var body = request.Envelope();
+        body["urls"] = new JsonObject { ["v1"] = "the api version 1.0" };
+        return Reply(body);
+    }
+
+    public static Task<SrsReply> V1(SrsRequest request)
+    {
+        var body = request.Envelope();
+        body["urls"] = new JsonObject
+        {
+            ["versions"] = "the version of SRS",
+            ["summaries"] = "the summary(pid, argv, pwd, cpu, mem) of SRS",
+            ["rusages"] = "the rusage of SRS",
+            ["meminfos"] = "the meminfo of system",
+            ["authors"] = "the license, copyright, authors and contributors",
+            ["features"] = "the supported features of SRS",
+            ["vhosts"] = "manage all vhosts or specified vhost",
+            ["streams"] = "manage all streams or specified stream",
+            ["clients"] = "manage all clients or specified client, default query top 10 clients",
+        };
+        body["tests"] = new JsonObject();
+        return Reply(body);
+    }
+
+    public static Task<SrsReply> Versions(SrsRequest request)
+    {
+        var body = request.Envelope();
+        body["data"] = new JsonObject
+        {
+            ["major"] = Major,
+            ["minor"] = Minor,
+            ["revision"] = Revision,
+            ["version"] = Version,
+        };
+        return Reply(body);
+    }
+
+    public static Task<SrsReply> Authors(SrsRequest request)
+    {
+        var body = request.Envelope();
+        body["data"] = new JsonObject
+        {
+            ["license"] = "MIT",
+            ["contributors"] = "OrleansLive contributors",
+        };
+        return Reply(body);
+    }
+
+    /// <summary>Flags for what this server does today; they turn on as the features land.</summary>
+    public static Task<SrsReply> Features(SrsRequest request)
+    {
+        var built = File.GetLastWriteTimeUtc(typeof(InfoResources).Assembly.Location);
+        var body = request.Envelope();
+        body["data"] = new JsonObject
+        {
+            ["options"] = "",
+            ["options2"] = "",
+            ["build"] = built.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+            ["build2"] = new DateTimeOffset(built).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ["features"] = new JsonObject
+            {
+                ["ssl"] = false,
+                ["hls"] = false,
+                ["hds"] = false,
+                ["callback"] = false,
+                ["api"] = true,
+                ["httpd"] = true,
+                ["dvr"] = false,
+                ["transcode"] = false,
+                ["ingest"] = false,
+                ["stat"] = true,
+                ["caster"] = false,
+                ["complex_send"] = false,
+                ["tcp_nodelay"] = false,
+                ["so_sendbuf"] = false,
+                ["mr"] = false,
+            },
+        };
+        return Reply(body);
+    }
+
+    private static Task<SrsReply> Reply(JsonObject body) => Task.FromResult(SrsReply.Ok(body));
+}

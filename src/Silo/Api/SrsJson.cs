@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.Silo.Api;
+
+/// <summary>The stream, client and vhost objects with SRS's exact field names and order.</summary>
+internal static class SrsJson
+{
+    public static JsonObject Kbps(int recv30s, int send30s) => new()
+    {
+        ["recv_30s"] = recv30s,
+        ["send_30s"] = send30s,
+    };
+
+    public static JsonObject Stream(StreamSnapshot s, string vhostId, DateTime nowUtc)
+    {
+        var publish = new JsonObject { ["active"] = s.Active };
+        if (s.PublisherClientId is not null)
+        {
+            publish["cid"] = s.PublisherClientId;
+        }
+        return new JsonObject
+        {
+            ["id"] = s.StreamId,
+            ["name"] = s.Stream,
+            ["vhost"] = vhostId,
+            ["app"] = s.App,
+            ["tcUrl"] = s.TcUrl,
+            ["url"] = StreamKey.Url(s.Vhost, s.App, s.Stream),
+            ["live_ms"] = UnixMs(nowUtc), // SRS reports the current time here, not the uptime
+            ["clients"] = s.Clients,
+            ["frames"] = s.VideoFrames,
+            ["send_bytes"] = s.SendBytes,
+            ["recv_bytes"] = s.RecvBytes,
+            ["kbps"] = Kbps(s.KbpsRecv30s, s.KbpsSend30s),
+            ["publish"] = publish,
+            ["video"] = s.Video is { } v ? new JsonObject
+            {
+                ["codec"] = v.Codec,
+                ["profile"] = v.Profile,
+                ["level"] = v.Level,
+                ["width"] = v.Width,
+                ["height"] = v.Height,
+            } : null,
+            ["audio"] = s.Audio is { } a ? new JsonObject
+            {
+                ["codec"] = a.Codec,
+                ["sample_rate"] = a.SampleRate,
+                ["channel"] = a.Channels,
+                ["profile"] = a.Profile,
+            } : null,
+        };
+    }
+
+    public static JsonObject Client(string clientId, ClientSessionSnapshot c, string vhostId, DateTime nowUtc)
+    {
+        var info = c.Info;
+        return new JsonObject
+        {
+            ["id"] = clientId,
+            ["vhost"] = vhostId,
+            ["stream"] = info.StreamId ?? "",
+            ["ip"] = info.Ip,
+            ["pageUrl"] = info.PageUrl,
+            ["swfUrl"] = info.SwfUrl,
+            ["tcUrl"] = info.TcUrl,
+            ["url"] = StreamKey.Url(info.Vhost, info.App, info.Stream),
+            ["name"] = info.Stream,
+            ["type"] = string.IsNullOrEmpty(info.Type) ? "Unknown" : info.Type,
+            ["publish"] = info.Publish,
+            // Seconds with millisecond precision, as SRS computes it.
+            ["alive"] = Math.Max(0, Math.Round((nowUtc - info.StartedUtc).TotalMilliseconds)) / 1000.0,
+            ["send_bytes"] = c.SendBytes,
+            ["recv_bytes"] = c.RecvBytes,
+            ["kbps"] = Kbps(c.KbpsRecv30s, c.KbpsSend30s),
+        };
+    }
+
+    /// <summary>A vhost with counters summed over its live streams. HLS is not served yet, so
+    /// hls.enabled is false and, as in SRS, hls.fragment is then left out.</summary>
+    public static JsonObject Vhost(VhostSnapshot v, IReadOnlyCollection<StreamSnapshot> streams) => new()
+    {
+        ["id"] = v.VhostId,
+        ["name"] = v.Name,
+        ["enabled"] = v.Settings.Enabled,
+        ["clients"] = streams.Sum(s => s.Clients),
+        ["streams"] = streams.Count,
+        ["send_bytes"] = streams.Sum(s => s.SendBytes),
+        ["recv_bytes"] = streams.Sum(s => s.RecvBytes),
+        ["kbps"] = Kbps(streams.Sum(s => s.KbpsRecv30s), streams.Sum(s => s.KbpsSend30s)),
+        ["hls"] = new JsonObject { ["enabled"] = false },
+    };
+
+    public static long UnixMs(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeMilliseconds();
+}

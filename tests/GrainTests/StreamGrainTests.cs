@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.GrainTests;
+
+public sealed class StreamGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private readonly IClusterClient _client = fixture.Client;
+
+    private static string NewKey() => StreamKey.Of(StreamKey.DefaultVhost, "live", "s" + Ids.Random(8));
+
+    private static PublishClaim Claim(string clientId, string gatewayId) =>
+        new(clientId, gatewayId, "10.0.0.1", "rtmp://127.0.0.1/live", "");
+
+    private async Task<bool> Listed(string streamId) =>
+        (await _client.GetGrain<IStreamDirectoryGrain>(0).List()).Any(e => e.StreamId == streamId);
+
+    [Fact]
+    public async Task Publish_lease_is_granted_and_the_stream_is_listed()
+    {
+        await using var gateway = new FakeGateway(_client);
+        await gateway.StartHeartbeats();
+        var key = NewKey();
+        var stream = _client.GetGrain<IStreamGrain>(key);
+
+        var verdict = await stream.AcquirePublish(Claim("pub00001", gateway.Id));
+
+        Assert.True(verdict.Granted);
+        Assert.Null(verdict.Reason);
+        Assert.Matches("^vid-[0-9a-z]{7}$", verdict.StreamId);
+        Assert.Equal(key, await _client.GetGrain<IStreamDirectoryGrain>(0).Resolve(verdict.StreamId));
+        Assert.Equal(new PublisherLocation("pub00001", gateway.Id), await stream.GetPublisher());
+
+        var snapshot = await stream.GetSnapshot();
+        Assert.True(snapshot.Active);
+        Assert.Equal(verdict.StreamId, snapshot.StreamId);
+        Assert.Equal(("live", StreamKey.DefaultVhost), (snapshot.App, snapshot.Vhost));
+        Assert.Equal("pub00001", snapshot.PublisherClientId);
+        Assert.Equal(1, snapshot.Clients);
+        Assert.Equal("rtmp://127.0.0.1/live", snapshot.TcUrl);
+        Assert.NotNull(snapshot.PublishedAtUtc);
+
+        // The same client asking again (a retried publish) keeps the lease and the stream id.
+        var again = await stream.AcquirePublish(Claim("pub00001", gateway.Id));
+        Assert.True(again.Granted);
+        Assert.Equal(verdict.StreamId, again.StreamId);
+
+        await stream.ReleasePublish("pub00001");
+    }
+
+    [Fact]
+    public async Task Second_publisher_is_refused_while_the_first_keeps_reporting()
+    {
+        await using var gateway = new FakeGateway(_client);
+        await gateway.StartHeartbeats();
+        var key = NewKey();
+        var stream = _client.GetGrain<IStreamGrain>(key);
+        Assert.True((await stream.AcquirePublish(Claim("first001", gateway.Id))).Granted);
+        gateway.StartReporting(key, "first001");
+
+        // Keep trying for well past the lease timeout: the reports keep renewing the lease.
+        var clock = Stopwatch.StartNew();
+        var attempts = 0;
+        while (clock.Elapsed < TestTimeouts.Lease * 2.5)
+        {
+            var verdict = await stream.AcquirePublish(Claim("second01", "gw-other"));
+            Assert.False(verdict.Granted);
+            Assert.Contains("StreamBusy", verdict.Reason);
+            attempts++;
+            await Task.Delay(250);
+        }
+        Assert.True(attempts > 5);
+        Assert.Equal("first001", (await stream.GetPublisher())?.ClientId);
+
+        gateway.StopReporting();
+        await stream.ReleasePublish("first001");
+    }
+
+    [Fact]
+    public async Task Release_clears_the_lease_and_unlists_the_stream()
+    {
+        var key = NewKey();
+        var stream = _client.GetGrain<IStreamGrain>(key);
+        var streamId = (await stream.AcquirePublish(Claim("holder01", "gw-a"))).StreamId;
+        Assert.True(await Listed(streamId));
+
+        await stream.ReleasePublish("stranger"); // not the holder: nothing happens
+        Assert.True((await stream.GetSnapshot()).Active);
+
+        await stream.ReleasePublish("holder01");
+
+        var snapshot = await stream.GetSnapshot();
+        Assert.False(snapshot.Active);
+        Assert.Equal("holder01", snapshot.PublisherClientId); // SRS keeps showing the last publisher
+        Assert.Equal(0, snapshot.Clients);
+        Assert.Null(await stream.GetPublisher());
+        Assert.False(await Listed(streamId));
+
+        var next = await stream.AcquirePublish(Claim("holder02", "gw-b"));
+        Assert.True(next.Granted);
+        Assert.Equal(streamId, next.StreamId); // the stream id outlives publish sessions
+        await stream.ReleasePublish("holder02");
+    }
+
+    [Fact]
+    public async Task Lease_expires_when_the_holder_stops_reporting()
+    {
+        await using var gateway = new FakeGateway(_client);
+        await gateway.StartHeartbeats(); // the gateway stays alive: only the missing reports end the lease
+        var key = NewKey();
+        var stream = _client.GetGrain<IStreamGrain>(key);
+        var streamId = (await stream.AcquirePublish(Claim("quiet001", gateway.Id))).StreamId;
+        gateway.StartReporting(key, "quiet001");
+        await Eventually.True(async () => (await stream.GetSnapshot()).RecvBytes > 0, "traffic is counted");
+
+        gateway.StopReporting();
+
+        // Only the directory is polled, so it is the grain's own timer that ends the lease.
+        await Eventually.True(async () => !await Listed(streamId), "the stream leaves the directory");
+        Assert.False((await stream.GetSnapshot()).Active);
+        Assert.True((await stream.AcquirePublish(Claim("next0001", gateway.Id))).Granted);
+        await stream.ReleasePublish("next0001");
+    }
+
+    [Fact]
+    public async Task Lease_is_released_when_the_holders_gateway_stops_heartbeating()
+    {
+        await using var gateway = new FakeGateway(_client);
+        await gateway.StartHeartbeats();
+        var key = NewKey();
+        var stream = _client.GetGrain<IStreamGrain>(key);
+        Assert.True((await stream.AcquirePublish(Claim("orphan01", gateway.Id))).Granted);
+        gateway.StartReporting(key, "orphan01"); // reports keep coming: only the heartbeat stops
+
+        gateway.StopHeartbeats();
+
+        await Eventually.True(async () => !(await stream.GetSnapshot()).Active, "the lease is released");
+        Assert.Null(await _client.GetGrain<IGatewayGrain>(gateway.Id).GetInfo());
+        gateway.StopReporting();
+        Assert.True((await stream.AcquirePublish(Claim("rescue01", "gw-new"))).Granted);
+        await stream.ReleasePublish("rescue01");
+    }
+
+    [Fact]
+    public async Task Players_list_the_stream_and_count_as_clients()
+    {
+        var key = NewKey();
+        var stream = _client.GetGrain<IStreamGrain>(key);
+
+        var streamId = await stream.PlayerJoined("player01", "gw-a");
+        await stream.PlayerJoined("player02", "gw-b");
+
+        Assert.Matches("^vid-[0-9a-z]{7}$", streamId);
+        Assert.True(await Listed(streamId));
+        var snapshot = await stream.GetSnapshot();
+        Assert.Equal(2, snapshot.Clients);
+        Assert.False(snapshot.Active);
+
+        await stream.PlayerLeft("player01");
+        await stream.PlayerLeft("player02");
+        Assert.False(await Listed(streamId));
+    }
+
+    [Fact]
+    public async Task Traffic_is_summed_over_gateways_and_survives_a_counter_reset()
+    {
+        var key = NewKey();
+        var stream = _client.GetGrain<IStreamGrain>(key);
+        await stream.AcquirePublish(Claim("pub00002", "gw-origin"));
+
+        await stream.ReportTraffic(new StreamTraffic("gw-origin", "pub00002", 1000, 200, 10, 1));
+        await stream.ReportTraffic(new StreamTraffic("gw-edge", null, 900, 5000, 10, 3));
+        await stream.ReportTraffic(new StreamTraffic("gw-origin", "pub00002", 3000, 400, 30, 1));
+        // The edge restarted counting: what it had counted before still counts.
+        await stream.ReportTraffic(new StreamTraffic("gw-edge", null, 100, 700, 0, 3));
+
+        var snapshot = await stream.GetSnapshot();
+        Assert.Equal(3000 + 900 + 100, snapshot.RecvBytes);
+        Assert.Equal(400 + 5000 + 700, snapshot.SendBytes);
+        Assert.Equal(30, snapshot.VideoFrames); // frames come from the publisher's gateway only
+        await stream.ReleasePublish("pub00002");
+    }
+
+    [Fact]
+    public async Task Bitrate_is_computed_from_reports()
+    {
+        var key = NewKey();
+        var stream = _client.GetGrain<IStreamGrain>(key);
+        await stream.AcquirePublish(Claim("pub00003", "gw-a"));
+        await stream.ReportTraffic(new StreamTraffic("gw-a", "pub00003", 0, 0, 0, 0));
+        var clock = Stopwatch.StartNew();
+        await Eventually.True(async () =>
+        {
+            // 125 kB more each time: at least 1000 kbit over the elapsed seconds, so kbps > 0.
+            var bytes = 125_000 * (long)(clock.ElapsedMilliseconds / 100 + 1);
+            await stream.ReportTraffic(new StreamTraffic("gw-a", "pub00003", bytes, bytes / 2, 0, 0));
+            var s = await stream.GetSnapshot();
+            return s.KbpsRecv30s > 0 && s.KbpsSend30s > 0;
+        }, "kbps is known");
+        await stream.ReleasePublish("pub00003");
+    }
+
+    [Fact]
+    public async Task Codecs_are_taken_from_the_lease_holder_only()
+    {
+        var key = NewKey();
+        var stream = _client.GetGrain<IStreamGrain>(key);
+        await stream.AcquirePublish(Claim("pub00004", "gw-a"));
+        var video = new VideoInfo("H264", "High", "3.1", 1280, 720);
+        var audio = new AudioInfo("AAC", 44100, 2, "LC");
+
+        await stream.SetCodecs("intruder", new VideoInfo("HEVC", "Main", "5.1", 1, 1), null);
+        Assert.Null((await stream.GetSnapshot()).Video);
+
+        await stream.SetCodecs("pub00004", video, null);
+        await stream.SetCodecs("pub00004", null, audio);
+        var snapshot = await stream.GetSnapshot();
+        Assert.Equal(video, snapshot.Video);
+        Assert.Equal(audio, snapshot.Audio);
+
+        await stream.ReleasePublish("pub00004");
+        Assert.Null((await stream.GetSnapshot()).Video); // codec facts end with the publish session
+    }
+}

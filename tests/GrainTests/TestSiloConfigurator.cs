@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using OrleansLive.Grains;
+
+namespace OrleansLive.GrainTests;
+
+/// <summary>Memory storage under the grains' storage name, and the live grains with short timeouts.
+/// The lease timeout comes through the "Streams" configuration section (see <see cref="ClusterFixture"/>),
+/// the gateway liveness through services.Configure, so both ways of setting options are exercised.</summary>
+public sealed class TestSiloConfigurator : ISiloConfigurator
+{
+    public void Configure(ISiloBuilder siloBuilder)
+    {
+        siloBuilder.AddMemoryGrainStorage(StorageNames.Default);
+        siloBuilder.AddLiveGrains();
+        siloBuilder.Services.Configure<GatewayGrainOptions>(o => o.LivenessTimeout = TestTimeouts.GatewayLiveness);
+    }
+}
