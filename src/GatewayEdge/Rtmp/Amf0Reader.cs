@@ -96,21 +96,11 @@ public ref struct Amf0Reader
                 ReadUtf8(ReadUInt16()); // the class name has no .NET counterpart; keep the properties
                 return ReadProperties(new AmfObject(), depth + 1);
             case Amf0Marker.EcmaArray:
-            {
-                // The count is only a hint (encoders get it wrong); the end marker terminates.
-                var hint = ReadUInt32();
-                var capacity = (int)Math.Min(Math.Min(hint, (uint)MaxElements), (uint)Remaining / 3);
-                return ReadProperties(new AmfObject(capacity) { IsEcmaArray = true }, depth + 1);
-            }
+                return ReadEcmaArray(depth + 1);
             case Amf0Marker.StrictArray:
                 return ReadStrictArray(depth + 1);
             case Amf0Marker.Date:
-            {
-                var ms = ReadDouble();
-                Need(2); // time zone: reserved, always written as 0
-                _position += 2;
-                return ToDateTime(ms);
-            }
+                return ReadDate();
             case Amf0Marker.ObjectEnd:
                 throw new Amf0Exception($"AMF0 object end marker outside an object at offset {_position - 1}");
             case Amf0Marker.Reference:
@@ -146,6 +136,22 @@ public ref struct Amf0Reader
             var key = ReadUtf8(keyLength);
             target.Add(key, ReadValue(depth));
         }
+    }
+
+    private AmfObject ReadEcmaArray(int depth)
+    {
+        // The count is only a hint (encoders get it wrong); the end marker terminates.
+        var hint = ReadUInt32();
+        var capacity = (int)Math.Min(Math.Min(hint, (uint)MaxElements), (uint)Remaining / 3);
+        return ReadProperties(new AmfObject(capacity) { IsEcmaArray = true }, depth);
+    }
+
+    private DateTime ReadDate()
+    {
+        var ms = ReadDouble();
+        Need(2); // time zone: reserved, always written as 0
+        _position += 2;
+        return ToDateTime(ms);
     }
 
     private List<object?> ReadStrictArray(int depth)
