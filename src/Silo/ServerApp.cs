@@ -18,9 +18,9 @@ public static class ServerApp
     {
         // Content root beside the binary, so appsettings.json is found whatever the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.AddLiveConsole();
         configure?.Invoke(builder);
         var config = builder.Configuration;
-        builder.Logging.AddLiveConsole();
 
         var orleans = config.GetSection("Orleans");
         builder.UseOrleans(silo =>

@@ -45,7 +45,7 @@ public sealed class RtmpPublishPlayTests(ServerFixture server)
             var found = await server.FindClientsAsync(stream);
             return found.Count == 3 ? found : null;
         }, Deadline, "publisher and two players in /api/v1/clients");
-        var types = clients.Select(c => c.GetProperty("type").GetString()).Order().ToArray();
+        var types = clients.Select(c => c.GetProperty("type").GetString() ?? "").Order().ToArray();
         Assert.Equal(["flv-play", "fmle-publish", "rtmp-play"], types);
         Assert.Single(clients, c => c.GetProperty("publish").GetBoolean());
 
@@ -120,6 +120,7 @@ public sealed class RtmpPublishPlayTests(ServerFixture server)
         await Wait.UntilAsync(async () => (await server.FindClientsAsync(stream)).All(c => c.GetProperty("id").GetString() != playerId), Deadline, "kicked player to leave the API");
 
         var lines = server.Logs.Lines.Where(l => Equals(l.Scope.GetValueOrDefault("ClientId"), playerId)).ToList();
+        Assert.True(lines.Count > 0, string.Join("\n", server.Logs.Lines.TakeLast(30).Select(l => l.Message + " | " + string.Join(",", l.Scope.Select(kv => kv.Key + "=" + kv.Value)))));
         Assert.Contains(lines, l => l.Message.Contains("RTMP play", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Message.Contains("Kicked", StringComparison.Ordinal));
     }

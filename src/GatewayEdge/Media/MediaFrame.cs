@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
+using OrleansLive.GatewayEdge.Flv;
 
 namespace OrleansLive.GatewayEdge.Media;
 
@@ -118,19 +118,8 @@ public sealed class MediaFrame
 
     private void WriteFlvFraming()
     {
-        var tag = _buffer.AsSpan();
-        tag[0] = Type;
-        tag[1] = (byte)(Length >> 16);
-        tag[2] = (byte)(Length >> 8);
-        tag[3] = (byte)Length;
-        tag[4] = (byte)(Timestamp >> 16);
-        tag[5] = (byte)(Timestamp >> 8);
-        tag[6] = (byte)Timestamp;
-        tag[7] = (byte)(Timestamp >> 24);
-        tag[8] = 0;
-        tag[9] = 0;
-        tag[10] = 0;
-        BinaryPrimitives.WriteInt32BigEndian(tag.Slice(Headroom + Length, Tailroom), Headroom + Length);
+        FlvWriter.WriteTagHeader(_buffer, Type, Length, Timestamp);
+        FlvWriter.WritePreviousTagSize(_buffer.AsSpan(Headroom + Length, Tailroom), Headroom + Length);
     }
 }
 

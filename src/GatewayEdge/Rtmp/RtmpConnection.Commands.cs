@@ -33,7 +33,7 @@ public sealed partial class RtmpConnection
             case "FCPublish":
                 RequireConnected(command);
                 _fmlePublish = true;
-                await ReplyAsync(command, null, null);
+                await ReplyAsync(command, null, [null]);
                 break;
             case "publish":
                 RequireConnected(command);
@@ -53,7 +53,7 @@ public sealed partial class RtmpConnection
                 }
                 if (command.TransactionId != 0 && command.Name == "FCUnpublish")
                 {
-                    await ReplyAsync(command, null, null);
+                    await ReplyAsync(command, null, [null]);
                 }
                 break;
             case "getStreamLength":
@@ -63,7 +63,7 @@ public sealed partial class RtmpConnection
             case "FCSubscribe":
                 if (command.TransactionId != 0)
                 {
-                    await ReplyAsync(command, null, null);
+                    await ReplyAsync(command, null, [null]);
                 }
                 break;
             case "pause":

@@ -169,6 +169,10 @@ public sealed partial class RtmpConnection : IClientConnection
                     RequireLength(message, 4);
                     _reader.SetChunkSize((int)(RtmpControl.ReadUInt32BE(message.Payload) & 0x7FFFFFFF));
                     break;
+                case RtmpMessageType.Abort:
+                    RequireLength(message, 4);
+                    _reader.Abort((int)RtmpControl.ReadUInt32BE(message.Payload));
+                    break;
                 case RtmpMessageType.WindowAckSize:
                     RequireLength(message, 4);
                     _peerAckWindow = RtmpControl.ReadUInt32BE(message.Payload);

@@ -23,7 +23,8 @@ internal sealed class LiveView(IGrainFactory grains)
         return snapshot;
     }
 
-    public async Task<string> VhostId(string name) => (await Vhost(name)).VhostId;
+    /// <summary>The vhost's id; empty for a client that has not sent its connect yet.</summary>
+    public async Task<string> VhostId(string name) => name.Length == 0 ? "" : (await Vhost(name)).VhostId;
 
     public Task<StreamSnapshot[]> StreamSnapshots(IEnumerable<StreamDirectoryEntry> entries) =>
         Task.WhenAll(entries.Select(e => grains.GetGrain<IStreamGrain>(e.StreamKey).GetSnapshot()));
