@@ -18,8 +18,11 @@ results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
 dotnet build Silo.sln -c Release -nologo -v q
-dotnet test Silo.sln -c Release --no-build -nologo \
-  --logger "trx" --results-directory "$results" "$@" || status=$?
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=$?
+done
 
 # One plain summary line over all test projects.
 passed=0; failed=0; skipped=0

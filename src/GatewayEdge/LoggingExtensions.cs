@@ -9,6 +9,8 @@ public static class LoggingExtensions
     public static ILoggingBuilder AddLiveConsole(this ILoggingBuilder logging)
     {
         logging.ClearProviders();
+        // Trace and span ids add noise; the client id scope is what ties lines together.
+        logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.None);
         logging.AddSimpleConsole(o =>
         {
             o.IncludeScopes = true;

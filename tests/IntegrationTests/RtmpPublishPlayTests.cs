@@ -1,6 +1,6 @@
 using System.Text.Json;
-using OrleansLive.Interfaces;
 using OrleansLive.IntegrationTests.Support;
+using OrleansLive.Interfaces;
 
 namespace OrleansLive.IntegrationTests;
 

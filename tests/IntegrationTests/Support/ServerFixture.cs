@@ -28,6 +28,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public int ApiPort { get; private set; }
 
+    /// <summary>The silo's Orleans client port, where standalone gateways join.</summary>
+    public int OrleansGatewayPort { get; } = FreeTcpPort();
+
     public HttpClient Api { get; } = new() { Timeout = TimeSpan.FromSeconds(15) };
 
     public string RtmpUrl(string app, string stream) => $"rtmp://127.0.0.1:{RtmpPort}/{app}/{stream}";
@@ -45,7 +48,7 @@ public sealed class ServerFixture : IAsyncLifetime
             ["Api:ListenAddress"] = "127.0.0.1",
             ["Api:Port"] = "0",
             ["Orleans:SiloPort"] = FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = OrleansGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         _app = ServerApp.Build([], builder =>
         {

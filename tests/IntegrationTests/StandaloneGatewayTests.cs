@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Sockets;
+using OrleansLive.Interfaces;
+using OrleansLive.IntegrationTests.Support;
+
+namespace OrleansLive.IntegrationTests;
+
+/// <summary>src/GatewayEdge run as its own process, joining the silo as an Orleans client.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class StandaloneGatewayTests(ServerFixture server)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_standalone_gateway_serves_streams_and_reports_them_to_the_cluster()
+    {
+        var rtmpPort = FreePort();
+        var httpPort = FreePort();
+        var gatewayDll = Path.Combine(AppContext.BaseDirectory, "OrleansLive.GatewayEdge.dll");
+        await using var gateway = ExternalProcess.Start("dotnet", gatewayDll,
+            $"--Orleans:Gateways:0=127.0.0.1:{server.OrleansGatewayPort}",
+            "--Gateway:ListenAddress=127.0.0.1",
+            $"--Gateway:RtmpPort={rtmpPort}",
+            $"--Gateway:HttpPort={httpPort}");
+        await Wait.UntilAsync(() => gateway.HasExited ? throw new InvalidOperationException(gateway.StdOut + gateway.StdErr) : gateway.StdOut.Contains("HTTP streams listening", StringComparison.Ordinal), Deadline, "standalone gateway listening");
+
+        var stream = "edge" + Ids.Random(5);
+        await using var publisher = Ffmpeg.Publish($"rtmp://127.0.0.1:{rtmpPort}/live/{stream}");
+        await Wait.UntilAsync(async () => (await server.FindStreamAsync("live", stream))?.GetProperty("publish").GetProperty("active").GetBoolean() == true, Deadline, "stream from the standalone gateway in the silo's API");
+
+        var streams = await Ffmpeg.ProbeStreamsAsync($"http://127.0.0.1:{httpPort}/live/{stream}.flv", Deadline);
+        Assert.Contains(streams, s => s.GetProperty("codec_name").GetString() == "h264");
+
+        // A kick through the silo's API reaches the player on the other process.
+        await using var player = Ffmpeg.Play($"rtmp://127.0.0.1:{rtmpPort}/live/{stream}");
+        var playerId = await Wait.ForAsync(async () =>
+            (await server.FindClientsAsync(stream)).FirstOrDefault(c => c.GetProperty("type").GetString() == "rtmp-play").GetProperty("id").GetString(),
+            Deadline, "standalone gateway's player in the API");
+        using var response = await server.Api.DeleteAsync($"api/v1/clients/{playerId}");
+        Assert.True(response.IsSuccessStatusCode);
+        Assert.True(await player.WaitForExitAsync(Deadline), "kicked player should end");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
