@@ -40,6 +40,10 @@ public sealed class GatewayOptions
 
     public long PlayerMaxQueueBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>Kernel send buffer of an RTMP player's socket; 0 leaves it to the OS. A small buffer
+    /// makes a stalled player visible (and skipped) sooner, at some cost to throughput on long links.</summary>
+    public int PlayerSendBufferBytes { get; set; }
+
     /// <summary>More skips than this within a minute and the player is dropped.</summary>
     public int PlayerMaxSkipsPerMinute { get; set; } = 6;
 

@@ -125,6 +125,34 @@ public sealed class RtmpPublishPlayTests(ServerFixture server)
         Assert.Contains(lines, l => l.Message.Contains("Kicked", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_player_that_stops_reading_is_dropped_while_others_keep_playing()
+    {
+        var stream = "stall" + Ids.Random(5);
+        await using var publisher = Ffmpeg.Publish(server.RtmpUrl("live", stream));
+        await WaitForPublishingAsync(stream, publisher);
+
+        await using var stalled = await RawRtmpClient.ConnectAsync(server.RtmpPort, receiveBufferSize: 4096);
+        await stalled.HandshakeAsync();
+        await stalled.ConnectAppAsync(server.RtmpPort);
+        await stalled.ReadCommandAsync("_result", Deadline);
+        await stalled.SendCommandAsync("createStream", 2, null);
+        await stalled.SendCommandAsync("play", 0, null, stream);
+        // From here on the client reads nothing.
+        var stalledId = await Wait.ForAsync(async () =>
+            (await server.FindClientsAsync(stream)).FirstOrDefault(c => c.GetProperty("type").GetString() == "rtmp-play").GetProperty("id").GetString(),
+            Deadline, "stalled player listed");
+
+        await using var healthy = Ffmpeg.Play(server.FlvUrl("live", stream));
+        await Wait.UntilAsync(
+            () => server.Logs.Lines.Any(l => l.Message.Contains("too slow", StringComparison.Ordinal) && Equals(l.Scope.GetValueOrDefault("ClientId"), stalledId)),
+            Deadline, "stalled player dropped as too slow");
+        var before = Ffmpeg.FramesDecoded(healthy.StdErr);
+        await Wait.UntilAsync(() => Ffmpeg.FramesDecoded(healthy.StdErr) >= before + 25, Deadline, "healthy player still decoding");
+        Assert.False(publisher.HasExited);
+        await Wait.UntilAsync(async () => (await server.FindClientsAsync(stream)).All(c => c.GetProperty("id").GetString() != stalledId), Deadline, "stalled player gone from the API");
+    }
+
     /// <summary>Waits until the API shows the stream published; returns the publisher's client id.</summary>
     private async Task<string> WaitForPublishingAsync(string stream, ExternalProcess publisher)
     {

@@ -54,7 +54,17 @@ public sealed class HttpFlvHandler
             address.Vhost, address.App, address.Stream, streamId, tcUrl, context.Request.Headers.Referer.ToString(), "", address.Param, DateTime.UtcNow);
         cluster.Fire(() => cluster.Client(connection.ClientId).Open(info), "open session");
 
-        var player = new PlayerQueue(connection.ClientId, _gateway.PlayerLimits);
+        var player = new PlayerQueue(connection.ClientId, _gateway.PlayerLimits)
+        {
+            Dropped = p =>
+            {
+                using (_logger.BeginScope(LogScopes.Client, connection.ClientId))
+                {
+                    _logger.LogWarning("HTTP-FLV player too slow: skipped ahead {Skips} times, {Dropped} frames dropped; closing", p.Skips, p.DroppedFrames);
+                }
+                context.Abort();
+            },
+        };
         var hub = _gateway.Hubs.Rent(address.Vhost, address.App, address.Stream, hubOptions);
         connection.Player = player;
         using var aborted = context.RequestAborted.Register(() => player.Complete(PlayerEnd.Closed));
@@ -115,10 +125,6 @@ public sealed class HttpFlvHandler
             {
                 frame.Release();
             }
-        }
-        if (player.End == PlayerEnd.TooSlow)
-        {
-            context.Abort();
         }
     }
 

@@ -41,6 +41,10 @@ public sealed class PlayerQueue
 
     public string ClientId { get; }
 
+    /// <summary>Called once, outside the queue's lock, when the player is dropped as too slow; the
+    /// connection closes itself here, since its send loop may be stuck in a send.</summary>
+    public Action<PlayerQueue>? Dropped { get; set; }
+
     public PlayerEnd End { get; private set; }
 
     /// <summary>How many times this player was skipped ahead to a keyframe.</summary>
@@ -71,6 +75,7 @@ public sealed class PlayerQueue
     /// </summary>
     public void Enqueue(MediaFrame frame, bool randomAccess)
     {
+        bool dropped;
         lock (_gate)
         {
             if (End != PlayerEnd.None)
@@ -94,8 +99,13 @@ public sealed class PlayerQueue
             {
                 SkipAhead();
             }
+            dropped = End == PlayerEnd.TooSlow;
         }
         _signal.Set();
+        if (dropped)
+        {
+            Dropped?.Invoke(this);
+        }
     }
 
     /// <summary>Moves up to <paramref name="maxBytes"/> of queued frames into <paramref name="batch"/>

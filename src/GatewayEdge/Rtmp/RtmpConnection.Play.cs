@@ -47,7 +47,11 @@ public sealed partial class RtmpConnection
             WriteData(w, o, StreamCsid, streamIdOnWire, "|RtmpSampleAccess", true, true);
         });
 
-        var player = new PlayerQueue(ClientId, _gateway.PlayerLimits);
+        if (_gateway.Options.PlayerSendBufferBytes > 0)
+        {
+            _socket.SendBufferSize = _gateway.Options.PlayerSendBufferBytes;
+        }
+        var player = new PlayerQueue(ClientId, _gateway.PlayerLimits) { Dropped = OnPlayerDropped };
         var hub = _gateway.Hubs.Rent(address.Vhost, address.App, address.Stream, hubOptions);
         _player = player;
         _playHub = hub;
@@ -91,11 +95,7 @@ public sealed partial class RtmpConnection
                 batch.Clear();
                 segments.Clear();
             }
-            if (player.End == PlayerEnd.TooSlow)
-            {
-                _logger.LogWarning("RTMP player too slow: skipped ahead {Skips} times, {Dropped} frames dropped; closing", player.Skips, player.DroppedFrames);
-            }
-            else if (player.End == PlayerEnd.Unpublished)
+            if (player.End == PlayerEnd.Unpublished)
             {
                 _logger.LogInformation("Stream {Url} unpublished; ending player", _playAddress?.Url);
                 var info = Status("status", "NetStream.Play.UnpublishNotify", "stream is unpublished.");
@@ -106,7 +106,11 @@ public sealed partial class RtmpConnection
                 });
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or TimeoutException)
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("RTMP player send stalled for {Timeout}; closing", sendTimeout);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
             _logger.LogDebug(ex, "RTMP play send ended");
         }
@@ -121,6 +125,16 @@ public sealed partial class RtmpConnection
                 Kick();
             }
         }
+    }
+
+    /// <summary>Runs on the publisher's thread: close at once, even if a send is stuck.</summary>
+    private void OnPlayerDropped(PlayerQueue player)
+    {
+        using (_logger.BeginScope(LogScopes.Client, ClientId))
+        {
+            _logger.LogWarning("RTMP player too slow: skipped ahead {Skips} times, {Dropped} frames dropped; closing", player.Skips, player.DroppedFrames);
+        }
+        Kick();
     }
 
     /// <summary>One vectored send of shared frame memory; a send stuck past the timeout ends the player.</summary>

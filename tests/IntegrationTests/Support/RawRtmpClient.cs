@@ -19,9 +19,13 @@ public sealed class RawRtmpClient : IAsyncDisposable
         _stream = tcp.GetStream();
     }
 
-    public static async Task<RawRtmpClient> ConnectAsync(int port)
+    public static async Task<RawRtmpClient> ConnectAsync(int port, int receiveBufferSize = 0)
     {
         var tcp = new TcpClient();
+        if (receiveBufferSize > 0)
+        {
+            tcp.ReceiveBufferSize = receiveBufferSize;
+        }
         await tcp.ConnectAsync("127.0.0.1", port);
         return new RawRtmpClient(tcp);
     }

@@ -45,6 +45,10 @@ public sealed class ServerFixture : IAsyncLifetime
             ["Gateway:RtmpPort"] = "0",
             ["Gateway:HttpPort"] = "0",
             ["Gateway:StatsIntervalMilliseconds"] = "200",
+            // Tight slow-player limits so the stalled-reader test ends in seconds.
+            ["Gateway:PlayerMaxLagMilliseconds"] = "3000",
+            ["Gateway:PlayerMaxSkipsPerMinute"] = "2",
+            ["Gateway:PlayerSendBufferBytes"] = "65536",
             ["Api:ListenAddress"] = "127.0.0.1",
             ["Api:Port"] = "0",
             ["Orleans:SiloPort"] = FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
