@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using OrleansLive.Interfaces;
 using OrleansLive.IntegrationTests.Support;
+using OrleansLive.Interfaces;
 
 namespace OrleansLive.IntegrationTests;
 
