@@ -47,7 +47,7 @@ public sealed partial class TsMuxer
         var pes = FinishPes(AudioStreamId, pts, pts);
         // Audio carries the PCR only when there is no video PID to do it.
         var pcr = HasVideo ? -1 : NextPcr(pts, force: false);
-        TsPacketWriter.WritePes(output, AudioPid, ref _audioCc, pes, randomAccess: false, pcr);
+        WritePesPackets(output, AudioPid, ref _audioCc, pes, randomAccess: false, pcr);
     }
 
     /// <summary>Some publishers send AAC frames that already carry an ADTS header; pass those through.</summary>

@@ -47,14 +47,15 @@ public sealed partial class TsMuxer
             return;
         }
 
-        if (tag.IsKeyframe || _tablesPending)
+        // A segmenter that just called WriteTables for this keyframe does not get them twice.
+        if ((tag.IsKeyframe && !_tablesFresh) || _tablesPending)
         {
             WriteTables(output);
         }
         var dts = timestamp * 90L;
         var pts = dts + (tag.CompositionTime * 90L);
         var pes = FinishPes(VideoStreamId, pts, dts);
-        TsPacketWriter.WritePes(output, VideoPid, ref _videoCc, pes, tag.IsKeyframe, NextPcr(dts, tag.IsKeyframe));
+        WritePesPackets(output, VideoPid, ref _videoCc, pes, tag.IsKeyframe, NextPcr(dts, tag.IsKeyframe));
     }
 
     /// <summary>Copies length-prefixed NAL units behind start codes, dropping access unit delimiters.</summary>

@@ -33,6 +33,7 @@ public sealed partial class TsMuxer
     private int _pmtVersion;
     private bool _tablesWritten;
     private bool _tablesPending = true;
+    private bool _tablesFresh;
     private long _lastPcr = -1;
 
     public FlvVideoCodec VideoCodec { get; private set; }
@@ -80,6 +81,7 @@ public sealed partial class TsMuxer
         TsPacketWriter.WriteSection(output, PmtPid, ref _pmtCc, section[..length]);
         _tablesWritten = true;
         _tablesPending = false;
+        _tablesFresh = true;
     }
 
     private void SetVideoCodec(FlvVideoCodec codec)
@@ -122,6 +124,13 @@ public sealed partial class TsMuxer
     }
 
     private void BeginPes() => _pesLength = PesHeaderRoom;
+
+    /// <summary>Writes the finished PES; tables written after this are no longer "fresh".</summary>
+    private void WritePesPackets(IBufferWriter<byte> output, int pid, ref byte cc, ReadOnlySpan<byte> pes, bool randomAccess, long pcr)
+    {
+        TsPacketWriter.WritePes(output, pid, ref cc, pes, randomAccess, pcr);
+        _tablesFresh = false;
+    }
 
     private void AppendPes(ReadOnlySpan<byte> data)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using OrleansLive.GatewayEdge.Ts;
+using OrleansLive.UnitTests.Mp4;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
 namespace OrleansLive.UnitTests.Ts;
@@ -183,6 +184,27 @@ public class TsMuxerTests
         }
         Assert.Equal(2, keyframes);
         Assert.Equal(0, ts[1] & 0x1F); // stream opens with the PAT
+    }
+
+    [Fact]
+    public void A_segmenter_calling_write_tables_before_a_keyframe_gets_them_once()
+    {
+        var muxer = new TsMuxer();
+        var output = new ExactBufferWriter();
+        foreach (var sample in AvcWithAac())
+        {
+            if (FlvSampleInfo.IsVideoKeyframe(sample))
+            {
+                muxer.WriteTables(output);
+            }
+            muxer.Write(output, sample);
+        }
+        var reader = new TsReader();
+        reader.Read(output.ToArray());
+
+        Assert.Equal(2, reader.PatCount);
+        Assert.Equal(2, reader.PmtCount);
+        Assert.Equal(0, reader.ContinuityErrors);
     }
 
     [Fact]
