@@ -36,17 +36,22 @@ public sealed partial class TsMuxer
         var lengthSize = config?.NalLengthSize ?? 4;
         var hevc = tag.Codec == FlvVideoCodec.Hevc;
 
-        BeginPes();
-        AppendPes(hevc ? HevcAud : AvcAud);
+        _videoPes.Clear();
+        _videoPes.Append(hevc ? HevcAud : AvcAud);
         if (tag.IsKeyframe && config is not null && !ContainsSps(tag.Body, lengthSize, hevc))
         {
-            AppendPes(config.ParameterSetsAnnexB);
+            _videoPes.Append(config.ParameterSetsAnnexB);
         }
         if (!AppendAnnexB(tag.Body, lengthSize, hevc))
         {
             return;
         }
 
+        if (tag.IsKeyframe)
+        {
+            // Audio queued for packing belongs before the random access point.
+            FlushAudio(output);
+        }
         // A segmenter that just called WriteTables for this keyframe does not get them twice.
         if ((tag.IsKeyframe && !_tablesFresh) || _tablesPending)
         {
@@ -54,7 +59,7 @@ public sealed partial class TsMuxer
         }
         var dts = timestamp * 90L;
         var pts = dts + (tag.CompositionTime * 90L);
-        var pes = FinishPes(VideoStreamId, pts, dts);
+        var pes = _videoPes.Finish(VideoStreamId, pts, dts, video: true);
         WritePesPackets(output, VideoPid, ref _videoCc, pes, tag.IsKeyframe, NextPcr(dts, tag.IsKeyframe));
     }
 
@@ -68,7 +73,7 @@ public sealed partial class TsMuxer
             {
                 continue;
             }
-            var dest = AppendPes(StartCode.Length + nal.Length);
+            var dest = _videoPes.Append(StartCode.Length + nal.Length);
             StartCode.CopyTo(dest);
             nal.CopyTo(dest[StartCode.Length..]);
             written++;

@@ -20,11 +20,7 @@ public sealed partial class TsMuxer
     private const long ClockMask = (1L << 33) - 1;
     private const long PcrInterval = 90 * 100;
 
-    // PES header room kept in front of the elementary stream: 9 fixed bytes + PTS + DTS.
-    private const int PesHeaderRoom = 19;
-
-    private byte[] _pes = new byte[64 * 1024];
-    private int _pesLength;
+    private readonly PesBuffer _videoPes = new(64 * 1024);
 
     private byte _patCc;
     private byte _pmtCc;
@@ -123,80 +119,10 @@ public sealed partial class TsMuxer
         return -1;
     }
 
-    private void BeginPes() => _pesLength = PesHeaderRoom;
-
-    /// <summary>Writes the finished PES; tables written after this are no longer "fresh".</summary>
+    /// <summary>Writes a finished PES; tables written before it are no longer "fresh".</summary>
     private void WritePesPackets(IBufferWriter<byte> output, int pid, ref byte cc, ReadOnlySpan<byte> pes, bool randomAccess, long pcr)
     {
         TsPacketWriter.WritePes(output, pid, ref cc, pes, randomAccess, pcr);
         _tablesFresh = false;
-    }
-
-    private void AppendPes(ReadOnlySpan<byte> data)
-    {
-        EnsurePesCapacity(data.Length);
-        data.CopyTo(_pes.AsSpan(_pesLength));
-        _pesLength += data.Length;
-    }
-
-    private Span<byte> AppendPes(int length)
-    {
-        EnsurePesCapacity(length);
-        var span = _pes.AsSpan(_pesLength, length);
-        _pesLength += length;
-        return span;
-    }
-
-    private void EnsurePesCapacity(int extra)
-    {
-        if (_pesLength + extra > _pes.Length)
-        {
-            Array.Resize(ref _pes, Math.Max(_pes.Length * 2, _pesLength + extra));
-        }
-    }
-
-    /// <summary>
-    /// Writes the PES header in the room kept before the elementary stream and returns the whole PES.
-    /// Video PES length is 0 (unbounded, allowed for video); audio gets its real length when it fits.
-    /// </summary>
-    private ReadOnlySpan<byte> FinishPes(byte streamId, long pts, long dts)
-    {
-        pts &= ClockMask;
-        dts &= ClockMask;
-        var withDts = pts != dts;
-        var headerLength = withDts ? 19 : 14;
-        var start = PesHeaderRoom - headerLength;
-        var header = _pes.AsSpan(start, headerLength);
-        var esLength = _pesLength - PesHeaderRoom;
-        var packetLength = headerLength - 6 + esLength;
-        if (streamId == VideoStreamId || packetLength > ushort.MaxValue)
-        {
-            packetLength = 0;
-        }
-        header[0] = 0;
-        header[1] = 0;
-        header[2] = 1;
-        header[3] = streamId;
-        header[4] = (byte)(packetLength >> 8);
-        header[5] = (byte)packetLength;
-        header[6] = 0x80; // '10' marker, not scrambled
-        header[7] = (byte)(withDts ? 0xC0 : 0x80);
-        header[8] = (byte)(headerLength - 9);
-        WriteTimestamp(header[9..], withDts ? 0x3 : 0x2, pts);
-        if (withDts)
-        {
-            WriteTimestamp(header[14..], 0x1, dts);
-        }
-        return _pes.AsSpan(start, _pesLength - start);
-    }
-
-    /// <summary>33-bit PTS/DTS split 3+15+15 with marker bits, behind a 4-bit prefix.</summary>
-    private static void WriteTimestamp(Span<byte> dest, int prefix, long value)
-    {
-        dest[0] = (byte)((prefix << 4) | (int)((value >> 29) & 0x0E) | 1);
-        dest[1] = (byte)(value >> 22);
-        dest[2] = (byte)(((value >> 14) & 0xFE) | 1);
-        dest[3] = (byte)(value >> 7);
-        dest[4] = (byte)(((value << 1) & 0xFE) | 1);
     }
 }

@@ -11,7 +11,7 @@ public sealed class TsReader
 {
     private readonly Dictionary<int, PidState> _pids = [];
     private readonly Dictionary<int, byte> _streamTypes = [];
-    private readonly List<TsPes> _pes = [];
+    private readonly List<(int Start, TsPes Pes)> _pes = [];
 
     public int PacketCount { get; private set; }
 
@@ -36,7 +36,10 @@ public sealed class TsReader
     /// <summary>Elementary PID to stream_type from the latest PMT.</summary>
     public IReadOnlyDictionary<int, byte> StreamTypes => _streamTypes;
 
-    /// <summary>Parses whole packets; a trailing partial packet counts as a sync error.</summary>
+    /// <summary>
+    /// Parses whole packets and returns every PES in the order it started; a trailing partial
+    /// packet counts as a sync error. PES still open at the end are returned too.
+    /// </summary>
     public List<TsPes> Read(ReadOnlySpan<byte> ts)
     {
         while (ts.Length >= TsPacketWriter.PacketSize)
@@ -52,7 +55,13 @@ public sealed class TsReader
         {
             Flush(pid, state);
         }
-        var result = new List<TsPes>(_pes);
+        // PES complete out of order (video ends only when the next one starts); report them by start.
+        _pes.Sort((a, b) => a.Start.CompareTo(b.Start));
+        var result = new List<TsPes>(_pes.Count);
+        foreach (var (_, pes) in _pes)
+        {
+            result.Add(pes);
+        }
         _pes.Clear();
         return result;
     }
@@ -115,6 +124,7 @@ public sealed class TsReader
         {
             Flush(pid, state);
             state.Started = true;
+            state.StartPacket = PacketCount;
             state.RandomAccess = randomAccess;
             state.Pcr = pcr;
         }
@@ -213,7 +223,7 @@ public sealed class TsReader
             payload = data[headerLength..(6 + packetLength)];
         }
         var streamType = _streamTypes.TryGetValue(pid, out var type) ? type : (byte)0;
-        _pes.Add(new TsPes(pid, streamType, pts, dts, payload.ToArray(), state.RandomAccess, state.Pcr));
+        _pes.Add((state.StartPacket, new TsPes(pid, streamType, pts, dts, payload.ToArray(), state.RandomAccess, state.Pcr)));
     }
 
     private static long ReadTimestamp(ReadOnlySpan<byte> b) =>
@@ -226,6 +236,8 @@ public sealed class TsReader
         public int LastCc { get; set; } = -1;
 
         public bool Started { get; set; }
+
+        public int StartPacket { get; set; }
 
         public bool RandomAccess { get; set; }
 

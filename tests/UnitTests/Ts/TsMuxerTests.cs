@@ -292,6 +292,58 @@ public class TsMuxerTests
     }
 
     [Fact]
+    public void Audio_frames_can_be_packed_into_one_pes()
+    {
+        var muxer = new TsMuxer { AudioFramesPerPes = 4 };
+        var output = new ArrayBufferWriter<byte>();
+        muxer.Write(output, AacSequenceHeader());
+        for (var i = 0; i < 10; i++)
+        {
+            muxer.Write(output, AacFrame((uint)(i * 23), FakeAacRaw(i)));
+        }
+        muxer.Flush(output);
+        var pes = new TsReader().Read(output.WrittenSpan);
+
+        Assert.Equal([4, 4, 2], pes.Select(p => p.Payload.Length / (7 + 40)));
+        Assert.Equal([0L, 4 * 23 * 90, 8 * 23 * 90], pes.Select(p => p.Pts!.Value));
+        var second = pes[1].Payload;
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(0xFF, second[i * 47]);
+            Assert.Equal(FakeAacRaw(4 + i), second[((i * 47) + 7)..((i + 1) * 47)]);
+        }
+    }
+
+    [Fact]
+    public void Packed_audio_is_flushed_before_keyframes_and_on_timestamp_gaps()
+    {
+        var muxer = new TsMuxer { AudioFramesPerPes = 8 };
+        var samples = new List<FlvMediaSample>
+        {
+            AvcSequenceHeader(),
+            AacSequenceHeader(),
+            AacFrame(0, FakeAacRaw(0)),
+            AacFrame(23, FakeAacRaw(1)),
+            AvcFrame(40, true, 0, Hex(AvcFrames[0].Nalus)),
+            AacFrame(46, FakeAacRaw(2)),
+            AacFrame(500, FakeAacRaw(3)), // gap: starts a new PES
+            AacFrame(480, FakeAacRaw(4)), // backwards: starts a new PES
+        };
+        var output = new ArrayBufferWriter<byte>();
+        foreach (var sample in samples)
+        {
+            muxer.Write(output, sample);
+        }
+        muxer.Flush(output);
+        var pes = new TsReader().Read(output.WrittenSpan);
+
+        Assert.Equal(
+            [(TsMuxer.AudioPid, 0L), (TsMuxer.VideoPid, 40 * 90), (TsMuxer.AudioPid, 46 * 90), (TsMuxer.AudioPid, 500 * 90), (TsMuxer.AudioPid, 480 * 90)],
+            pes.Select(p => (p.Pid, p.Pts!.Value)));
+        Assert.Equal(2 * 47, pes[0].Payload.Length);
+    }
+
+    [Fact]
     public void Mp3_frames_pass_through()
     {
         byte[] mp3 = [0xFF, 0xFB, 0x90, 0x64, 1, 2, 3, 4];
