@@ -6,8 +6,9 @@ namespace OrleansLive.GatewayEdge.Ts;
 /// Stateful FLV to MPEG-TS muxer for HLS: one program, video on PID 0x100, audio on 0x101.
 /// Sequence headers only update state; PAT/PMT go out before the first frame, whenever the
 /// tracks change and before every video keyframe, so a segment cut at a keyframe stands alone.
-/// Audio-only segmenters should call <see cref="WriteTables"/> at each segment start.
-/// Not thread safe: one muxer per output stream.
+/// Segmenters call <see cref="Flush"/> before closing a segment (only needed when audio is
+/// packed), and audio-only segmenters call <see cref="WriteTables"/> at each segment start.
+/// Video is written without a PES length and with PCR = DTS. Not thread safe: one muxer per output.
 /// </summary>
 public sealed partial class TsMuxer
 {
