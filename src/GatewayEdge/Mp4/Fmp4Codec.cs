@@ -1,0 +1,9 @@
+namespace OrleansLive.GatewayEdge.Mp4;
+
+public enum Fmp4Codec : byte
+{
+    Avc = 1,
+    Hevc,
+    Aac,
+    Mp3,
+}
