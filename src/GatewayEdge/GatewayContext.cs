@@ -15,8 +15,10 @@ public sealed class GatewayContext
         StreamHubRegistry hubs,
         ConnectionRegistry connections,
         ClusterLink cluster,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        IEnumerable<IPublishExtension> publishExtensions)
     {
+        PublishExtensions = [.. publishExtensions];
         Options = options.Value;
         Hubs = hubs;
         Connections = connections;
@@ -40,6 +42,46 @@ public sealed class GatewayContext
     public IReadOnlySet<string> KnownVhosts { get; }
 
     public PlayerQueueLimits PlayerLimits { get; }
+
+    /// <summary>Started beside every publish on this gateway, whatever the protocol.</summary>
+    public IReadOnlyList<IPublishExtension> PublishExtensions { get; }
+
+    /// <summary>Starts every publish extension; one that fails is logged and left out.</summary>
+    public async Task<List<IAsyncDisposable>> StartPublishExtensionsAsync(PublishContext context, CancellationToken cancellationToken)
+    {
+        var started = new List<IAsyncDisposable>();
+        foreach (var extension in PublishExtensions)
+        {
+            try
+            {
+                if (await extension.StartAsync(context, cancellationToken) is { } handle)
+                {
+                    started.Add(handle);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                context.Logger.LogError(ex, "{Extension} failed to start for {Url}", extension.GetType().Name, context.Address.Url);
+            }
+        }
+        return started;
+    }
+
+    /// <summary>Stops what <see cref="StartPublishExtensionsAsync"/> started, logging failures.</summary>
+    public static async Task StopPublishExtensionsAsync(List<IAsyncDisposable> started, ILogger logger)
+    {
+        foreach (var handle in started)
+        {
+            try
+            {
+                await handle.DisposeAsync();
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "{Extension} failed to stop cleanly", handle.GetType().Name);
+            }
+        }
+    }
 
     /// <summary>The vhost's media settings for a stream hub; defaults if the cluster cannot say.</summary>
     public async Task<StreamHubOptions> HubOptionsFor(string vhost, ILogger logger)

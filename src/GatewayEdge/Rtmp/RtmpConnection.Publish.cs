@@ -11,6 +11,7 @@ public sealed partial class RtmpConnection
 {
     private StreamHub? _publishHub;
     private StreamAddress? _publishAddress;
+    private List<IAsyncDisposable> _extensions = [];
     private VideoInfo? _video;
     private AudioInfo? _audio;
 
@@ -41,6 +42,8 @@ public sealed partial class RtmpConnection
         _publishAddress = address;
         OpenSession(_fmlePublish ? "fmle-publish" : "flash-publish", publish: true, address, verdict.StreamId);
         _logger.LogInformation("RTMP publish {Url} started (stream id {StreamId})", address.Url, verdict.StreamId);
+        _extensions = await _gateway.StartPublishExtensionsAsync(
+            new PublishContext(hub, address, ClientId, verdict.StreamId, _tcUrl ?? "", _logger), _closed.Token);
 
         var start = Status("status", "NetStream.Publish.Start", "Started publishing stream.");
         start.Add("clientid", ClientId);
@@ -167,6 +170,8 @@ public sealed partial class RtmpConnection
         _publishHub = null;
         _publishAddress = null;
         hub.DetachPublisher(ClientId);
+        await GatewayContext.StopPublishExtensionsAsync(_extensions, _logger);
+        _extensions = [];
         _gateway.Hubs.Return(hub);
         _logger.LogInformation("RTMP publish {Url} stopped", address.Url);
         try
