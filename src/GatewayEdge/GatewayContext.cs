@@ -16,8 +16,10 @@ public sealed class GatewayContext
         ConnectionRegistry connections,
         ClusterLink cluster,
         ILoggerFactory loggers,
+        EdgePulls edgePulls,
         IEnumerable<IPublishExtension> publishExtensions)
     {
+        EdgePulls = edgePulls;
         PublishExtensions = [.. publishExtensions];
         Options = options.Value;
         Hubs = hubs;
@@ -35,6 +37,9 @@ public sealed class GatewayContext
     public ConnectionRegistry Connections { get; }
 
     public ClusterLink Cluster { get; }
+
+    /// <summary>Pulls of streams whose publisher is on another gateway.</summary>
+    public EdgePulls EdgePulls { get; }
 
     public ILoggerFactory Loggers { get; }
 

@@ -25,6 +25,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ClusterLink>();
         services.AddSingleton<GatewayContext>();
         services.AddSingleton<GatewayObserver>();
+        services.AddSingleton<EdgePulls>();
+        services.AddHostedService<EdgePullManager>();
         services.AddHostedService<RtmpListener>();
         services.AddHostedService<HttpStreamServer>();
         services.AddHostedService<GatewayHeartbeat>();

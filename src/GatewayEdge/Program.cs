@@ -10,8 +10,26 @@ builder.Logging.AddLiveConsole();
 var orleans = builder.Configuration.GetSection("Orleans");
 builder.UseOrleansClient(client =>
 {
-    var gateways = orleans.GetSection("Gateways").Get<string[]>() ?? ["127.0.0.1:30000"];
-    client.UseStaticClustering(gateways.Select(ParseEndpoint).ToArray());
+    var redis = builder.Configuration["Redis:ConnectionString"];
+    if (string.IsNullOrWhiteSpace(redis))
+    {
+        var gateways = orleans.GetSection("Gateways").Get<string[]>() ?? ["127.0.0.1:30000"];
+        client.UseStaticClustering(gateways.Select(ParseEndpoint).ToArray());
+    }
+    else
+    {
+        // Find the silos through the same Redis membership table they write.
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(redis);
+        options.AbortOnConnectFail = false;
+        client.UseRedisClustering(o => o.ConfigurationOptions = options);
+    }
+    // A gateway may start before any silo: keep trying rather than exit.
+    client.UseConnectionRetryFilter(async (exception, cancellationToken) =>
+    {
+        Console.Error.WriteLine($"Cluster not reachable yet ({exception.GetType().Name}); retrying");
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        return true;
+    });
     client.Configure<Orleans.Configuration.ClusterOptions>(o =>
     {
         o.ClusterId = orleans["ClusterId"] ?? "orleans-live";

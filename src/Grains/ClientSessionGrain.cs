@@ -9,7 +9,7 @@ namespace OrleansLive.Grains;
 /// A kick goes to the gateway that holds the socket, like SRS expiring the connection.
 /// </summary>
 public sealed class ClientSessionGrain(
-    [PersistentState("client", StorageNames.Default)] IPersistentState<ClientSessionState> state,
+    [PersistentState("client", StorageNames.Sessions)] IPersistentState<ClientSessionState> state,
     ILogger<ClientSessionGrain> logger) : Grain, IClientSessionGrain
 {
     // Counters reach storage at most this often between Open and Close; Close always writes.

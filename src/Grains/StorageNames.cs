@@ -7,4 +7,7 @@ namespace OrleansLive.Grains;
 public static class StorageNames
 {
     public const string Default = "live";
+
+    /// <summary>Client session records; kept apart so Redis can expire them after the retention time.</summary>
+    public const string Sessions = "sessions";
 }

@@ -199,7 +199,8 @@ public sealed class StreamGrain(
             sendKbps,
             S.Video,
             S.Audio,
-            lease?.StartedUtc);
+            lease?.StartedUtc,
+            this.RuntimeIdentity);
     }
 
     /// <summary>Runs while the stream is listed: expires the lease, drops players of dead gateways,

@@ -36,7 +36,7 @@ public sealed record PublisherLocation(
     [property: Id(0)] string ClientId,
     [property: Id(1)] string GatewayId);
 
-/// <summary>What the HTTP API shows of a stream.</summary>
+/// <summary>What the HTTP API shows of a stream. Silo names the silo that hosts the stream's grain.</summary>
 [GenerateSerializer, Immutable]
 public sealed record StreamSnapshot(
     [property: Id(0)] string StreamId,
@@ -55,4 +55,5 @@ public sealed record StreamSnapshot(
     [property: Id(13)] int KbpsSend30s,
     [property: Id(14)] VideoInfo? Video,
     [property: Id(15)] AudioInfo? Audio,
-    [property: Id(16)] DateTime? PublishedAtUtc);
+    [property: Id(16)] DateTime? PublishedAtUtc,
+    [property: Id(17)] string? Silo = null);

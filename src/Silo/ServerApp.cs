@@ -4,6 +4,7 @@ using Orleans.Dashboard;
 using OrleansLive.GatewayEdge;
 using OrleansLive.Grains;
 using OrleansLive.Silo.Api;
+using StackExchange.Redis;
 
 namespace OrleansLive.Silo;
 
@@ -14,6 +15,49 @@ namespace OrleansLive.Silo;
 /// </summary>
 public static class ServerApp
 {
+    /// <summary>One process: localhost clustering and in-memory grain state.</summary>
+    private static void UseEmbedded(ISiloBuilder silo, IConfigurationSection orleans)
+    {
+        silo.UseLocalhostClustering(
+            siloPort: orleans.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
+            gatewayPort: orleans.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
+            serviceId: orleans["ServiceId"] ?? "orleans-live",
+            clusterId: orleans["ClusterId"] ?? "orleans-live");
+        silo.AddMemoryGrainStorage(StorageNames.Default);
+        silo.AddMemoryGrainStorage(StorageNames.Sessions);
+    }
+
+    /// <summary>Production: Redis membership and Redis grain state; session records expire after the retention time.</summary>
+    private static void UseRedis(ISiloBuilder silo, IConfigurationSection orleans, string redis, TimeSpan sessionRetention)
+    {
+        var advertised = IPAddress.Parse(orleans["AdvertisedIP"] ?? "127.0.0.1");
+        silo.ConfigureEndpoints(
+            advertised,
+            orleans.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
+            orleans.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
+            listenOnAnyHostAddress: true);
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = orleans["ClusterId"] ?? "orleans-live";
+            o.ServiceId = orleans["ServiceId"] ?? "orleans-live";
+        });
+        silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis));
+        silo.AddRedisGrainStorage(StorageNames.Default, o => o.ConfigurationOptions = RedisOptions(redis));
+        silo.AddRedisGrainStorage(StorageNames.Sessions, o =>
+        {
+            o.ConfigurationOptions = RedisOptions(redis);
+            o.EntryExpiry = sessionRetention;
+        });
+    }
+
+    /// <summary>Keeps retrying while Redis is away instead of failing the silo.</summary>
+    internal static ConfigurationOptions RedisOptions(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        return options;
+    }
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // Content root beside the binary, so appsettings.json is found whatever the working directory.
@@ -25,12 +69,15 @@ public static class ServerApp
         var orleans = config.GetSection("Orleans");
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(
-                siloPort: orleans.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
-                gatewayPort: orleans.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
-                serviceId: orleans["ServiceId"] ?? "orleans-live",
-                clusterId: orleans["ClusterId"] ?? "orleans-live");
-            silo.AddMemoryGrainStorage(StorageNames.Default);
+            var redis = config["Redis:ConnectionString"];
+            if (string.IsNullOrWhiteSpace(redis))
+            {
+                UseEmbedded(silo, orleans);
+            }
+            else
+            {
+                UseRedis(silo, orleans, redis, config.GetValue("Sessions:Retention", TimeSpan.FromDays(7)));
+            }
             silo.AddLiveGrains();
             silo.AddDashboard();
         });

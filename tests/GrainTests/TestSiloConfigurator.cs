@@ -12,6 +12,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     public void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.AddMemoryGrainStorage(StorageNames.Default);
+        siloBuilder.AddMemoryGrainStorage(StorageNames.Sessions);
         siloBuilder.AddLiveGrains();
         siloBuilder.Services.Configure<GatewayGrainOptions>(o => o.LivenessTimeout = TestTimeouts.GatewayLiveness);
     }

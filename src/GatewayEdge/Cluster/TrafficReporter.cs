@@ -57,7 +57,9 @@ public sealed class TrafficReporter : BackgroundService
         foreach (var hub in hubs)
         {
             var totals = _hubs.TotalsOf(hub);
-            var traffic = new StreamTraffic(_cluster.GatewayId, hub.PublisherClientId, totals.RecvBytes, totals.SentBytes, totals.VideoFrames, hub.PlayerCount);
+            // Only an encoder's publish renews the lease and counts frames; an edge pull does neither.
+            var publisher = hub.PublisherIsEdge ? null : hub.PublisherClientId;
+            var traffic = new StreamTraffic(_cluster.GatewayId, publisher, totals.RecvBytes, totals.SentBytes, totals.VideoFrames, hub.PlayerCount);
             calls.Add(_cluster.Stream(hub.Key).ReportTraffic(traffic));
         }
         return Task.WhenAll(calls);

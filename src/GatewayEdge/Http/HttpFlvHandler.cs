@@ -77,6 +77,10 @@ public sealed class HttpFlvHandler
             await context.Response.BodyWriter.WriteAsync(header, context.RequestAborted);
             connection.AddSent(header.Length);
             hub.AddPlayer(player);
+            if (hub.PublisherClientId is null)
+            {
+                _gateway.EdgePulls.Poke();
+            }
             await SendLoopAsync(context, player, connection);
             _logger.LogInformation("HTTP-FLV player ended ({End}); sent {Sent} bytes", player.End, connection.SentBytes);
         }

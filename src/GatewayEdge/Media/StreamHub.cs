@@ -39,6 +39,10 @@ public sealed class StreamHub
     /// <summary>Client id of the local publisher, or null when nobody publishes here.</summary>
     public string? PublisherClientId { get; private set; }
 
+    /// <summary>The publisher is this gateway pulling the stream from the gateway that holds the real
+    /// publisher (edge play), not an encoder.</summary>
+    public bool PublisherIsEdge { get; private set; }
+
     /// <summary>Count of publisher and player references held through the registry.</summary>
     internal int Users { get; set; }
 
@@ -67,7 +71,7 @@ public sealed class StreamHub
     /// <summary>Fires after the publisher changed (attached or left); the stats reporter listens.</summary>
     public event Action<StreamHub>? PublisherChanged;
 
-    public bool TryAttachPublisher(string clientId)
+    public bool TryAttachPublisher(string clientId, bool edge = false)
     {
         lock (_gate)
         {
@@ -76,6 +80,7 @@ public sealed class StreamHub
                 return false;
             }
             PublisherClientId = clientId;
+            PublisherIsEdge = edge;
         }
         PublisherChanged?.Invoke(this);
         return true;
@@ -92,6 +97,7 @@ public sealed class StreamHub
                 return;
             }
             PublisherClientId = null;
+            PublisherIsEdge = false;
             ClearCache();
             players = _players;
             foreach (var player in players)

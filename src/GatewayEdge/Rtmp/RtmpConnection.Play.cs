@@ -57,6 +57,10 @@ public sealed partial class RtmpConnection
         _playHub = hub;
         _playAddress = address;
         hub.AddPlayer(player);
+        if (hub.PublisherClientId is null)
+        {
+            _gateway.EdgePulls.Poke();
+        }
         _playLoop = PlayLoopAsync(player);
     }
 

@@ -31,6 +31,11 @@ public sealed partial class RtmpConnection
             return;
         }
         var hub = _gateway.Hubs.Rent(address.Vhost, address.App, address.Stream, await _gateway.HubOptionsFor(address.Vhost, _logger));
+        if (hub.PublisherIsEdge)
+        {
+            // The lease moved here: the pull from the old publisher's gateway gives way.
+            await _gateway.EdgePulls.StopAsync(address.Key);
+        }
         if (!hub.TryAttachPublisher(ClientId))
         {
             _gateway.Hubs.Return(hub);

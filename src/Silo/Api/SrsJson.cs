@@ -49,7 +49,21 @@ internal static class SrsJson
                 ["channel"] = a.Channels,
                 ["profile"] = a.Profile,
             } : null,
+            // Beyond SRS: where the stream lives in the cluster.
+            ["silo"] = s.Silo,
+            ["gateway"] = s.PublisherGatewayId,
         };
+    }
+
+    /// <summary>A stored session record, live or ended (beyond SRS, which forgets clients that left).</summary>
+    public static JsonObject Session(string clientId, ClientSessionSnapshot c, string vhostId, DateTime nowUtc)
+    {
+        var json = Client(clientId, c, vhostId, c.EndedUtc ?? nowUtc);
+        json["gateway"] = c.Info.GatewayId;
+        json["protocol"] = c.Info.Protocol;
+        json["start_ms"] = UnixMs(c.Info.StartedUtc);
+        json["end_ms"] = c.EndedUtc is { } ended ? UnixMs(ended) : null;
+        return json;
     }
 
     public static JsonObject Client(string clientId, ClientSessionSnapshot c, string vhostId, DateTime nowUtc)
