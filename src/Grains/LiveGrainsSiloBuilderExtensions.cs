@@ -19,6 +19,7 @@ public static class LiveGrainsSiloBuilderExtensions
         builder.Services.AddOptions<GatewayGrainOptions>()
             .Configure<IServiceProvider>((o, sp) => Bind(sp, GatewayGrainOptions.SectionName, o));
         builder.Services.AddSingleton<IConfigureOptions<VhostOptions>, VhostOptionsSetup>();
+        builder.Services.AddForwardBackend();
         return builder;
     }
 

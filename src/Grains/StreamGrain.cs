@@ -11,7 +11,7 @@ namespace OrleansLive.Grains;
 /// the stream name after <see cref="StreamGrainOptions.LeaseTimeout"/>. While it has a publisher or
 /// players the stream is listed in the stream directory (what /api/v1/streams shows).
 /// </summary>
-public sealed class StreamGrain(
+public sealed partial class StreamGrain(
     [PersistentState("stream", StorageNames.Default)] IPersistentState<StreamState> state,
     IOptions<StreamGrainOptions> options,
     ILogger<StreamGrain> logger) : Grain, IStreamGrain
@@ -75,6 +75,7 @@ public sealed class StreamGrain(
             // Codec facts belong to one publish session, as SRS resets them on unpublish.
             S.Video = null;
             S.Audio = null;
+            _forwards.Clear();
             _leaseWatchedSinceUtc = now;
             logger.LogInformation("Stream {Stream} ({StreamId}) published by {Client} on {Gateway}",
                 this.GetPrimaryKeyString(), StreamId, claim.ClientId, claim.GatewayId);
@@ -200,7 +201,8 @@ public sealed class StreamGrain(
             S.Video,
             S.Audio,
             lease?.StartedUtc,
-            this.RuntimeIdentity);
+            this.RuntimeIdentity,
+            ForwardList());
     }
 
     /// <summary>Runs while the stream is listed: expires the lease, drops players of dead gateways,
@@ -281,6 +283,7 @@ public sealed class StreamGrain(
         S.Lease = null;
         S.Video = null;
         S.Audio = null;
+        _forwards.Clear();
         logger.LogInformation("Stream {Stream} unpublished by {Client}: {Reason}",
             this.GetPrimaryKeyString(), lease.ClientId, reason);
         await WriteState();

@@ -1,3 +1,4 @@
+using OrleansLive.Grains.Forward;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.Grains;
@@ -18,5 +19,11 @@ public sealed class VhostOptions
     public double QueueLengthSeconds { get; set; } = Defaults.QueueLengthSeconds;
     public int ChunkSize { get; set; } = Defaults.ChunkSize;
 
-    public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize);
+    /// <summary>SRS's `forward { }` block ("Vhosts:&lt;name&gt;:Forward").</summary>
+    public ForwardOptions Forward { get; set; } = new();
+
+    public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize)
+    {
+        Forward = Forward.ToSettings(),
+    };
 }

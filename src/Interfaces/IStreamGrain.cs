@@ -27,4 +27,14 @@ public interface IStreamGrain : IGrainWithStringKey
     Task<PublisherLocation?> GetPublisher();
 
     Task<StreamSnapshot> GetSnapshot();
+
+    /// <summary>The RTMP URLs the publisher's gateway forwards this stream to: the vhost's static
+    /// destinations plus those its forward backend answers (SRS on_forward). Empty unless the client
+    /// holds the lease. Records each URL as "connecting"; interleaves, so a slow backend does not hold
+    /// up the stream's other calls.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<IReadOnlyList<string>> GetForwardPlan(string clientId);
+
+    /// <summary>A forward of the current publish changed state; shown in the API.</summary>
+    Task ReportForward(ForwardStatus status);
 }

@@ -56,4 +56,5 @@ public sealed record StreamSnapshot(
     [property: Id(14)] VideoInfo? Video,
     [property: Id(15)] AudioInfo? Audio,
     [property: Id(16)] DateTime? PublishedAtUtc,
-    [property: Id(17)] string? Silo = null);
+    [property: Id(17)] string? Silo = null,
+    [property: Id(18)] IReadOnlyList<ForwardStatus>? Forwards = null);

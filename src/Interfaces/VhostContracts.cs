@@ -6,7 +6,8 @@ public sealed record VhostSettings(
     [property: Id(0)] bool Enabled = true,
     [property: Id(1)] bool GopCache = true,
     [property: Id(2)] double QueueLengthSeconds = 30,
-    [property: Id(3)] int ChunkSize = 60000);
+    [property: Id(3)] int ChunkSize = 60000,
+    [property: Id(4)] ForwardSettings? Forward = null);
 
 /// <summary>What the HTTP API shows of a vhost. The counters are aggregated by the API from streams.</summary>
 [GenerateSerializer, Immutable]
@@ -29,3 +30,15 @@ public interface IVhostDirectoryGrain : IGrainWithIntegerKey
     Task Add(string name);
     Task<IReadOnlyList<string>> List();
 }
+
+/// <summary>
+/// SRS's `forward { enabled; destination ...; backend ...; }`: where the gateway holding a publisher
+/// pushes a copy. Each destination is "host[:port]" (the stream keeps its app) or "rtmp://host[:port]/app"
+/// (the app is replaced); the stream name and param are kept. Backend, when not empty, is asked per
+/// publish with SRS's on_forward request and answers with more RTMP URLs.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ForwardSettings(
+    [property: Id(0)] bool Enabled = false,
+    [property: Id(1)] IReadOnlyList<string>? Destinations = null,
+    [property: Id(2)] string Backend = "");

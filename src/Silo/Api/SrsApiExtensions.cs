@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansLive.Grains.Forward;
 
 namespace OrleansLive.Silo.Api;
 
@@ -14,6 +15,8 @@ public static class SrsApiExtensions
     {
         services.TryAddSingleton(sp => new SrsServerIdentity(sp.GetService<IConfiguration>()));
         services.TryAddSingleton<CpuSampler>();
+        // Forward backends see the same server_id and service_id as the API reports.
+        services.AddOptions<ForwardBackendOptions>().PostConfigure<SrsServerIdentity>((o, id) => (o.ServerId, o.ServiceId) = (id.ServerId, id.ServiceId));
         return services;
     }
 

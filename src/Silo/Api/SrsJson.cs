@@ -19,7 +19,7 @@ internal static class SrsJson
         {
             publish["cid"] = s.PublisherClientId;
         }
-        return new JsonObject
+        var json = new JsonObject
         {
             ["id"] = s.StreamId,
             ["name"] = s.Stream,
@@ -53,6 +53,8 @@ internal static class SrsJson
             ["silo"] = s.Silo,
             ["gateway"] = s.PublisherGatewayId,
         };
+        AddForwards(json, s);
+        return json;
     }
 
     /// <summary>A stored session record, live or ended (beyond SRS, which forgets clients that left).</summary>
@@ -106,4 +108,25 @@ internal static class SrsJson
     };
 
     public static long UnixMs(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    /// <summary>Beyond SRS: the publish's forward destinations and their state; left out when none.</summary>
+    private static void AddForwards(JsonObject json, StreamSnapshot s)
+    {
+        if (s.Forwards is not { Count: > 0 } forwards)
+        {
+            return;
+        }
+        var list = new JsonArray();
+        foreach (var f in forwards)
+        {
+            list.Add(new JsonObject
+            {
+                ["url"] = f.Url,
+                ["state"] = f.State,
+                ["attempts"] = f.Attempts,
+                ["error"] = f.LastError,
+            });
+        }
+        json["forwards"] = list;
+    }
 }

@@ -1,0 +1,37 @@
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.Grains.Forward;
+
+/// <summary>
+/// A vhost's forward block as configured ("Vhosts:&lt;name&gt;:Forward"), SRS's
+/// `forward { enabled; destination ...; backend ...; }`. Mirrors <see cref="ForwardSettings"/>.
+/// </summary>
+public sealed class ForwardOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>"host[:port]" (keeps the app) or "rtmp://host[:port]/app" (replaces the app).</summary>
+    public List<string> Destinations { get; set; } = [];
+
+    /// <summary>on_forward backend URL (http or https); empty for none.</summary>
+    public string Backend { get; set; } = "";
+
+    /// <summary>The settings, or null when forwarding is off for the vhost.</summary>
+    public ForwardSettings? ToSettings() => Enabled ? new ForwardSettings(true, [.. Destinations], Backend ?? "") : null;
+}
+
+/// <summary>How the silo calls forward backends; bound from configuration section "Forward".</summary>
+public sealed class ForwardBackendOptions
+{
+    public const string SectionName = "Forward";
+
+    /// <summary>How long a backend may take to answer before the stream forwards only to its static destinations.</summary>
+    public int BackendTimeoutMs { get; set; } = 3000;
+
+    /// <summary>The server_id sent to backends. Empty: "Api:ServerId", else env SRS_SERVER_ID, else
+    /// generated per process. A host with an SRS API sets it to the id the API reports.</summary>
+    public string ServerId { get; set; } = "";
+
+    /// <summary>The service_id sent to backends. Empty: generated per process.</summary>
+    public string ServiceId { get; set; } = "";
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansLive.Grains.Forward;
+
+namespace OrleansLive.Grains;
+
+internal static class ForwardServiceCollectionExtensions
+{
+    /// <summary>The on_forward backend client, its HTTP client and <see cref="ForwardBackendOptions"/> from "Forward".</summary>
+    public static IServiceCollection AddForwardBackend(this IServiceCollection services)
+    {
+        services.AddOptions<ForwardBackendOptions>()
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(ForwardBackendOptions.SectionName).Bind(o));
+        services.AddHttpClient(ForwardBackendClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<ForwardBackendClient>();
+        return services;
+    }
+}
