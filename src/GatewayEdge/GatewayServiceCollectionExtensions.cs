@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrleansLive.GatewayEdge.Cluster;
+using OrleansLive.GatewayEdge.Forward;
 using OrleansLive.GatewayEdge.Http;
 using OrleansLive.GatewayEdge.Media;
 using OrleansLive.GatewayEdge.Rtmp;
@@ -26,6 +27,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayContext>();
         services.AddSingleton<GatewayObserver>();
         services.AddSingleton<EdgePulls>();
+        services.AddSingleton<IPublishExtension, ForwardExtension>();
         services.AddHostedService<EdgePullManager>();
         services.AddHostedService<RtmpListener>();
         services.AddHostedService<HttpStreamServer>();
