@@ -311,7 +311,9 @@ public sealed class RtmpClient : IAsyncDisposable
             }
             finally
             {
-                _input.AdvanceTo(buffer.Start, buffer.End);
+                // Stopped at a message: the rest is unexamined, so the next read returns it at once
+                // instead of waiting for more bytes from the server.
+                _input.AdvanceTo(buffer.Start, message is null ? buffer.End : buffer.Start);
             }
             if (message is not null)
             {
