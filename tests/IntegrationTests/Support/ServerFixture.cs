@@ -16,13 +16,14 @@ namespace OrleansLive.IntegrationTests.Support;
 /// The all-in-one server, built exactly as `dotnet run --project src/Silo` builds it, on free
 /// loopback ports. Shared by the tests of a collection.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public sealed partial class ServerFixture : IAsyncLifetime
 {
     private WebApplication? _app;
 
     public CapturedLogs Logs { get; } = new();
 
-    public int RtmpPort { get; private set; }
+    /// <summary>Picked up front, so vhost settings can name this server as a destination.</summary>
+    public int RtmpPort { get; private set; } = FreeTcpPort();
 
     public int HttpPort { get; private set; }
 
@@ -42,7 +43,7 @@ public sealed class ServerFixture : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["Gateway:ListenAddress"] = "127.0.0.1",
-            ["Gateway:RtmpPort"] = "0",
+            ["Gateway:RtmpPort"] = RtmpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:HttpPort"] = "0",
             ["Gateway:StatsIntervalMilliseconds"] = "200",
             // Tight slow-player limits so the stalled-reader test ends in seconds.
@@ -54,6 +55,7 @@ public sealed class ServerFixture : IAsyncLifetime
             ["Orleans:SiloPort"] = FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = OrleansGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        await AddForwardSettingsAsync(settings);
         _app = ServerApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
@@ -77,6 +79,7 @@ public sealed class ServerFixture : IAsyncLifetime
             await _app.StopAsync(CancellationToken.None);
             await _app.DisposeAsync();
         }
+        await ForwardBackend.DisposeAsync();
     }
 
     public async Task<JsonElement> GetJsonAsync(string path)
