@@ -94,8 +94,13 @@ internal sealed class ForwardTarget
         var reader = Task.CompletedTask;
         try
         {
-            client = await RtmpClient.ConnectAsync(url, options.OutChunkSize, options.MaxMessageBytes, failed.Token);
-            await client.PublishAsync(failed.Token);
+            using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(failed.Token))
+            {
+                // A destination that drops packets would otherwise keep the attempt "connecting" for minutes.
+                connecting.CancelAfter(TimeSpan.FromSeconds(options.HandshakeTimeoutSeconds));
+                client = await RtmpClient.ConnectAsync(url, options.OutChunkSize, options.MaxMessageBytes, connecting.Token);
+                await client.PublishAsync(connecting.Token);
+            }
             _context.Hub.AddPlayer(queue);
             if (_context.Hub.PublisherClientId != _context.ClientId)
             {
@@ -131,6 +136,10 @@ internal sealed class ForwardTarget
         catch (OperationCanceledException) when (failed.IsCancellationRequested)
         {
             return new Outcome(false, active, tooSlow ? TooSlow : closedBy ?? Closed);
+        }
+        catch (OperationCanceledException) when (!active)
+        {
+            return new Outcome(false, false, $"no answer within {options.HandshakeTimeoutSeconds} s");
         }
         catch (TimeoutException)
         {
