@@ -102,10 +102,11 @@ public sealed class ClusterFaultTests(LocalCluster cluster, ITestOutputHelper ou
         await cluster.EnsureAllRunningAsync();
         var a = cluster.Gateways[0];
         var stream = "keep" + Ids.Random(5);
-        string publisherId, playerId;
+        string publisherId, playerId, streamId;
         await using (var publisher = Ffmpeg.Publish(a.Rtmp("live", stream)))
         {
             publisherId = await ClusterWait.PublishedAsync(cluster, stream, publisher);
+            streamId = (await cluster.FindStreamAsync("live", stream))!.Value.GetProperty("id").GetString()!;
             await using var player = Ffmpeg.Play(a.Flv("live", stream));
             await Wait.UntilAsync(() => Ffmpeg.FramesDecoded(player.StdErr) >= 25, Deadline, "player decoding");
             playerId = await Wait.ForAsync(async () =>
@@ -143,5 +144,10 @@ public sealed class ClusterFaultTests(LocalCluster cluster, ITestOutputHelper ou
         Assert.Equal(before.GetProperty("end_ms").GetInt64(), after.Value.GetProperty("end_ms").GetInt64());
         var publisherRecord = (await cluster.GetJsonAsync($"api/v1/sessions/{publisherId}")).GetProperty("session");
         Assert.True(publisherRecord.GetProperty("publish").GetBoolean());
+
+        // The stream's record came back too: publishing the same name again keeps its SRS stream id.
+        await using var again = Ffmpeg.Publish(a.Rtmp("live", stream));
+        await ClusterWait.PublishedAsync(cluster, stream, again);
+        Assert.Equal(streamId, (await cluster.FindStreamAsync("live", stream))!.Value.GetProperty("id").GetString());
     }
 }
