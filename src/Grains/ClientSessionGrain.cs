@@ -28,10 +28,15 @@ public sealed class ClientSessionGrain(
 
     public async Task Open(ClientSessionInfo info)
     {
+        if (S.EndedUtc is not null)
+        {
+            // Client ids are never reused: an open arriving after the close is a late retry.
+            logger.LogDebug("Open of ended client {Client} ignored", this.GetPrimaryKeyString());
+            return;
+        }
         var now = DateTime.UtcNow;
         // The first open fixes when the connection started; later ones only add what became known.
         S.Info = S.Info is null ? info : info with { StartedUtc = S.Info.StartedUtc };
-        S.EndedUtc = null;
         await Save(now);
         await Directory.Add(this.GetPrimaryKeyString());
         _listedUtc = now;

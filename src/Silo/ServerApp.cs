@@ -41,6 +41,8 @@ public static class ServerApp
             o.ClusterId = orleans["ClusterId"] ?? "orleans-live";
             o.ServiceId = orleans["ServiceId"] ?? "orleans-live";
         });
+        // Failure detection (Orleans' defaults unless "Orleans:Membership" says otherwise).
+        silo.Configure<ClusterMembershipOptions>(orleans.GetSection("Membership").Bind);
         silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis));
         silo.AddRedisGrainStorage(StorageNames.Default, o => o.ConfigurationOptions = RedisOptions(redis));
         silo.AddRedisGrainStorage(StorageNames.Sessions, o =>

@@ -12,6 +12,8 @@ public sealed class SrsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [
         "id", "name", "vhost", "app", "tcUrl", "url", "live_ms", "clients", "frames", "send_bytes",
         "recv_bytes", "kbps", "publish", "video", "audio",
+        // Beyond SRS, after its fields: where the stream lives in the cluster.
+        "silo", "gateway",
     ];
 
     private static readonly string[] ClientFields =

@@ -30,21 +30,39 @@ public sealed class ClusterLink
 
     public Task<VhostSettings> GetVhostSettings(string vhost) => _grains.GetGrain<IVhostGrain>(vhost).GetSettings();
 
-    /// <summary>Runs a bookkeeping call in the background and logs it if it fails.</summary>
+    /// <summary>
+    /// Runs a bookkeeping call in the background. A failure (a silo restarting, Redis away) is retried
+    /// with backoff for about half a minute before it is logged and dropped, so a brief outage loses
+    /// no session record or counter.
+    /// </summary>
     public void Fire(Func<Task> call, string what)
     {
         _ = Run();
 
         async Task Run()
         {
-            try
+            var delay = TimeSpan.FromSeconds(1);
+            for (var attempt = 1; ; attempt++)
             {
-                await call();
-            }
-            catch (Exception ex)
-            {
-                _logger.LogWarning(ex, "Cluster call failed: {What}", what);
+                try
+                {
+                    await call();
+                    return;
+                }
+                catch (Exception ex) when (attempt < FireAttempts)
+                {
+                    _logger.LogDebug(ex, "Cluster call failed, retrying in {Delay}: {What}", delay, what);
+                    await Task.Delay(delay);
+                    delay *= 2;
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogWarning(ex, "Cluster call failed {Attempts} times, giving up: {What}", attempt, what);
+                    return;
+                }
             }
         }
     }
+
+    private const int FireAttempts = 6;
 }

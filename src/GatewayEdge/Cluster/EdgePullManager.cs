@@ -77,6 +77,10 @@ public sealed class EdgePullManager : BackgroundService
             }
         }
         var now = DateTime.UtcNow;
+        foreach (var key in _retryAfter.Where(r => r.Value <= now).Select(r => r.Key).ToList())
+        {
+            _retryAfter.Remove(key);
+        }
         foreach (var hub in _gateway.Hubs.Snapshot())
         {
             if (hub.PlayerCount == 0 || hub.PublisherClientId is not null || _pulls.Contains(hub.Key)

@@ -9,7 +9,8 @@ namespace OrleansLive.GatewayEdge.Cluster;
 /// <summary>
 /// Sends counters to the grains in batches: each live stream's totals about once a second (this also
 /// renews the publisher's lease), each connection's bytes every fifth round. Counters are cumulative
-/// per gateway, so a lost report costs nothing but freshness.
+/// per hub, so a lost report costs nothing but freshness; when a hub is recreated its counters start
+/// again from zero and the stream grain folds the earlier totals in.
 /// </summary>
 public sealed class TrafficReporter : BackgroundService
 {
@@ -56,10 +57,9 @@ public sealed class TrafficReporter : BackgroundService
         var calls = new List<Task>(hubs.Length);
         foreach (var hub in hubs)
         {
-            var totals = _hubs.TotalsOf(hub);
             // Only an encoder's publish renews the lease and counts frames; an edge pull does neither.
             var publisher = hub.PublisherIsEdge ? null : hub.PublisherClientId;
-            var traffic = new StreamTraffic(_cluster.GatewayId, publisher, totals.RecvBytes, totals.SentBytes, totals.VideoFrames, hub.PlayerCount);
+            var traffic = new StreamTraffic(_cluster.GatewayId, publisher, hub.RecvBytes, hub.SentBytes, hub.VideoFrames, hub.PlayerCount);
             calls.Add(_cluster.Stream(hub.Key).ReportTraffic(traffic));
         }
         return Task.WhenAll(calls);

@@ -4,7 +4,6 @@ namespace OrleansLive.GatewayEdge.Media;
 public sealed class StreamHubRegistry
 {
     private readonly Dictionary<string, StreamHub> _hubs = new();
-    private readonly Dictionary<string, StreamTotals> _carried = new();
     private readonly object _gate = new();
 
     /// <summary>Gets or creates the hub and counts one user; pair with <see cref="Return"/>.</summary>
@@ -30,25 +29,8 @@ public sealed class StreamHubRegistry
             if (--hub.Users == 0)
             {
                 _hubs.Remove(hub.Key);
-                // Keep this gateway's totals monotonic across hub lifetimes: the grains expect cumulative counters.
-                _carried[hub.Key] = TotalsOfLocked(hub);
             }
         }
-    }
-
-    /// <summary>Counters of the stream on this gateway since the process started.</summary>
-    public StreamTotals TotalsOf(StreamHub hub)
-    {
-        lock (_gate)
-        {
-            return TotalsOfLocked(hub);
-        }
-    }
-
-    private StreamTotals TotalsOfLocked(StreamHub hub)
-    {
-        _carried.TryGetValue(hub.Key, out var carried);
-        return new StreamTotals(carried.RecvBytes + hub.RecvBytes, carried.SentBytes + hub.SentBytes, carried.VideoFrames + hub.VideoFrames);
     }
 
     public StreamHub[] Snapshot()
@@ -59,5 +41,3 @@ public sealed class StreamHubRegistry
         }
     }
 }
-
-public readonly record struct StreamTotals(long RecvBytes, long SentBytes, long VideoFrames);

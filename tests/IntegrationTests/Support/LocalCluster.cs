@@ -1,0 +1,243 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.IntegrationTests.Support;
+
+/// <summary>
+/// A real cluster on loopback, as production runs it: redis-server, two silos (Redis membership and
+/// storage, no co-hosted gateway) and two standalone gateways, each its own process so tests can
+/// kill -9 any of them and start it again.
+/// </summary>
+public sealed class LocalCluster : IAsyncLifetime
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(6);
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("orleanslive-cluster-").FullName;
+    private readonly string _clusterId = "test-" + Ids.Random(6);
+    private ExternalProcess? _redis;
+
+    public int RedisPort { get; } = FreePort();
+
+    public Node[] Silos { get; } = [new("silo-a", FreePort(), FreePort(), FreePort()), new("silo-b", FreePort(), FreePort(), FreePort())];
+
+    public Node[] Gateways { get; } = [new("gateway-a", FreePort(), FreePort(), 0), new("gateway-b", FreePort(), FreePort(), 0)];
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    public sealed class Node(string name, int port1, int port2, int port3)
+    {
+        public string Name { get; } = name;
+
+        /// <summary>Silo: Orleans silo port. Gateway: RTMP port.</summary>
+        public int Port1 { get; } = port1;
+
+        /// <summary>Silo: Orleans client port. Gateway: HTTP port.</summary>
+        public int Port2 { get; } = port2;
+
+        /// <summary>Silo: HTTP API port.</summary>
+        public int Port3 { get; } = port3;
+
+        public ExternalProcess? Process { get; set; }
+
+        public bool Running => Process is { HasExited: false };
+
+        public string Rtmp(string app, string stream) => $"rtmp://127.0.0.1:{Port1}/{app}/{stream}";
+
+        public string Flv(string app, string stream) => $"http://127.0.0.1:{Port2}/{app}/{stream}.flv";
+
+        public string Api(string path) => $"http://127.0.0.1:{Port3}/{path}";
+    }
+
+    public async Task InitializeAsync()
+    {
+        await StartRedisAsync();
+        foreach (var silo in Silos)
+        {
+            StartSilo(silo);
+        }
+        foreach (var silo in Silos)
+        {
+            await WaitSiloAsync(silo);
+        }
+        foreach (var gateway in Gateways)
+        {
+            StartGateway(gateway);
+        }
+        foreach (var gateway in Gateways)
+        {
+            await WaitGatewayAsync(gateway);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in Gateways.Concat(Silos))
+        {
+            if (node.Process is { } p)
+            {
+                await p.DisposeAsync();
+            }
+        }
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+        Http.Dispose();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a late write by redis can race the delete.
+        }
+    }
+
+    /// <summary>Restarts whatever an earlier test killed, so each test starts from a whole cluster.</summary>
+    public async Task EnsureAllRunningAsync()
+    {
+        if (_redis is null || _redis.HasExited)
+        {
+            await StartRedisAsync();
+        }
+        foreach (var silo in Silos.Where(s => !s.Running))
+        {
+            StartSilo(silo);
+            await WaitSiloAsync(silo);
+        }
+        foreach (var gateway in Gateways.Where(g => !g.Running))
+        {
+            StartGateway(gateway);
+            await WaitGatewayAsync(gateway);
+        }
+    }
+
+    public void StartSilo(Node silo) => silo.Process = ExternalProcess.Start("dotnet",
+        [Path.Combine(AppContext.BaseDirectory, "OrleansLive.Silo.dll"),
+        .. Common(),
+        "--Gateway:Enabled=false",
+        $"--Orleans:SiloPort={silo.Port1}",
+        $"--Orleans:GatewayPort={silo.Port2}",
+        "--Api:ListenAddress=127.0.0.1",
+        $"--Api:Port={silo.Port3}",
+        $"--Streams:LeaseTimeout={LeaseTimeout}",
+        $"--Gateways:LivenessTimeout={LeaseTimeout}",
+        "--Orleans:Membership:ProbeTimeout=00:00:01",
+        "--Orleans:Membership:NumMissedProbesLimit=2",
+        "--Orleans:Membership:NumVotesForDeathDeclaration=1",
+        "--Orleans:Membership:IAmAliveTablePublishTimeout=00:00:05"]);
+
+    public void StartGateway(Node gateway) => gateway.Process = ExternalProcess.Start("dotnet",
+        [Path.Combine(AppContext.BaseDirectory, "OrleansLive.GatewayEdge.dll"),
+        .. Common(),
+        $"--Gateway:Id={gateway.Name}",
+        "--Gateway:ListenAddress=127.0.0.1",
+        $"--Gateway:RtmpPort={gateway.Port1}",
+        $"--Gateway:HttpPort={gateway.Port2}",
+        "--Gateway:StatsIntervalMilliseconds=500",
+        "--Gateway:HeartbeatIntervalSeconds=1"]);
+
+    public async Task WaitSiloAsync(Node silo) =>
+        await Wait.UntilAsync(async () =>
+        {
+            if (!silo.Running)
+            {
+                throw new InvalidOperationException($"{silo.Name} exited: {silo.Process?.StdOut}");
+            }
+            using var response = await Http.GetAsync(silo.Api("api/v1/versions"));
+            return response.IsSuccessStatusCode;
+        }, Deadline, $"{silo.Name} API");
+
+    public async Task WaitGatewayAsync(Node gateway) =>
+        await Wait.UntilAsync(
+            () => gateway.Running ? gateway.Process!.StdOut.Contains("HTTP streams listening", StringComparison.Ordinal) : throw new InvalidOperationException($"{gateway.Name} exited: {gateway.Process?.StdOut}"),
+            Deadline, $"{gateway.Name} listening");
+
+    public async Task StartRedisAsync()
+    {
+        _redis = ExternalProcess.Start("redis-server",
+            "--port", RedisPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            "--dir", _dir, "--appendonly", "yes", "--appendfsync", "always", "--save", "");
+        await Wait.UntilAsync(PingRedisAsync, Deadline, "redis-server");
+    }
+
+    /// <summary>Stops redis-server the normal way (it flushes its append-only file first).</summary>
+    public async Task StopRedisAsync()
+    {
+        using (var tcp = new TcpClient())
+        {
+            await tcp.ConnectAsync(IPAddress.Loopback, RedisPort);
+            await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes("SHUTDOWN\r\n"));
+        }
+        Assert.True(await _redis!.WaitForExitAsync(Deadline), "redis-server should stop");
+    }
+
+    /// <summary>The first answer from any running silo's API.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        Exception? last = null;
+        foreach (var silo in Silos.Where(s => s.Running))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(await Http.GetStringAsync(silo.Api(path)));
+                return doc.RootElement.Clone();
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                last = ex;
+            }
+        }
+        throw new InvalidOperationException("no silo answered " + path, last);
+    }
+
+    public async Task<JsonElement?> FindStreamAsync(string app, string stream)
+    {
+        var root = await GetJsonAsync("api/v1/streams?count=1000");
+        foreach (var s in root.GetProperty("streams").EnumerateArray())
+        {
+            if (s.GetProperty("app").GetString() == app && s.GetProperty("name").GetString() == stream)
+            {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    public async Task<List<JsonElement>> FindClientsAsync(string stream)
+    {
+        var root = await GetJsonAsync("api/v1/clients?count=1000");
+        return [.. root.GetProperty("clients").EnumerateArray().Where(c => c.GetProperty("name").GetString() == stream)];
+    }
+
+    private string[] Common() =>
+        [$"--Redis:ConnectionString=127.0.0.1:{RedisPort}", $"--Orleans:ClusterId={_clusterId}", "--Orleans:ServiceId=orleans-live-tests"];
+
+    private async Task<bool> PingRedisAsync()
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, RedisPort);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("PING\r\n"));
+        var buffer = new byte[16];
+        var read = await stream.ReadAsync(buffer);
+        return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<LocalCluster>
+{
+    public const string Name = "cluster";
+}
