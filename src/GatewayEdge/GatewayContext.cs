@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLive.GatewayEdge.Cluster;
+using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Media;
 
 namespace OrleansLive.GatewayEdge;
@@ -16,15 +17,17 @@ public sealed class GatewayContext
         ConnectionRegistry connections,
         ClusterLink cluster,
         ILoggerFactory loggers,
-        IEnumerable<IPublishExtension> publishExtensions)
+        IEnumerable<IPublishExtension> publishExtensions,
+        ConnectionLimiter limits)
     {
+        Limits = limits;
         PublishExtensions = [.. publishExtensions];
         Options = options.Value;
         Hubs = hubs;
         Connections = connections;
         Cluster = cluster;
         Loggers = loggers;
-        KnownVhosts = configuration.GetSection("Vhosts").GetChildren().Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        KnownVhosts = new ConfiguredVhostNames(configuration);
         PlayerLimits = new PlayerQueueLimits(Options.PlayerMaxLagMilliseconds, Options.PlayerMaxQueueBytes, Options.PlayerMaxSkipsPerMinute);
     }
 
@@ -38,10 +41,13 @@ public sealed class GatewayContext
 
     public ILoggerFactory Loggers { get; }
 
-    /// <summary>Vhosts named in configuration; any other vhost resolves to the default one.</summary>
+    /// <summary>Vhosts named in configuration (kept current on reload); any other vhost resolves to the default one.</summary>
     public IReadOnlySet<string> KnownVhosts { get; }
 
     public PlayerQueueLimits PlayerLimits { get; }
+
+    /// <summary>Admits new client connections within the gateway's connection limits.</summary>
+    public ConnectionLimiter Limits { get; }
 
     /// <summary>Started beside every publish on this gateway, whatever the protocol.</summary>
     public IReadOnlyList<IPublishExtension> PublishExtensions { get; }
