@@ -42,6 +42,7 @@ public static class ServerApp
         }
 
         builder.Services.AddSrsApi();
+        builder.Services.AddLiveControl(config);
         var api = config.GetSection("Api");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -50,6 +51,7 @@ public static class ServerApp
         });
 
         var app = builder.Build();
+        app.UseSrsApiAuth();
         app.MapSrsApi();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapGet("/", () => Results.Redirect("/dashboard"));
