@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace OrleansLive.GatewayEdge;
 
-/// <summary>A standalone gateway re-reads its configuration (vhost names) on SIGHUP, as SRS does,
+/// <summary>A standalone gateway re-reads its configuration (gateway.json, environment: the vhost names) on SIGHUP, as SRS does,
 /// instead of ending. The silo process has its own handler, which also reloads the vhost settings.</summary>
 public sealed class ConfigReloadOnSighup(IConfiguration configuration, ILogger<ConfigReloadOnSighup> logger) : IHostedService
 {

@@ -6,7 +6,7 @@ using OrleansLive.GatewayEdge;
 // A standalone gateway: joins the cluster as an Orleans client and serves RTMP and HTTP streams.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 // Defaults ship beside the binary; environment variables and the command line still override them.
-builder.Configuration.AddJsonFile("gateway.json", optional: true, reloadOnChange: true).AddEnvironmentVariables().AddCommandLine(args);
+builder.Configuration.AddJsonFile("gateway.json", optional: true).AddEnvironmentVariables().AddCommandLine(args);
 builder.Logging.AddLiveConsole();
 var orleans = builder.Configuration.GetSection("Orleans");
 builder.UseOrleansClient(client =>

@@ -1,3 +1,4 @@
+using OrleansLive.Grains.Config;
 using OrleansLive.Grains.Hooks;
 using OrleansLive.Silo.Api;
 
@@ -6,6 +7,16 @@ namespace OrleansLive.Silo;
 /// <summary>The silo's share of hooks, reload and API authentication.</summary>
 internal static class LiveControlExtensions
 {
+    /// <summary>Makes the JSON configuration files keep their values when an edit breaks them; the
+    /// vhost reload then refuses with the parse error.</summary>
+    public static IServiceCollection GuardConfigFiles(this IServiceCollection services, ConfigurationManager configuration)
+    {
+        var health = new ConfigFileHealth();
+        GuardedJsonConfiguration.Guard(configuration, health);
+        services.AddSingleton(health);
+        return services;
+    }
+
     /// <summary>Hook bodies carry the API's server and service ids; the vhost configuration is
     /// validated at startup and reloaded on SIGHUP; "Api:Auth" configures API authentication.</summary>
     public static IServiceCollection AddLiveControl(this IServiceCollection services, IConfiguration configuration)

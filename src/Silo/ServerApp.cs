@@ -21,6 +21,7 @@ public static class ServerApp
         builder.Logging.AddLiveConsole();
         configure?.Invoke(builder);
         var config = builder.Configuration;
+        builder.Services.GuardConfigFiles(config);
 
         var orleans = config.GetSection("Orleans");
         builder.UseOrleans(silo =>

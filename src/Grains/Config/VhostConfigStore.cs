@@ -31,6 +31,7 @@ public sealed class VhostConfigStore : IDisposable
 {
     private readonly IOptionsFactory<VhostOptions> _factory;
     private readonly IConfiguration? _configuration;
+    private readonly ConfigFileHealth? _files;
     private readonly ILogger<VhostConfigStore> _logger;
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, VhostSettings> _unconfigured = new(StringComparer.Ordinal);
@@ -42,6 +43,7 @@ public sealed class VhostConfigStore : IDisposable
     {
         _factory = factory;
         _configuration = services.GetService<IConfiguration>();
+        _files = services.GetService<ConfigFileHealth>();
         _logger = logger;
         var (settings, errors) = Load();
         if (errors.Count > 0)
@@ -124,7 +126,7 @@ public sealed class VhostConfigStore : IDisposable
     private (Dictionary<string, VhostSettings> Settings, List<string> Errors) Load()
     {
         var settings = new Dictionary<string, VhostSettings>(StringComparer.Ordinal);
-        var errors = new List<string>();
+        var errors = new List<string>(_files?.Errors ?? []);
         var names = _configuration?.GetSection(VhostOptions.SectionName).GetChildren().Select(c => c.Key) ?? [];
         foreach (var name in names)
         {
