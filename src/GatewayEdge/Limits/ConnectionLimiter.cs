@@ -19,8 +19,8 @@ public sealed class ConnectionLimiter
     private int _connections;
     private long _refusedMaxConnections;
     private long _refusedIpRate;
-    private long _lastLogSecond = -1;
-    private long _unlogged;
+    private readonly RefusalLog _maxLog = new();
+    private readonly RefusalLog _rateLog = new();
 
     public ConnectionLimiter(IOptions<GatewayLimitsOptions> options, ILogger<ConnectionLimiter> logger)
     {
@@ -47,7 +47,7 @@ public sealed class ConnectionLimiter
         if (ip is not null && !WithinIpRate(ip))
         {
             Interlocked.Increment(ref _refusedIpRate);
-            LogRefusal(protocol, ip, $"more than {_options.MaxConnectionsPerIpPerSecond} connections per second from this IP");
+            LogRefusal(_rateLog, protocol, ip, $"more than {_options.MaxConnectionsPerIpPerSecond} connections per second from this IP");
             return false;
         }
         var count = Interlocked.Increment(ref _connections);
@@ -55,7 +55,7 @@ public sealed class ConnectionLimiter
         {
             Interlocked.Decrement(ref _connections);
             Interlocked.Increment(ref _refusedMaxConnections);
-            LogRefusal(protocol, ip, $"max connections {_options.MaxConnections} reached");
+            LogRefusal(_maxLog, protocol, ip, $"max connections {_options.MaxConnections} reached");
             return false;
         }
         admission = new Admission(this);
@@ -90,18 +90,19 @@ public sealed class ConnectionLimiter
         }
     }
 
-    private void LogRefusal(string protocol, IPAddress? ip, string reason)
+    /// <summary>Logs at most one refusal of each kind per second, with how many went unlogged since the last one.</summary>
+    private void LogRefusal(RefusalLog log, string protocol, IPAddress? ip, string reason)
     {
         var second = Environment.TickCount64 / 1000;
-        var last = Interlocked.Exchange(ref _lastLogSecond, second);
+        var last = Interlocked.Exchange(ref log.LastSecond, second);
         if (last == second)
         {
-            Interlocked.Increment(ref _unlogged);
+            Interlocked.Increment(ref log.Unlogged);
             return;
         }
-        var more = Interlocked.Exchange(ref _unlogged, 0);
+        var more = Interlocked.Exchange(ref log.Unlogged, 0);
         _logger.LogWarning("{Protocol} connection from {Ip} refused: {Reason}{More}", protocol, ip, reason,
-            more > 0 ? $" ({more} more refused in the last second)" : "");
+            more > 0 ? $" ({more} more refused since the last such line)" : "");
     }
 
     private void Release() => Interlocked.Decrement(ref _connections);
@@ -117,6 +118,12 @@ public sealed class ConnectionLimiter
                 limiter.Release();
             }
         }
+    }
+
+    private sealed class RefusalLog
+    {
+        public long LastSecond = -1;
+        public long Unlogged;
     }
 
     private sealed class NoAdmission : IDisposable
