@@ -30,9 +30,17 @@ public sealed class HooksTests(HooksServerFixture server)
         Assert.Equal("a/on_connect", connect.Path);
         AssertFields(connect.Body, new()
         {
-            ["server_id"] = serverId, ["service_id"] = serviceId, ["action"] = "on_connect", ["client_id"] = publisherId,
-            ["ip"] = "127.0.0.1", ["vhost"] = StreamKey.DefaultVhost, ["app"] = "live", ["stream"] = "", ["param"] = "",
-            ["tcUrl"] = tcUrl, ["pageUrl"] = "",
+            ["server_id"] = serverId,
+            ["service_id"] = serviceId,
+            ["action"] = "on_connect",
+            ["client_id"] = publisherId,
+            ["ip"] = "127.0.0.1",
+            ["vhost"] = StreamKey.DefaultVhost,
+            ["app"] = "live",
+            ["stream"] = "",
+            ["param"] = "",
+            ["tcUrl"] = tcUrl,
+            ["pageUrl"] = "",
         });
 
         // Two on_publish URLs, called in order, both allowing.
@@ -42,9 +50,18 @@ public sealed class HooksTests(HooksServerFixture server)
         {
             AssertFields(call.Body, new()
             {
-                ["server_id"] = serverId, ["service_id"] = serviceId, ["action"] = "on_publish", ["client_id"] = publisherId,
-                ["ip"] = "127.0.0.1", ["vhost"] = StreamKey.DefaultVhost, ["app"] = "live", ["tcUrl"] = tcUrl, ["stream"] = stream,
-                ["param"] = "?token=abc", ["stream_url"] = $"/live/{stream}", ["stream_id"] = streamId,
+                ["server_id"] = serverId,
+                ["service_id"] = serviceId,
+                ["action"] = "on_publish",
+                ["client_id"] = publisherId,
+                ["ip"] = "127.0.0.1",
+                ["vhost"] = StreamKey.DefaultVhost,
+                ["app"] = "live",
+                ["tcUrl"] = tcUrl,
+                ["stream"] = stream,
+                ["param"] = "?token=abc",
+                ["stream_url"] = $"/live/{stream}",
+                ["stream_id"] = streamId,
             });
         }
 
@@ -55,9 +72,19 @@ public sealed class HooksTests(HooksServerFixture server)
             var play = Backend.Where(c => c.Action == "on_play" && c.ClientId == playerId).Single();
             AssertFields(play.Body, new()
             {
-                ["server_id"] = serverId, ["service_id"] = serviceId, ["action"] = "on_play", ["client_id"] = playerId,
-                ["ip"] = "127.0.0.1", ["vhost"] = StreamKey.DefaultVhost, ["app"] = "live", ["stream"] = stream, ["tcUrl"] = tcUrl,
-                ["param"] = "?token=xyz", ["pageUrl"] = "", ["stream_url"] = $"/live/{stream}", ["stream_id"] = streamId,
+                ["server_id"] = serverId,
+                ["service_id"] = serviceId,
+                ["action"] = "on_play",
+                ["client_id"] = playerId,
+                ["ip"] = "127.0.0.1",
+                ["vhost"] = StreamKey.DefaultVhost,
+                ["app"] = "live",
+                ["stream"] = stream,
+                ["tcUrl"] = tcUrl,
+                ["param"] = "?token=xyz",
+                ["pageUrl"] = "",
+                ["stream_url"] = $"/live/{stream}",
+                ["stream_id"] = streamId,
             });
 
             publisher.Kill();
@@ -66,23 +93,44 @@ public sealed class HooksTests(HooksServerFixture server)
             var stop = await Wait.ForAsync(() => Task.FromResult(Backend.Where(c => c.Action == "on_stop" && c.ClientId == playerId).SingleOrDefault()), Deadline, "on_stop");
             AssertFields(stop!.Body, new()
             {
-                ["action"] = "on_stop", ["client_id"] = playerId, ["ip"] = "127.0.0.1", ["vhost"] = StreamKey.DefaultVhost, ["app"] = "live",
-                ["stream"] = stream, ["tcUrl"] = tcUrl, ["param"] = "?token=xyz", ["stream_url"] = $"/live/{stream}", ["stream_id"] = streamId,
+                ["action"] = "on_stop",
+                ["client_id"] = playerId,
+                ["ip"] = "127.0.0.1",
+                ["vhost"] = StreamKey.DefaultVhost,
+                ["app"] = "live",
+                ["stream"] = stream,
+                ["tcUrl"] = tcUrl,
+                ["param"] = "?token=xyz",
+                ["stream_url"] = $"/live/{stream}",
+                ["stream_id"] = streamId,
             });
         }
 
         var unpublish = await Wait.ForAsync(() => Task.FromResult(Backend.Of("on_unpublish", stream).SingleOrDefault()), Deadline, "on_unpublish");
         AssertFields(unpublish!.Body, new()
         {
-            ["server_id"] = serverId, ["action"] = "on_unpublish", ["client_id"] = publisherId, ["ip"] = "127.0.0.1", ["app"] = "live",
-            ["tcUrl"] = tcUrl, ["stream"] = stream, ["param"] = "?token=abc", ["stream_url"] = $"/live/{stream}", ["stream_id"] = streamId,
+            ["server_id"] = serverId,
+            ["action"] = "on_unpublish",
+            ["client_id"] = publisherId,
+            ["ip"] = "127.0.0.1",
+            ["app"] = "live",
+            ["tcUrl"] = tcUrl,
+            ["stream"] = stream,
+            ["param"] = "?token=abc",
+            ["stream_url"] = $"/live/{stream}",
+            ["stream_id"] = streamId,
         });
 
         var close = await Wait.ForAsync(() => Task.FromResult(Backend.Where(c => c.Action == "on_close" && c.ClientId == publisherId).SingleOrDefault()), Deadline, "on_close");
         AssertFields(close!.Body, new()
         {
-            ["server_id"] = serverId, ["service_id"] = serviceId, ["action"] = "on_close", ["client_id"] = publisherId,
-            ["ip"] = "127.0.0.1", ["vhost"] = StreamKey.DefaultVhost, ["app"] = "live",
+            ["server_id"] = serverId,
+            ["service_id"] = serviceId,
+            ["action"] = "on_close",
+            ["client_id"] = publisherId,
+            ["ip"] = "127.0.0.1",
+            ["vhost"] = StreamKey.DefaultVhost,
+            ["app"] = "live",
         });
         Assert.True(close.Body.GetProperty("recv_bytes").GetInt64() > 10_000, close.Body.ToString());
         Assert.True(close.Body.GetProperty("send_bytes").GetInt64() > 0, close.Body.ToString());
@@ -228,15 +276,30 @@ public sealed class HooksTests(HooksServerFixture server)
         var dvr = await Wait.ForAsync(() => Task.FromResult(Backend.Of("on_dvr", stream).SingleOrDefault()), Deadline, "on_dvr");
         AssertFields(dvr!.Body, new()
         {
-            ["action"] = "on_dvr", ["client_id"] = "rec00001", ["ip"] = "10.1.2.3", ["vhost"] = StreamKey.DefaultVhost, ["app"] = "live",
-            ["stream"] = stream, ["tcUrl"] = "rtmp://example.com/live", ["param"] = "?token=t1", ["cwd"] = "/srv/orleanslive",
-            ["file"] = $"/data/live/{stream}.1700000000000.flv", ["stream_url"] = $"/live/{stream}", ["stream_id"] = lease.StreamId,
+            ["action"] = "on_dvr",
+            ["client_id"] = "rec00001",
+            ["ip"] = "10.1.2.3",
+            ["vhost"] = StreamKey.DefaultVhost,
+            ["app"] = "live",
+            ["stream"] = stream,
+            ["tcUrl"] = "rtmp://example.com/live",
+            ["param"] = "?token=t1",
+            ["cwd"] = "/srv/orleanslive",
+            ["file"] = $"/data/live/{stream}.1700000000000.flv",
+            ["stream_url"] = $"/live/{stream}",
+            ["stream_id"] = lease.StreamId,
         });
         var hls = await Wait.ForAsync(() => Task.FromResult(Backend.Of("on_hls", stream).SingleOrDefault()), Deadline, "on_hls");
         AssertFields(hls!.Body, new()
         {
-            ["action"] = "on_hls", ["client_id"] = "rec00001", ["file"] = $"/data/live/{stream}-7.ts", ["url"] = $"{stream}-7.ts",
-            ["m3u8"] = $"/data/live/{stream}.m3u8", ["m3u8_url"] = $"live/{stream}.m3u8", ["cwd"] = "/srv/orleanslive", ["stream_id"] = lease.StreamId,
+            ["action"] = "on_hls",
+            ["client_id"] = "rec00001",
+            ["file"] = $"/data/live/{stream}-7.ts",
+            ["url"] = $"{stream}-7.ts",
+            ["m3u8"] = $"/data/live/{stream}.m3u8",
+            ["m3u8_url"] = $"live/{stream}.m3u8",
+            ["cwd"] = "/srv/orleanslive",
+            ["stream_id"] = lease.StreamId,
         });
         Assert.Equal(7, hls.Body.GetProperty("seq_no").GetInt64());
         Assert.Equal(10.01, hls.Body.GetProperty("duration").GetDouble(), 3);
