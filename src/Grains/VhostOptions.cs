@@ -1,3 +1,4 @@
+using OrleansLive.Grains.Hooks;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.Grains;
@@ -18,5 +19,12 @@ public sealed class VhostOptions
     public double QueueLengthSeconds { get; set; } = Defaults.QueueLengthSeconds;
     public int ChunkSize { get; set; } = Defaults.ChunkSize;
 
-    public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize);
+    public HttpHooksOptions HttpHooks { get; set; } = new();
+    public SecurityOptions Security { get; set; } = new();
+
+    public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize)
+    {
+        HttpHooks = HttpHooks.ToSettings(),
+        Security = Security.ToSettings(),
+    };
 }

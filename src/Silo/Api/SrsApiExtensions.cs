@@ -33,6 +33,7 @@ public static class SrsApiExtensions
         Map(endpoints, "/api/v1/streams/{id?}", StreamsResource.Handle);
         Map(endpoints, "/api/v1/clients/{id?}", ClientsResource.Handle);
         Map(endpoints, "/api/v1/sessions/{id}", SessionsResource.Handle);
+        Map(endpoints, "/api/v1/raw", RawApiResource.Handle);
         return endpoints;
     }
 
