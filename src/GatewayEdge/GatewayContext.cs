@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLive.GatewayEdge.Cluster;
+using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Media;
 
 namespace OrleansLive.GatewayEdge;
@@ -17,16 +18,18 @@ public sealed class GatewayContext
         ClusterLink cluster,
         ILoggerFactory loggers,
         EdgePulls edgePulls,
-        IEnumerable<IPublishExtension> publishExtensions)
+        IEnumerable<IPublishExtension> publishExtensions,
+        ConnectionLimiter limits)
     {
         EdgePulls = edgePulls;
+        Limits = limits;
         PublishExtensions = [.. publishExtensions];
         Options = options.Value;
         Hubs = hubs;
         Connections = connections;
         Cluster = cluster;
         Loggers = loggers;
-        KnownVhosts = configuration.GetSection("Vhosts").GetChildren().Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        KnownVhosts = new ConfiguredVhostNames(configuration);
         PlayerLimits = new PlayerQueueLimits(Options.PlayerMaxLagMilliseconds, Options.PlayerMaxQueueBytes, Options.PlayerMaxSkipsPerMinute);
     }
 
@@ -43,10 +46,13 @@ public sealed class GatewayContext
 
     public ILoggerFactory Loggers { get; }
 
-    /// <summary>Vhosts named in configuration; any other vhost resolves to the default one.</summary>
+    /// <summary>Vhosts named in configuration (kept current on reload); any other vhost resolves to the default one.</summary>
     public IReadOnlySet<string> KnownVhosts { get; }
 
     public PlayerQueueLimits PlayerLimits { get; }
+
+    /// <summary>Admits new client connections within the gateway's connection limits.</summary>
+    public ConnectionLimiter Limits { get; }
 
     /// <summary>Started beside every publish on this gateway, whatever the protocol.</summary>
     public IReadOnlyList<IPublishExtension> PublishExtensions { get; }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.Forward;
 using OrleansLive.GatewayEdge.Http;
+using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Media;
 using OrleansLive.GatewayEdge.Rtmp;
 
@@ -24,6 +25,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<StreamHubRegistry>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<ClusterLink>();
+        services.Configure<GatewayLimitsOptions>(configuration.GetSection(GatewayOptions.Section));
+        services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<GatewayContext>();
         services.AddSingleton<GatewayObserver>();
         services.AddSingleton<EdgePulls>();
@@ -33,6 +36,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<HttpStreamServer>();
         services.AddHostedService<GatewayHeartbeat>();
         services.AddHostedService<TrafficReporter>();
+        services.AddHostedService<LimitStatsReporter>();
         return services;
     }
 }

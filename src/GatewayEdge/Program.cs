@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrleansLive.GatewayEdge;
 
@@ -37,6 +38,7 @@ builder.UseOrleansClient(client =>
     });
 });
 builder.Services.AddGatewayEdge(builder.Configuration);
+builder.Services.AddHostedService<ConfigReloadOnSighup>();
 await builder.Build().RunAsync();
 return 0;
 

@@ -8,7 +8,7 @@ namespace OrleansLive.Grains;
 /// counters and 30 s bitrate, and while live an entry in the client directory (/api/v1/clients).
 /// A kick goes to the gateway that holds the socket, like SRS expiring the connection.
 /// </summary>
-public sealed class ClientSessionGrain(
+public sealed partial class ClientSessionGrain(
     [PersistentState("client", StorageNames.Sessions)] IPersistentState<ClientSessionState> state,
     ILogger<ClientSessionGrain> logger) : Grain, IClientSessionGrain
 {
@@ -73,10 +73,15 @@ public sealed class ClientSessionGrain(
         var now = DateTime.UtcNow;
         S.SendBytes = sendBytes;
         S.RecvBytes = recvBytes;
+        var ending = S.EndedUtc is null;
         S.EndedUtc ??= now;
         _rate.Clear();
         await Save(now);
         await Directory.Remove(this.GetPrimaryKeyString());
+        if (ending)
+        {
+            await NotifyClosed();
+        }
     }
 
     public Task<ClientSessionSnapshot?> GetSnapshot()

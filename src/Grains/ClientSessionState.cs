@@ -11,4 +11,7 @@ public sealed class ClientSessionState
     [Id(1)] public DateTime? EndedUtc { get; set; }
     [Id(2)] public long SendBytes { get; set; }
     [Id(3)] public long RecvBytes { get; set; }
+
+    /// <summary>The RTMP connect passed its on_connect hooks; only such a session reports on_close.</summary>
+    [Id(4)] public bool Connected { get; set; }
 }

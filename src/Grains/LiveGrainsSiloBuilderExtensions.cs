@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OrleansLive.Grains.Hooks;
 
 namespace OrleansLive.Grains;
 
@@ -19,6 +20,7 @@ public static class LiveGrainsSiloBuilderExtensions
         builder.Services.AddOptions<GatewayGrainOptions>()
             .Configure<IServiceProvider>((o, sp) => Bind(sp, GatewayGrainOptions.SectionName, o));
         builder.Services.AddSingleton<IConfigureOptions<VhostOptions>, VhostOptionsSetup>();
+        builder.Services.AddLiveHooks();
         builder.Services.AddForwardBackend();
         return builder;
     }

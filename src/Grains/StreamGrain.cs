@@ -16,7 +16,7 @@ public sealed partial class StreamGrain(
     IOptions<StreamGrainOptions> options,
     ILogger<StreamGrain> logger) : Grain, IStreamGrain
 {
-    private sealed record Player(string GatewayId, DateTime JoinedUtc);
+    private sealed record Player(string GatewayId, DateTime JoinedUtc, PlayClaim Claim);
 
     private readonly StreamGrainOptions _options = options.Value;
     private readonly Dictionary<string, Player> _players = [];
@@ -69,6 +69,11 @@ public sealed partial class StreamGrain(
             return new PublishVerdict(false, StreamId, $"StreamBusy: published by client {lease.ClientId}");
         }
 
+        if (lease is null && await RefuseNewPublisher(claim) is { } refused)
+        {
+            return refused;
+        }
+
         if (lease is null)
         {
             S.Lease = lease = new PublishSession { ClientId = claim.ClientId, StartedUtc = now };
@@ -119,17 +124,23 @@ public sealed partial class StreamGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<string> PlayerJoined(string clientId, string gatewayId)
+    public async Task<PlayVerdict> PlayerJoined(PlayClaim claim)
     {
-        _players[clientId] = new Player(gatewayId, DateTime.UtcNow);
+        // Interleaves with other calls (see IStreamGrain): nothing below may rely on state read before an await.
+        if (await RefusePlayer(claim) is { } reason)
+        {
+            return new PlayVerdict(false, StreamId, reason);
+        }
+        _players[claim.ClientId] = new Player(claim.GatewayId, DateTime.UtcNow, claim);
         await UpdateListing();
-        return StreamId;
+        return new PlayVerdict(true, StreamId, null);
     }
 
     public async Task PlayerLeft(string clientId)
     {
-        if (_players.Remove(clientId))
+        if (_players.Remove(clientId, out var player))
         {
+            await NotifyStopped(player.Claim);
             await UpdateListing();
         }
     }
@@ -242,7 +253,13 @@ public sealed partial class StreamGrain(
             if (await IsGatewayDead(gatewayId))
             {
                 var gone = _players.Where(p => p.Value.GatewayId == gatewayId).Select(p => p.Key).ToList();
-                gone.ForEach(id => _players.Remove(id));
+                foreach (var id in gone)
+                {
+                    if (_players.Remove(id, out var player))
+                    {
+                        await NotifyStopped(player.Claim);
+                    }
+                }
                 logger.LogInformation("Dropped {Count} players of {Stream}: gateway {Gateway} is dead",
                     gone.Count, this.GetPrimaryKeyString(), gatewayId);
             }
@@ -287,6 +304,7 @@ public sealed partial class StreamGrain(
         logger.LogInformation("Stream {Stream} unpublished by {Client}: {Reason}",
             this.GetPrimaryKeyString(), lease.ClientId, reason);
         await WriteState();
+        await NotifyUnpublished(lease);
         await UpdateListing();
     }
 

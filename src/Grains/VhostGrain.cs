@@ -1,15 +1,16 @@
-using Microsoft.Extensions.Options;
+using OrleansLive.Grains.Config;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.Grains;
 
 /// <summary>
-/// A vhost, as SRS's `vhost name { }` block: settings from configuration ("Vhosts:&lt;name&gt;")
-/// until some are stored, and a stable SRS vhost id. Lists its name in the vhost directory.
+/// A vhost, as SRS's `vhost name { }` block: settings from configuration ("Vhosts:&lt;name&gt;",
+/// validated and reloadable through <see cref="VhostConfigStore"/>) until some are stored, and a
+/// stable SRS vhost id. Lists its name in the vhost directory.
 /// </summary>
 public sealed class VhostGrain(
     [PersistentState("vhost", StorageNames.Default)] IPersistentState<VhostState> state,
-    IOptionsMonitor<VhostOptions> configured) : Grain, IVhostGrain
+    VhostConfigStore configured) : Grain, IVhostGrain
 {
     private string Name => this.GetPrimaryKeyString();
 
@@ -24,7 +25,7 @@ public sealed class VhostGrain(
     }
 
     public Task<VhostSettings> GetSettings() =>
-        Task.FromResult(state.State.Settings ?? configured.Get(Name).ToSettings());
+        Task.FromResult(state.State.Settings ?? configured.Get(Name));
 
     public async Task SetSettings(VhostSettings settings)
     {

@@ -1,4 +1,5 @@
 using OrleansLive.Grains.Forward;
+using OrleansLive.Grains.Hooks;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.Grains;
@@ -19,11 +20,16 @@ public sealed class VhostOptions
     public double QueueLengthSeconds { get; set; } = Defaults.QueueLengthSeconds;
     public int ChunkSize { get; set; } = Defaults.ChunkSize;
 
+    public HttpHooksOptions HttpHooks { get; set; } = new();
+    public SecurityOptions Security { get; set; } = new();
+
     /// <summary>SRS's `forward { }` block ("Vhosts:&lt;name&gt;:Forward").</summary>
     public ForwardOptions Forward { get; set; } = new();
 
     public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize)
     {
+        HttpHooks = HttpHooks.ToSettings(),
+        Security = Security.ToSettings(),
         Forward = Forward.ToSettings(),
     };
 }

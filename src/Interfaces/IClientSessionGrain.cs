@@ -6,6 +6,11 @@ public interface IClientSessionGrain : IGrainWithStringKey
     /// <summary>Creates or updates the record; keeps the first StartedUtc. Lists the client as live.</summary>
     Task Open(ClientSessionInfo info);
 
+    /// <summary>The RTMP connect: opens the record as <see cref="Open"/> does, then asks the vhost's
+    /// on_connect hooks. A refused client is closed by its gateway; only an allowed one reports
+    /// on_close when it ends.</summary>
+    Task<HookVerdict> Connect(ClientSessionInfo info);
+
     /// <summary>Cumulative bytes sent to and received from the client so far.</summary>
     Task ReportTraffic(long sendBytes, long recvBytes);
 

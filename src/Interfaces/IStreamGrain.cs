@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansLive.Interfaces;
 
 /// <summary>
@@ -6,8 +8,9 @@ namespace OrleansLive.Interfaces;
 /// </summary>
 public interface IStreamGrain : IGrainWithStringKey
 {
-    /// <summary>Grants the lease unless another live publisher holds it. A lease whose gateway
-    /// stopped reporting for longer than the lease timeout counts as released.</summary>
+    /// <summary>Grants the lease unless another live publisher holds it, or the vhost's security
+    /// rules or on_publish hooks refuse a new publisher. A lease whose gateway stopped reporting
+    /// for longer than the lease timeout counts as released.</summary>
     Task<PublishVerdict> AcquirePublish(PublishClaim claim);
 
     /// <summary>Releases the lease if this client holds it; otherwise does nothing.</summary>
@@ -16,8 +19,11 @@ public interface IStreamGrain : IGrainWithStringKey
     /// <summary>Records codec facts read from the publisher's sequence headers.</summary>
     Task SetCodecs(string clientId, VideoInfo? video, AudioInfo? audio);
 
-    /// <summary>A player started; returns the stream id for the client record.</summary>
-    Task<string> PlayerJoined(string clientId, string gatewayId);
+    /// <summary>A player asks to start: checks the vhost's security rules and on_play hooks, and
+    /// lists the player when allowed. Interleaves with other calls so slow hooks of many players
+    /// do not queue behind each other.</summary>
+    [AlwaysInterleave]
+    Task<PlayVerdict> PlayerJoined(PlayClaim claim);
 
     Task PlayerLeft(string clientId);
 

@@ -1,13 +1,16 @@
 namespace OrleansLive.Interfaces;
 
-/// <summary>Per-vhost settings (the SRS `vhost { }` block). Grows as features land.</summary>
+/// <summary>Per-vhost settings (the SRS `vhost { }` block). Grows as features land. HttpHooks and
+/// Security are null when not configured (no hooks, no rules).</summary>
 [GenerateSerializer, Immutable]
 public sealed record VhostSettings(
     [property: Id(0)] bool Enabled = true,
     [property: Id(1)] bool GopCache = true,
     [property: Id(2)] double QueueLengthSeconds = 30,
     [property: Id(3)] int ChunkSize = 60000,
-    [property: Id(4)] ForwardSettings? Forward = null);
+    [property: Id(4)] ForwardSettings? Forward = null,
+    [property: Id(10)] HttpHooksSettings? HttpHooks = null,
+    [property: Id(11)] SecuritySettings? Security = null);
 
 /// <summary>What the HTTP API shows of a vhost. The counters are aggregated by the API from streams.</summary>
 [GenerateSerializer, Immutable]

@@ -67,6 +67,7 @@ public static class ServerApp
         builder.Logging.AddLiveConsole();
         configure?.Invoke(builder);
         var config = builder.Configuration;
+        builder.Services.GuardConfigFiles(config);
 
         var orleans = config.GetSection("Orleans");
         builder.UseOrleans(silo =>
@@ -91,6 +92,7 @@ public static class ServerApp
         }
 
         builder.Services.AddSrsApi();
+        builder.Services.AddLiveControl(config);
         var api = config.GetSection("Api");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -99,6 +101,7 @@ public static class ServerApp
         });
 
         var app = builder.Build();
+        app.UseSrsApiAuth();
         app.MapSrsApi();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapGet("/", () => Results.Redirect("/dashboard"));

@@ -9,6 +9,9 @@ public class ClusterFixture : IAsyncLifetime
 {
     public const string ConfiguredVhost = "configured.vhost";
 
+    /// <summary>A vhost with security rules: no publishing from 10.0.0.1, no playing from 10.6.0.0/16.</summary>
+    public const string SecureVhost = "secure.vhost";
+
     public TestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -21,6 +24,9 @@ public class ClusterFixture : IAsyncLifetime
             ["Streams:LeaseTimeout"] = TestTimeouts.Lease.ToString("c", CultureInfo.InvariantCulture),
             [$"Vhosts:{ConfiguredVhost}:ChunkSize"] = "4096",
             [$"Vhosts:{ConfiguredVhost}:GopCache"] = "false",
+            [$"Vhosts:{SecureVhost}:Security:Enabled"] = "true",
+            [$"Vhosts:{SecureVhost}:Security:Rules:0"] = "deny publish 10.0.0.1",
+            [$"Vhosts:{SecureVhost}:Security:Rules:1"] = "deny play 10.6.0.0/16",
         }));
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
         Cluster = builder.Build();

@@ -99,3 +99,20 @@ public sealed class ForwardTests(ClusterFixture fixture) : IClassFixture<Cluster
         await stream.ReleasePublish("pub00002");
     }
 }
+
+/// <summary>Forward settings are checked with the rest of a vhost's configuration.</summary>
+public sealed class ForwardConfigTests
+{
+    [Fact]
+    public void Bad_destinations_and_backend_are_reported_with_their_keys()
+    {
+        var options = new OrleansLive.Grains.VhostOptions();
+        options.Forward.Enabled = true;
+        options.Forward.Destinations = ["10.0.0.2:1935", "http://10.0.0.2/live"];
+        options.Forward.Backend = "ftp://backend";
+        var errors = OrleansLive.Grains.Config.VhostConfigValidator.Validate("v.test", options);
+        Assert.Equal(2, errors.Count);
+        Assert.StartsWith("Vhosts:v.test:Forward:Destinations:1 ", errors[0], StringComparison.Ordinal);
+        Assert.StartsWith("Vhosts:v.test:Forward:Backend ", errors[1], StringComparison.Ordinal);
+    }
+}

@@ -187,7 +187,7 @@ public sealed class SrsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var keys = Enumerable.Range(0, 12).Select(i => StreamKey.Of(StreamKey.DefaultVhost, "page", $"p{i}{Ids.Random(4)}")).ToList();
         foreach (var key in keys)
         {
-            await _client.GetGrain<IStreamGrain>(key).PlayerJoined("pl" + Ids.Random(6), gateway.Id);
+            await _client.GetGrain<IStreamGrain>(key).PlayerJoined(new PlayClaim("pl" + Ids.Random(6), gateway.Id, "10.1.1.2", "rtmp://127.0.0.1/page", "", ""));
         }
 
         Assert.Equal(10, (await Get("/api/v1/streams?count=1"))["streams"]!.AsArray().Count);

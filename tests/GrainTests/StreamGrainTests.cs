@@ -12,6 +12,9 @@ public sealed class StreamGrainTests(ClusterFixture fixture) : IClassFixture<Clu
     private static PublishClaim Claim(string clientId, string gatewayId) =>
         new(clientId, gatewayId, "10.0.0.1", "rtmp://127.0.0.1/live", "");
 
+    private static PlayClaim PlayClaim(string clientId, string gatewayId) =>
+        new(clientId, gatewayId, "10.0.0.2", "rtmp://127.0.0.1/live", "", "");
+
     private async Task<bool> Listed(string streamId) =>
         (await _client.GetGrain<IStreamDirectoryGrain>(0).List()).Any(e => e.StreamId == streamId);
 
@@ -147,9 +150,11 @@ public sealed class StreamGrainTests(ClusterFixture fixture) : IClassFixture<Clu
         var key = NewKey();
         var stream = _client.GetGrain<IStreamGrain>(key);
 
-        var streamId = await stream.PlayerJoined("player01", "gw-a");
-        await stream.PlayerJoined("player02", "gw-b");
+        var verdict = await stream.PlayerJoined(PlayClaim("player01", "gw-a"));
+        Assert.True((await stream.PlayerJoined(PlayClaim("player02", "gw-b"))).Allowed);
+        var streamId = verdict.StreamId;
 
+        Assert.True(verdict.Allowed);
         Assert.Matches("^vid-[0-9a-z]{7}$", streamId);
         Assert.True(await Listed(streamId));
         var snapshot = await stream.GetSnapshot();

@@ -31,6 +31,12 @@ public sealed class HttpFlvHandler
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
+        if (!_gateway.Limits.TryAdmit(context.Connection.RemoteIpAddress, "HTTP-FLV", out var admission))
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+        using var admitted = admission;
         var query = context.Request.QueryString.HasValue ? context.Request.QueryString.Value! : "";
         var address = StreamAddress.Resolve(context.Request.Host.Host, app, stream + query, _gateway.KnownVhosts);
         var connection = new HttpPlayerConnection(context);
@@ -40,18 +46,28 @@ public sealed class HttpFlvHandler
         _gateway.Connections.Add(connection);
         _logger.LogInformation("HTTP-FLV play {Url} from {Ip}", address.Url, ip);
         var hubOptions = await _gateway.HubOptionsFor(address.Vhost, _logger);
-        string? streamId = null;
+        var tcUrl = $"http://{context.Request.Host}/{address.App}";
+        var pageUrl = context.Request.Headers.Referer.ToString();
+        PlayVerdict? verdict = null;
         try
         {
-            streamId = await cluster.Stream(address.Key).PlayerJoined(connection.ClientId, cluster.GatewayId);
+            verdict = await cluster.Stream(address.Key).PlayerJoined(new PlayClaim(connection.ClientId, cluster.GatewayId, ip, tcUrl, pageUrl, address.Param));
         }
         catch (Exception ex)
         {
-            _logger.LogWarning(ex, "Stream grain unavailable; playing {Url} without it", address.Url);
+            _logger.LogWarning(ex, "Stream grain unavailable for {Url}", address.Url);
         }
-        var tcUrl = $"http://{context.Request.Host}/{address.App}";
+        if (verdict is not { Allowed: true })
+        {
+            // Security rules or on_play refused (403), or no verdict could be had (503).
+            _gateway.Connections.Remove(connection);
+            context.Response.StatusCode = verdict is null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status403Forbidden;
+            _logger.LogWarning("HTTP-FLV play {Url} refused: {Reason}", address.Url, verdict?.Reason ?? "stream grain unavailable");
+            return;
+        }
+        var streamId = verdict.StreamId;
         var info = new ClientSessionInfo(connection.ClientId, cluster.GatewayId, ip, "http-flv", "flv-play", false,
-            address.Vhost, address.App, address.Stream, streamId, tcUrl, context.Request.Headers.Referer.ToString(), "", address.Param, DateTime.UtcNow);
+            address.Vhost, address.App, address.Stream, streamId, tcUrl, pageUrl, "", address.Param, DateTime.UtcNow);
         cluster.Fire(() => cluster.Client(connection.ClientId).Open(info), "open session");
 
         var player = new PlayerQueue(connection.ClientId, _gateway.PlayerLimits)

@@ -119,8 +119,8 @@ public sealed partial class RtmpConnection
         {
             throw new RtmpProtocolException($"vhost '{probe.Vhost}' is disabled");
         }
+        await ConnectSessionAsync(probe);
         _connected = true;
-        OpenSession();
 
         var chunkSize = _gateway.Options.OutChunkSize;
         var properties = new AmfObject

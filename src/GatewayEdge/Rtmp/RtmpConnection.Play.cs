@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Media;
+using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Rtmp;
 
@@ -24,15 +25,14 @@ public sealed partial class RtmpConnection
         }
         var address = ResolveStream(command, "play");
         var hubOptions = await _gateway.HubOptionsFor(address.Vhost, _logger);
-        string? streamId = null;
-        try
+        var claim = new PlayClaim(ClientId, Cluster.GatewayId, _ip, _tcUrl ?? "", _pageUrl ?? "", address.Param);
+        var verdict = await Cluster.Stream(address.Key).PlayerJoined(claim);
+        if (!verdict.Allowed)
         {
-            streamId = await Cluster.Stream(address.Key).PlayerJoined(ClientId, Cluster.GatewayId);
+            // As SRS: a refused player is closed, without a status message (the close is logged).
+            throw new RtmpProtocolException($"play refused: {verdict.Reason}");
         }
-        catch (Exception ex)
-        {
-            _logger.LogWarning(ex, "Stream grain unavailable; playing {Url} without it", address.Url);
-        }
+        var streamId = verdict.StreamId;
         OpenSession("rtmp-play", publish: false, address, streamId);
         _logger.LogInformation("RTMP play {Url}", address.Url);
 

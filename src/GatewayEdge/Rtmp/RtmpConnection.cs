@@ -232,12 +232,14 @@ public sealed partial class RtmpConnection : IClientConnection
 
     private void OpenSession(string type = "Unknown", bool publish = false, StreamAddress? address = null, string? streamId = null)
     {
-        var info = new ClientSessionInfo(
-            ClientId, Cluster.GatewayId, _ip, "rtmp", type, publish,
-            address?.Vhost ?? _connectVhost ?? "", address?.App ?? _app ?? "", address?.Stream ?? "", streamId,
-            _tcUrl ?? "", _pageUrl ?? "", _swfUrl ?? "", address?.Param ?? "", _started);
+        var info = SessionInfo(type, publish, address, streamId);
         Cluster.Fire(() => Cluster.Client(ClientId).Open(info), "open session");
     }
+
+    private ClientSessionInfo SessionInfo(string type = "Unknown", bool publish = false, StreamAddress? address = null, string? streamId = null) => new(
+        ClientId, Cluster.GatewayId, _ip, "rtmp", type, publish,
+        address?.Vhost ?? _connectVhost ?? "", address?.App ?? _app ?? "", address?.Stream ?? "", streamId,
+        _tcUrl ?? "", _pageUrl ?? "", _swfUrl ?? "", address?.Param ?? "", _started);
 
     private async Task CleanupAsync()
     {

@@ -53,9 +53,21 @@ public sealed class RtmpListener : BackgroundService
                 _logger.LogWarning(ex, "RTMP accept failed");
                 continue;
             }
+            if (!_gateway.Limits.TryAdmit((client.RemoteEndPoint as IPEndPoint)?.Address, "RTMP", out var admission))
+            {
+                // Refused at once, before the handshake (SRS max_connections); the limiter logs it.
+                client.Dispose();
+                continue;
+            }
             client.NoDelay = true;
             var connection = new RtmpConnection(client, _gateway);
-            _ = Task.Run(connection.RunAsync, CancellationToken.None);
+            _ = Task.Run(async () =>
+            {
+                using (admission)
+                {
+                    await connection.RunAsync();
+                }
+            }, CancellationToken.None);
         }
     }
 

@@ -2,9 +2,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansLive.Grains.Hooks;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.Grains.Forward;
@@ -25,15 +25,16 @@ public sealed class ForwardBackendClient
     private readonly ILogger<ForwardBackendClient> _logger;
     private readonly TimeSpan _timeout;
 
-    public ForwardBackendClient(IHttpClientFactory http, IOptions<ForwardBackendOptions> options, ILogger<ForwardBackendClient> logger, IConfiguration? configuration = null)
+    /// <summary>Server and service ids come from <paramref name="identity"/>, the ones hooks and the
+    /// API use, unless <see cref="ForwardBackendOptions"/> names others.</summary>
+    public ForwardBackendClient(IHttpClientFactory http, IOptions<ForwardBackendOptions> options, ILogger<ForwardBackendClient> logger, HookServerIdentity? identity = null)
     {
         _http = http;
         _logger = logger;
         var o = options.Value;
         _timeout = TimeSpan.FromMilliseconds(Math.Max(1, o.BackendTimeoutMs));
-        ServerId = NonEmpty(o.ServerId) ?? NonEmpty(configuration?["Api:ServerId"])
-            ?? NonEmpty(Environment.GetEnvironmentVariable("SRS_SERVER_ID")) ?? Ids.NewVid();
-        ServiceId = NonEmpty(o.ServiceId) ?? Ids.Random(8);
+        ServerId = NonEmpty(o.ServerId) ?? identity?.ServerId ?? Ids.NewVid();
+        ServiceId = NonEmpty(o.ServiceId) ?? identity?.ServiceId ?? Ids.Random(8);
     }
 
     public string ServerId { get; }

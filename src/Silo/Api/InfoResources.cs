@@ -79,7 +79,7 @@ internal static class InfoResources
                 ["ssl"] = false,
                 ["hls"] = false,
                 ["hds"] = false,
-                ["callback"] = false,
+                ["callback"] = true,
                 ["api"] = true,
                 ["httpd"] = true,
                 ["dvr"] = false,

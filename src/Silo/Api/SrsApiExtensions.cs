@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using OrleansLive.Grains.Forward;
 
 namespace OrleansLive.Silo.Api;
 
@@ -15,8 +14,6 @@ public static class SrsApiExtensions
     {
         services.TryAddSingleton(sp => new SrsServerIdentity(sp.GetService<IConfiguration>()));
         services.TryAddSingleton<CpuSampler>();
-        // Forward backends see the same server_id and service_id as the API reports.
-        services.AddOptions<ForwardBackendOptions>().PostConfigure<SrsServerIdentity>((o, id) => (o.ServerId, o.ServiceId) = (id.ServerId, id.ServiceId));
         return services;
     }
 
@@ -36,6 +33,7 @@ public static class SrsApiExtensions
         Map(endpoints, "/api/v1/streams/{id?}", StreamsResource.Handle);
         Map(endpoints, "/api/v1/clients/{id?}", ClientsResource.Handle);
         Map(endpoints, "/api/v1/sessions/{id}", SessionsResource.Handle);
+        Map(endpoints, "/api/v1/raw", RawApiResource.Handle);
         return endpoints;
     }
 

@@ -24,6 +24,7 @@ internal static class SystemResources
         var rss = status.GetValueOrDefault("VmRSS");
         var swapTotal = mem.GetValueOrDefault("SwapTotal");
         var (srsRecv, srsSend, connections) = await LiveTotals(request.Grains);
+        var (refused, gateways) = await GatewayLimitsJson.Read(request.Grains);
 
         var body = request.Envelope();
         body["data"] = new JsonObject
@@ -72,7 +73,9 @@ internal static class SystemResources
                 ["conn_sys_tw"] = ProcFs.SockStat("TCP:", "tw"),
                 ["conn_sys_udp"] = ProcFs.SockStat("UDP:", "inuse"),
                 ["conn_srs"] = connections,
+                ["conn_srs_refused"] = refused,
             },
+            ["gateways"] = gateways,
         };
         return SrsReply.Ok(body);
     }

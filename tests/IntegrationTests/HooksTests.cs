@@ -1,0 +1,343 @@
+using System.Net;
+using System.Text.Json;
+using OrleansLive.IntegrationTests.Support;
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.IntegrationTests;
+
+/// <summary>HTTP callbacks in SRS's format against a hook backend, with ffmpeg publishing and playing.</summary>
+[Collection(HooksCollection.Name)]
+public sealed class HooksTests(HooksServerFixture server)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
+
+    private HookBackend Backend => server.Backend;
+
+    [Fact]
+    public async Task Callbacks_carry_the_srs_fields_with_the_values_the_api_shows()
+    {
+        var stream = "fields" + Ids.Random(5);
+        await using var publisher = Ffmpeg.Publish(server.RtmpUrl("live", stream) + "?token=abc", 320, 180);
+        var published = await WaitPublishedAsync(stream, publisher);
+        var streamId = published.GetProperty("id").GetString();
+        var envelope = await server.GetJsonAsync("api/v1/versions");
+        var serverId = envelope.GetProperty("server").GetString();
+        var serviceId = envelope.GetProperty("service").GetString();
+        var publisherId = (await server.FindClientsAsync(stream)).Single(c => c.GetProperty("publish").GetBoolean()).GetProperty("id").GetString()!;
+        var tcUrl = $"rtmp://127.0.0.1:{server.RtmpPort}/live";
+
+        var connect = Backend.Where(c => c.Action == "on_connect" && c.ClientId == publisherId).Single();
+        Assert.Equal("a/on_connect", connect.Path);
+        AssertFields(connect.Body, new()
+        {
+            ["server_id"] = serverId,
+            ["service_id"] = serviceId,
+            ["action"] = "on_connect",
+            ["client_id"] = publisherId,
+            ["ip"] = "127.0.0.1",
+            ["vhost"] = StreamKey.DefaultVhost,
+            ["app"] = "live",
+            ["stream"] = "",
+            ["param"] = "",
+            ["tcUrl"] = tcUrl,
+            ["pageUrl"] = "",
+        });
+
+        // Two on_publish URLs, called in order, both allowing.
+        var publishes = Backend.Of("on_publish", stream);
+        Assert.Equal(["a/on_publish", "b/on_publish/json"], publishes.Select(c => c.Path));
+        foreach (var call in publishes)
+        {
+            AssertFields(call.Body, new()
+            {
+                ["server_id"] = serverId,
+                ["service_id"] = serviceId,
+                ["action"] = "on_publish",
+                ["client_id"] = publisherId,
+                ["ip"] = "127.0.0.1",
+                ["vhost"] = StreamKey.DefaultVhost,
+                ["app"] = "live",
+                ["tcUrl"] = tcUrl,
+                ["stream"] = stream,
+                ["param"] = "?token=abc",
+                ["stream_url"] = $"/live/{stream}",
+                ["stream_id"] = streamId,
+            });
+        }
+
+        await using (var player = Ffmpeg.Play(server.RtmpUrl("live", stream) + "?token=xyz"))
+        {
+            await Wait.UntilAsync(() => Ffmpeg.FramesDecoded(player.StdErr) >= 10, Deadline, "the player decoding frames");
+            var playerId = (await server.FindClientsAsync(stream)).Single(c => c.GetProperty("type").GetString() == "rtmp-play").GetProperty("id").GetString()!;
+            var play = Backend.Where(c => c.Action == "on_play" && c.ClientId == playerId).Single();
+            AssertFields(play.Body, new()
+            {
+                ["server_id"] = serverId,
+                ["service_id"] = serviceId,
+                ["action"] = "on_play",
+                ["client_id"] = playerId,
+                ["ip"] = "127.0.0.1",
+                ["vhost"] = StreamKey.DefaultVhost,
+                ["app"] = "live",
+                ["stream"] = stream,
+                ["tcUrl"] = tcUrl,
+                ["param"] = "?token=xyz",
+                ["pageUrl"] = "",
+                ["stream_url"] = $"/live/{stream}",
+                ["stream_id"] = streamId,
+            });
+
+            publisher.Kill();
+            Assert.True(await player.WaitForExitAsync(Deadline), "the player should end with the publisher");
+
+            var stop = await Wait.ForAsync(() => Task.FromResult(Backend.Where(c => c.Action == "on_stop" && c.ClientId == playerId).SingleOrDefault()), Deadline, "on_stop");
+            AssertFields(stop!.Body, new()
+            {
+                ["action"] = "on_stop",
+                ["client_id"] = playerId,
+                ["ip"] = "127.0.0.1",
+                ["vhost"] = StreamKey.DefaultVhost,
+                ["app"] = "live",
+                ["stream"] = stream,
+                ["tcUrl"] = tcUrl,
+                ["param"] = "?token=xyz",
+                ["stream_url"] = $"/live/{stream}",
+                ["stream_id"] = streamId,
+            });
+        }
+
+        var unpublish = await Wait.ForAsync(() => Task.FromResult(Backend.Of("on_unpublish", stream).SingleOrDefault()), Deadline, "on_unpublish");
+        AssertFields(unpublish!.Body, new()
+        {
+            ["server_id"] = serverId,
+            ["action"] = "on_unpublish",
+            ["client_id"] = publisherId,
+            ["ip"] = "127.0.0.1",
+            ["app"] = "live",
+            ["tcUrl"] = tcUrl,
+            ["stream"] = stream,
+            ["param"] = "?token=abc",
+            ["stream_url"] = $"/live/{stream}",
+            ["stream_id"] = streamId,
+        });
+
+        var close = await Wait.ForAsync(() => Task.FromResult(Backend.Where(c => c.Action == "on_close" && c.ClientId == publisherId).SingleOrDefault()), Deadline, "on_close");
+        AssertFields(close!.Body, new()
+        {
+            ["server_id"] = serverId,
+            ["service_id"] = serviceId,
+            ["action"] = "on_close",
+            ["client_id"] = publisherId,
+            ["ip"] = "127.0.0.1",
+            ["vhost"] = StreamKey.DefaultVhost,
+            ["app"] = "live",
+        });
+        Assert.True(close.Body.GetProperty("recv_bytes").GetInt64() > 10_000, close.Body.ToString());
+        Assert.True(close.Body.GetProperty("send_bytes").GetInt64() > 0, close.Body.ToString());
+        Assert.False(close.Body.TryGetProperty("stream", out _));
+    }
+
+    [Fact]
+    public async Task A_publish_refused_by_on_publish_never_reaches_players()
+    {
+        var stream = "deny" + Ids.Random(5);
+        using var http = new HttpClient { Timeout = Deadline };
+        using var player = await http.GetAsync(server.FlvUrl("live", stream), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, player.StatusCode);
+        await using var body = await player.Content.ReadAsStreamAsync();
+
+        await using var publisher = Ffmpeg.Publish(server.RtmpUrl("live", stream), 320, 180);
+        Assert.True(await publisher.WaitForExitAsync(Deadline), "the refused publisher should be closed");
+        Assert.NotEqual(0, publisher.ExitCode);
+
+        // The first on_publish URL refused, so the second was never asked.
+        Assert.Equal(["a/on_publish"], Backend.Of("on_publish", stream).Select(c => c.Path));
+        var listed = await server.FindStreamAsync("live", stream);
+        Assert.False(listed?.GetProperty("publish").GetProperty("active").GetBoolean() ?? false, "the refused stream should not be active");
+        Assert.Contains(server.Logs.Lines, l => l.Message.Contains($"/live/{stream} refused", StringComparison.Ordinal) && l.Message.Contains("code 1001", StringComparison.Ordinal));
+
+        // The waiting player got the FLV header and nothing after it.
+        var header = new byte[13];
+        await body.ReadExactlyAsync(header);
+        using var more = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var extra = new byte[1];
+        var read = await ReadOrZeroAsync(body, extra, more.Token);
+        Assert.Equal(0, read);
+    }
+
+    [Fact]
+    public async Task A_play_refused_by_on_play_closes_rtmp_and_answers_http_403()
+    {
+        var stream = "guarded" + Ids.Random(5);
+        await using var publisher = Ffmpeg.Publish(server.RtmpUrl("live", stream), 320, 180);
+        await WaitPublishedAsync(stream, publisher);
+
+        await using var refused = Ffmpeg.Play(server.RtmpUrl("live", stream) + "?token=bad", seconds: 2);
+        Assert.True(await refused.WaitForExitAsync(Deadline), "the refused RTMP player should be closed");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Equal(0, Ffmpeg.FramesDecoded(refused.StdErr));
+
+        using var http = new HttpClient { Timeout = Deadline };
+        using var forbidden = await http.GetAsync(server.FlvUrl("live", stream) + "?token=bad", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+
+        Assert.Equal(2, Backend.Where(c => c.Action == "on_play" && c.Stream == stream && c.Field("param") == "?token=bad").Count);
+        var streams = await Ffmpeg.ProbeStreamsAsync(server.FlvUrl("live", stream) + "?token=good", Deadline);
+        Assert.Contains(streams, s => s.GetProperty("codec_name").GetString() == "h264");
+        // Refused players were never listed, so they get no on_stop either.
+        await Wait.UntilAsync(() => Backend.Where(c => c.Action == "on_stop" && c.Stream == stream).Count == 1, Deadline, "on_stop of the allowed probe");
+        Assert.Equal("?token=good", Backend.Where(c => c.Action == "on_stop" && c.Stream == stream).Single().Field("param"));
+    }
+
+    [Fact]
+    public async Task A_hook_that_does_not_answer_in_time_refuses()
+    {
+        var stream = "slow" + Ids.Random(5);
+        using var http = new HttpClient { Timeout = Deadline };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await http.GetAsync(server.FlvUrl("live", stream), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(HooksServerFixture.HookTimeoutMs - 100), $"refused after {clock.Elapsed}");
+        Assert.Single(Backend.Of("on_play", stream));
+        Assert.Contains(server.Logs.Lines, l => l.Message.Contains($"no answer within {HooksServerFixture.HookTimeoutMs} ms", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_deny_rule_for_loopback_blocks_publish_before_any_hook()
+    {
+        var stream = "secure" + Ids.Random(5);
+        await using var publisher = Ffmpeg.Publish(server.RtmpUrl("live", stream) + $"?vhost={HooksServerFixture.SecureVhost}", 320, 180);
+        Assert.True(await publisher.WaitForExitAsync(Deadline), "the publisher should be refused");
+        Assert.NotEqual(0, publisher.ExitCode);
+
+        Assert.Empty(Backend.Of("on_publish", stream));
+        Assert.Contains(server.Logs.Lines, l => l.Message.Contains("denied by 'deny publish 127.0.0.1'", StringComparison.Ordinal));
+        var streams = await server.GetJsonAsync("api/v1/streams?count=1000");
+        Assert.DoesNotContain(streams.GetProperty("streams").EnumerateArray(),
+            s => s.GetProperty("name").GetString() == stream && s.GetProperty("publish").GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
+    public async Task On_unpublish_and_on_stop_fire_once_per_session_with_players_on_two_gateways()
+    {
+        // A second gateway: src/GatewayEdge as its own process, joining the silo as an Orleans client.
+        var rtmpB = HooksServerFixture.FreeTcpPort();
+        var httpB = HooksServerFixture.FreeTcpPort();
+        await using var gatewayB = ExternalProcess.Start("dotnet", Path.Combine(AppContext.BaseDirectory, "OrleansLive.GatewayEdge.dll"),
+            $"--Orleans:Gateways:0=127.0.0.1:{server.OrleansGatewayPort}",
+            "--Gateway:ListenAddress=127.0.0.1", $"--Gateway:RtmpPort={rtmpB}", $"--Gateway:HttpPort={httpB}");
+        await Wait.UntilAsync(() => gatewayB.HasExited ? throw new InvalidOperationException(gatewayB.StdOut + gatewayB.StdErr) : gatewayB.StdOut.Contains("HTTP streams listening", StringComparison.Ordinal), Deadline, "the second gateway listening");
+
+        var stream = "twogw" + Ids.Random(5);
+        await using var publisher = Ffmpeg.Publish(server.RtmpUrl("live", stream), 320, 180);
+        await WaitPublishedAsync(stream, publisher);
+        await using var playerA = Ffmpeg.Play(server.RtmpUrl("live", stream));
+        await Wait.UntilAsync(() => Ffmpeg.FramesDecoded(playerA.StdErr) >= 10, Deadline, "the player on the first gateway decoding");
+
+        // The player on the second gateway is held open by an HTTP-FLV request there.
+        using var http = new HttpClient { Timeout = Deadline };
+        var playerB = await http.GetAsync($"http://127.0.0.1:{httpB}/live/{stream}.flv", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, playerB.StatusCode);
+        var players = await Wait.ForAsync(async () =>
+        {
+            var clients = await server.FindClientsAsync(stream);
+            var found = clients.Where(c => c.GetProperty("type").GetString() is "rtmp-play" or "flv-play").Select(c => c.GetProperty("id").GetString()!).ToList();
+            return found.Count == 2 ? found : null;
+        }, Deadline, "both players in the API");
+        Assert.All(players, id => Assert.Single(Backend.Where(c => c.Action == "on_play" && c.ClientId == id)));
+
+        publisher.Kill();
+        Assert.True(await playerA.WaitForExitAsync(Deadline), "the first gateway's player should end with the publisher");
+        playerB.Dispose();
+
+        await Wait.UntilAsync(() => Backend.Of("on_unpublish", stream).Count >= 1
+            && players.All(id => Backend.Where(c => c.Action == "on_stop" && c.ClientId == id).Count >= 1)
+            && server.PendingNotifications == 0, Deadline, "on_unpublish and both on_stop delivered");
+        Assert.Single(Backend.Of("on_unpublish", stream));
+        Assert.All(players, id => Assert.Single(Backend.Where(c => c.Action == "on_stop" && c.ClientId == id)));
+        Assert.Equal(2, Backend.Of("on_stop", stream).Count);
+    }
+
+    [Fact]
+    public async Task Dvr_and_hls_file_events_post_on_dvr_and_on_hls()
+    {
+        var stream = "files" + Ids.Random(5);
+        var key = StreamKey.Of(StreamKey.DefaultVhost, "live", stream);
+        var lease = await server.Grains.GetGrain<IStreamGrain>(key).AcquirePublish(
+            new PublishClaim("rec00001", "gw-test", "10.1.2.3", "rtmp://example.com/live", "?token=t1"));
+        Assert.True(lease.Granted, lease.Reason);
+
+        var events = server.Grains.GetGrain<IStreamHookEvents>(key);
+        await events.OnDvr(new DvrFileEvent($"/data/live/{stream}.1700000000000.flv", "/srv/orleanslive"));
+        await events.OnHls(new HlsSegmentEvent($"/data/live/{stream}-7.ts", $"{stream}-7.ts", $"/data/live/{stream}.m3u8",
+            $"live/{stream}.m3u8", 7, 10.01, "/srv/orleanslive"));
+        await server.Grains.GetGrain<IStreamGrain>(key).ReleasePublish("rec00001");
+
+        var dvr = await Wait.ForAsync(() => Task.FromResult(Backend.Of("on_dvr", stream).SingleOrDefault()), Deadline, "on_dvr");
+        AssertFields(dvr!.Body, new()
+        {
+            ["action"] = "on_dvr",
+            ["client_id"] = "rec00001",
+            ["ip"] = "10.1.2.3",
+            ["vhost"] = StreamKey.DefaultVhost,
+            ["app"] = "live",
+            ["stream"] = stream,
+            ["tcUrl"] = "rtmp://example.com/live",
+            ["param"] = "?token=t1",
+            ["cwd"] = "/srv/orleanslive",
+            ["file"] = $"/data/live/{stream}.1700000000000.flv",
+            ["stream_url"] = $"/live/{stream}",
+            ["stream_id"] = lease.StreamId,
+        });
+        var hls = await Wait.ForAsync(() => Task.FromResult(Backend.Of("on_hls", stream).SingleOrDefault()), Deadline, "on_hls");
+        AssertFields(hls!.Body, new()
+        {
+            ["action"] = "on_hls",
+            ["client_id"] = "rec00001",
+            ["file"] = $"/data/live/{stream}-7.ts",
+            ["url"] = $"{stream}-7.ts",
+            ["m3u8"] = $"/data/live/{stream}.m3u8",
+            ["m3u8_url"] = $"live/{stream}.m3u8",
+            ["cwd"] = "/srv/orleanslive",
+            ["stream_id"] = lease.StreamId,
+        });
+        Assert.Equal(7, hls.Body.GetProperty("seq_no").GetInt64());
+        Assert.Equal(10.01, hls.Body.GetProperty("duration").GetDouble(), 3);
+        await Wait.UntilAsync(() => Backend.Of("on_unpublish", stream).Count == 1, Deadline, "on_unpublish of the recorder's lease");
+    }
+
+    private async Task<JsonElement> WaitPublishedAsync(string stream, ExternalProcess publisher)
+    {
+        var found = await Wait.ForAsync(async () =>
+        {
+            if (publisher.HasExited)
+            {
+                throw new InvalidOperationException($"ffmpeg exited early: {publisher.StdErr}");
+            }
+            var s = await server.FindStreamAsync("live", stream);
+            return s is { } json && json.GetProperty("publish").GetProperty("active").GetBoolean() && json.GetProperty("video").ValueKind == JsonValueKind.Object ? s : null;
+        }, Deadline, $"stream {stream} published");
+        return found!.Value;
+    }
+
+    private static void AssertFields(JsonElement body, Dictionary<string, string?> expected)
+    {
+        foreach (var (name, value) in expected)
+        {
+            Assert.True(body.TryGetProperty(name, out var actual), $"'{name}' missing in {body}");
+            Assert.True(value == actual.GetString(), $"'{name}' is '{actual}', expected '{value}' in {body}");
+        }
+    }
+
+    private static async Task<int> ReadOrZeroAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await stream.ReadAsync(buffer, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+    }
+}

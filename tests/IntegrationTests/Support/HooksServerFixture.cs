@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge;
+using OrleansLive.Grains.Hooks;
+using OrleansLive.Silo;
+
+namespace OrleansLive.IntegrationTests.Support;
+
+/// <summary>
+/// The all-in-one server with HTTP hooks to a <see cref="HookBackend"/>, a vhost with a security
+/// rule, API authentication, the raw API with reload, and tight connection limits. Its vhost
+/// settings come from two JSON files in a temp directory: <see cref="MainConfigPath"/> reloads by
+/// itself when written (like appsettings.json), <see cref="OverrideConfigPath"/> is only re-read on
+/// an explicit reload (raw API or SIGHUP) and overrides the first.
+/// </summary>
+public sealed class HooksServerFixture : IAsyncLifetime
+{
+    public const string Username = "admin";
+    public const string Password = "s3cret";
+    public const string Token = "t0ken-123";
+    public const string SecureVhost = "secure.test";
+    public const int MaxConnections = 8;
+    public const int MaxConnectionsPerIpPerSecond = 40;
+    public const int HookTimeoutMs = 1500;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("orleanslive-hooks-").FullName;
+    private WebApplication? _app;
+
+    public HookBackend Backend { get; } = new();
+
+    public CapturedLogs Logs { get; } = new();
+
+    public int RtmpPort { get; private set; }
+
+    public int HttpPort { get; private set; }
+
+    public int ApiPort { get; private set; }
+
+    public int OrleansGatewayPort { get; } = FreeTcpPort();
+
+    /// <summary>An API client with basic auth credentials.</summary>
+    public HttpClient Api { get; } = new() { Timeout = TimeSpan.FromSeconds(15) };
+
+    public string MainConfigPath => Path.Combine(_dir, "hooks.json");
+
+    public string OverrideConfigPath => Path.Combine(_dir, "override.json");
+
+    public IServiceProvider Services => _app!.Services;
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>Notifications the silo has not delivered yet.</summary>
+    public int PendingNotifications => Services.GetRequiredService<HttpHookClient>().PendingNotifications;
+
+    public string RtmpUrl(string app, string stream) => $"rtmp://127.0.0.1:{RtmpPort}/{app}/{stream}";
+
+    public string FlvUrl(string app, string stream) => $"http://127.0.0.1:{HttpPort}/{app}/{stream}.flv";
+
+    public async Task InitializeAsync()
+    {
+        await Backend.StartAsync();
+        WriteMainConfig();
+        WriteOverrideConfig("{}");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gateway:ListenAddress"] = "127.0.0.1",
+            ["Gateway:RtmpPort"] = "0",
+            ["Gateway:HttpPort"] = "0",
+            ["Gateway:StatsIntervalMilliseconds"] = "200",
+            ["Gateway:MaxConnections"] = MaxConnections.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:MaxConnectionsPerIpPerSecond"] = MaxConnectionsPerIpPerSecond.ToString(CultureInfo.InvariantCulture),
+            ["Api:ListenAddress"] = "127.0.0.1",
+            ["Api:Port"] = "0",
+            ["Api:Auth:Enabled"] = "true",
+            ["Api:Auth:Username"] = Username,
+            ["Api:Auth:Password"] = Password,
+            ["Api:Auth:Token"] = Token,
+            ["Api:RawApi:Enabled"] = "true",
+            ["Api:RawApi:AllowReload"] = "true",
+            ["Orleans:SiloPort"] = FreeTcpPort().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = OrleansGatewayPort.ToString(CultureInfo.InvariantCulture),
+        };
+        _app = ServerApp.Build([], builder =>
+        {
+            builder.Configuration.AddJsonFile(MainConfigPath, optional: false, reloadOnChange: true);
+            builder.Configuration.AddJsonFile(OverrideConfigPath, optional: false, reloadOnChange: false);
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.AddProvider(Logs);
+        });
+        await _app.StartAsync();
+        var endpoints = _app.Services.GetRequiredService<GatewayEndpoints>();
+        await endpoints.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+        RtmpPort = endpoints.RtmpPort;
+        HttpPort = endpoints.HttpPort;
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        ApiPort = new Uri(address).Port;
+        Api.BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/");
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}")));
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync(CancellationToken.None);
+            await _app.DisposeAsync();
+        }
+        await Backend.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    /// <summary>Hooks for every event of the default vhost and of <see cref="SecureVhost"/> (which also
+    /// denies publishing from 127.0.0.1). on_connect goes to "{connectPrefix}/on_connect"; on_publish
+    /// to two URLs, "a/on_publish" then "b/on_publish/json".</summary>
+    public void WriteMainConfig(string connectPrefix = "a")
+    {
+        JsonObject Hooks() => new()
+        {
+            ["Enabled"] = true,
+            ["OnConnect"] = new JsonArray(Backend.Url($"{connectPrefix}/on_connect")),
+            ["OnClose"] = new JsonArray(Backend.Url("a/on_close")),
+            ["OnPublish"] = new JsonArray(Backend.Url("a/on_publish"), Backend.Url("b/on_publish/json")),
+            ["OnUnpublish"] = new JsonArray(Backend.Url("a/on_unpublish")),
+            ["OnPlay"] = new JsonArray(Backend.Url("a/on_play/json")),
+            ["OnStop"] = new JsonArray(Backend.Url("a/on_stop")),
+            ["OnDvr"] = new JsonArray(Backend.Url("a/on_dvr")),
+            ["OnHls"] = new JsonArray(Backend.Url("a/on_hls/json")),
+            ["TimeoutMs"] = HookTimeoutMs,
+            ["NotifyRetries"] = 2,
+        };
+        var config = new JsonObject
+        {
+            ["Vhosts"] = new JsonObject
+            {
+                ["__defaultVhost__"] = new JsonObject { ["HttpHooks"] = Hooks() },
+                [SecureVhost] = new JsonObject
+                {
+                    ["HttpHooks"] = Hooks(),
+                    ["Security"] = new JsonObject { ["Enabled"] = true, ["Rules"] = new JsonArray("deny publish 127.0.0.1") },
+                },
+            },
+        };
+        WriteAtomically(MainConfigPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    public void WriteOverrideConfig(string json) => WriteAtomically(OverrideConfigPath, json);
+
+    /// <summary>POST /api/v1/raw?rpc=reload; the reply's code.</summary>
+    public async Task<JsonElement> ReloadAsync()
+    {
+        using var response = await Api.PostAsync("api/v1/raw?rpc=reload", null);
+        response.EnsureSuccessStatusCode();
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return doc.RootElement.Clone();
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var doc = JsonDocument.Parse(await Api.GetStringAsync(path));
+        return doc.RootElement.Clone();
+    }
+
+    public async Task<JsonElement?> FindStreamAsync(string app, string stream)
+    {
+        var root = await GetJsonAsync("api/v1/streams?count=1000");
+        foreach (var s in root.GetProperty("streams").EnumerateArray())
+        {
+            if (s.GetProperty("app").GetString() == app && s.GetProperty("name").GetString() == stream)
+            {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    public async Task<List<JsonElement>> FindClientsAsync(string stream)
+    {
+        var root = await GetJsonAsync("api/v1/clients?count=1000");
+        return [.. root.GetProperty("clients").EnumerateArray().Where(c => c.GetProperty("name").GetString() == stream)];
+    }
+
+    /// <summary>An RTMP connect to this app, as a player would start; true when the server answers
+    /// _result, false when it closes the connection (refused).</summary>
+    public async Task<bool> ConnectAsync(string app)
+    {
+        await using var client = await RawRtmpClient.ConnectAsync(RtmpPort);
+        try
+        {
+            await client.HandshakeAsync();
+            await client.ConnectAppAsync(RtmpPort, app);
+            await client.ReadCommandAsync("_result", TimeSpan.FromSeconds(15));
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or EndOfStreamException)
+        {
+            return false;
+        }
+    }
+
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Writes beside the file and renames over it, so a watcher never reads half a file.</summary>
+    private static void WriteAtomically(string path, string text)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, text);
+        File.Move(temp, path, overwrite: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class HooksCollection : ICollectionFixture<HooksServerFixture>
+{
+    public const string Name = "hooks server";
+}
