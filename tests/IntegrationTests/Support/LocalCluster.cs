@@ -13,7 +13,7 @@ namespace OrleansLive.IntegrationTests.Support;
 /// </summary>
 public sealed class LocalCluster : IAsyncLifetime
 {
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
     public static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(6);
 
     private readonly string _dir = Directory.CreateTempSubdirectory("orleanslive-cluster-").FullName;
