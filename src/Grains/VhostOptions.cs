@@ -18,5 +18,12 @@ public sealed class VhostOptions
     public double QueueLengthSeconds { get; set; } = Defaults.QueueLengthSeconds;
     public int ChunkSize { get; set; } = Defaults.ChunkSize;
 
-    public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize);
+    public HlsOptions Hls { get; set; } = new();
+    public DvrOptions Dvr { get; set; } = new();
+
+    public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize)
+    {
+        Hls = Hls.ToSettings(),
+        Dvr = Dvr.ToSettings(),
+    };
 }

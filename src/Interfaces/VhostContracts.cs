@@ -6,7 +6,12 @@ public sealed record VhostSettings(
     [property: Id(0)] bool Enabled = true,
     [property: Id(1)] bool GopCache = true,
     [property: Id(2)] double QueueLengthSeconds = 30,
-    [property: Id(3)] int ChunkSize = 60000);
+    [property: Id(3)] int ChunkSize = 60000)
+{
+    [Id(20)] public HlsSettings Hls { get; init; } = new();
+
+    [Id(21)] public DvrSettings Dvr { get; init; } = new();
+}
 
 /// <summary>What the HTTP API shows of a vhost. The counters are aggregated by the API from streams.</summary>
 [GenerateSerializer, Immutable]

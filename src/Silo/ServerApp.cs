@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansLive.GatewayEdge;
 using OrleansLive.Grains;
+using OrleansLive.Interfaces;
 using OrleansLive.Silo.Api;
 
 namespace OrleansLive.Silo;
@@ -31,6 +32,9 @@ public static class ServerApp
                 serviceId: orleans["ServiceId"] ?? "orleans-live",
                 clusterId: orleans["ClusterId"] ?? "orleans-live");
             silo.AddMemoryGrainStorage(StorageNames.Default);
+            // on_hls / on_dvr events for subscribers such as the HTTP hooks.
+            silo.AddMemoryGrainStorage(LiveEventStreams.PubSubStore);
+            silo.AddMemoryStreams(LiveEventStreams.Provider);
             silo.AddLiveGrains();
             silo.AddDashboard();
         });

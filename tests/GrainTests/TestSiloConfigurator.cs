@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansLive.Grains;
+using OrleansLive.Interfaces;
 
 namespace OrleansLive.GrainTests;
 
@@ -12,6 +13,8 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     public void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.AddMemoryGrainStorage(StorageNames.Default);
+        siloBuilder.AddMemoryGrainStorage(LiveEventStreams.PubSubStore);
+        siloBuilder.AddMemoryStreams(LiveEventStreams.Provider);
         siloBuilder.AddLiveGrains();
         siloBuilder.Services.Configure<GatewayGrainOptions>(o => o.LivenessTimeout = TestTimeouts.GatewayLiveness);
     }
