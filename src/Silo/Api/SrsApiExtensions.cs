@@ -32,6 +32,7 @@ public static class SrsApiExtensions
         Map(endpoints, "/api/v1/vhosts/{id?}", VhostsResource.Handle);
         Map(endpoints, "/api/v1/streams/{id?}", StreamsResource.Handle);
         Map(endpoints, "/api/v1/clients/{id?}", ClientsResource.Handle);
+        Map(endpoints, "/api/v1/dvrs/{id?}", DvrsResource.Handle);
         return endpoints;
     }
 
