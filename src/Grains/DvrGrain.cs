@@ -35,9 +35,9 @@ public sealed class DvrGrain(
         S.LastPublish = publish;
         S.Assignment = assignment;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IDvrDirectoryGrain>(0).Add(Key);
         if (assignment is not null)
         {
+            await GrainFactory.GetGrain<IDvrDirectoryGrain>(0).Add(Key);
             logger.LogInformation("DVR of {Stream} by {Source}: plan {Plan}, path {Path}", Key, assignment.Source, assignment.Plan, assignment.Path);
         }
         return assignment;
@@ -59,6 +59,7 @@ public sealed class DvrGrain(
     {
         Upsert(file);
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IDvrDirectoryGrain>(0).Add(Key);
     }
 
     public async Task FileClosed(DvrFile file)

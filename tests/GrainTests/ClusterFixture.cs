@@ -9,6 +9,9 @@ public class ClusterFixture : IAsyncLifetime
 {
     public const string ConfiguredVhost = "configured.vhost";
 
+    /// <summary>A vhost that records live/cam and live/other by its dvr settings.</summary>
+    public const string DvrVhost = "dvr.vhost";
+
     public TestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -21,8 +24,14 @@ public class ClusterFixture : IAsyncLifetime
             ["Streams:LeaseTimeout"] = TestTimeouts.Lease.ToString("c", CultureInfo.InvariantCulture),
             [$"Vhosts:{ConfiguredVhost}:ChunkSize"] = "4096",
             [$"Vhosts:{ConfiguredVhost}:GopCache"] = "false",
+            [$"Vhosts:{DvrVhost}:Dvr:Enabled"] = "true",
+            [$"Vhosts:{DvrVhost}:Dvr:Apply"] = "live/cam, live/other",
+            [$"Vhosts:{DvrVhost}:Dvr:Plan"] = "segment",
+            [$"Vhosts:{DvrVhost}:Dvr:Duration"] = "10",
+            [$"Vhosts:{DvrVhost}:Dvr:Path"] = "/dvr/[app]/[stream].mp4",
         }));
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
+        builder.AddClientBuilderConfigurator<TestClientConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -19,3 +19,10 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         siloBuilder.Services.Configure<GatewayGrainOptions>(o => o.LivenessTimeout = TestTimeouts.GatewayLiveness);
     }
 }
+
+/// <summary>The test client reads the on_hls / on_dvr event streams too.</summary>
+public sealed class TestClientConfigurator : IClientBuilderConfigurator
+{
+    public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
+        clientBuilder.AddMemoryStreams(LiveEventStreams.Provider);
+}

@@ -14,19 +14,20 @@ namespace OrleansLive.GatewayEdge.Dvr;
 /// </summary>
 internal abstract class DvrFileWriter : IDisposable
 {
-    private readonly Stream _file;
+    private readonly CountingStream _file;
     private readonly BufferedStream _output;
+    private long _size;
 
     protected DvrFileWriter(Stream file)
     {
-        _file = file;
-        _output = new BufferedStream(file, 64 * 1024);
+        _file = new CountingStream(file);
+        _output = new BufferedStream(_file, 64 * 1024);
     }
 
     public abstract string Format { get; }
 
-    /// <summary>Bytes written so far, buffered or not.</summary>
-    public long Size { get; private set; }
+    /// <summary>Bytes in the file: all written once closed, what reached the file after a failure.</summary>
+    public long Size => Math.Max(_size, _file.Written);
 
     /// <summary>True once a media frame went in.</summary>
     public bool HasMedia { get; protected set; }
@@ -47,9 +48,10 @@ internal abstract class DvrFileWriter : IDisposable
         _file.Dispose();
     }
 
-    /// <summary>Closes after a failure, writing nothing more.</summary>
+    /// <summary>Closes after a failure, writing nothing more; <see cref="Size"/> is then what reached the file.</summary>
     public void Dispose()
     {
+        _size = 0;
         try
         {
             _file.Dispose();
@@ -63,7 +65,48 @@ internal abstract class DvrFileWriter : IDisposable
     protected void Append(ReadOnlySpan<byte> bytes)
     {
         _output.Write(bytes);
-        Size += bytes.Length;
+        _size += bytes.Length;
+    }
+
+    /// <summary>Counts the bytes the file accepted.</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long Written { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Written;
+
+        public override long Position { get => Written; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            inner.Write(buffer);
+            Written += buffer.Length;
+        }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
     }
 }
 
