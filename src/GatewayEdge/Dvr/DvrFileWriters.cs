@@ -41,11 +41,18 @@ internal abstract class DvrFileWriter : IDisposable
     /// <summary>Pushes everything complete to the operating system.</summary>
     public virtual void Flush() => _output.Flush();
 
-    /// <summary>Completes the file (the last fragment for MP4) and closes it.</summary>
-    public virtual void Close()
+    /// <summary>Completes the file (the last fragment for MP4; the duration in the FLV metadata) and closes it.</summary>
+    public virtual void Close(double durationSeconds)
     {
         _output.Flush();
         _file.Dispose();
+    }
+
+    /// <summary>Overwrites bytes already written, when the file can seek (a finishing touch, not needed to play).</summary>
+    protected void Patch(long offset, ReadOnlySpan<byte> bytes)
+    {
+        _output.Flush();
+        _file.PatchAt(offset, bytes);
     }
 
     /// <summary>Closes after a failure, writing nothing more; <see cref="Size"/> is then what reached the file.</summary>
@@ -93,6 +100,18 @@ internal abstract class DvrFileWriter : IDisposable
 
         public override void Flush() => inner.Flush();
 
+        public void PatchAt(long offset, ReadOnlySpan<byte> bytes)
+        {
+            if (!inner.CanSeek || offset + bytes.Length > Written)
+            {
+                return;
+            }
+            var end = inner.Position;
+            inner.Seek(offset, SeekOrigin.Begin);
+            inner.Write(bytes);
+            inner.Seek(end, SeekOrigin.Begin);
+        }
+
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
@@ -111,11 +130,14 @@ internal abstract class DvrFileWriter : IDisposable
 }
 
 /// <summary>FLV: header, metadata and sequence headers at time 0, then every tag with its time
-/// relative to the file start.</summary>
+/// relative to the file start. The publisher's onMetaData is written without its duration and
+/// filesize (they describe the publish, not this file); a duration of 0 leads it, and is set to the
+/// file's when it is closed, so players that trust the metadata see the right length.</summary>
 internal sealed class FlvDvrWriter : DvrFileWriter
 {
     private readonly byte[] _tagHeader = new byte[FlvConstants.TagHeaderSize];
     private readonly byte[] _tagSize = new byte[FlvConstants.PreviousTagSizeSize];
+    private readonly long _durationOffset = -1;
 
     public FlvDvrWriter(Stream file, byte[]? metadata, byte[]? videoHeader, byte[]? audioHeader)
         : base(file)
@@ -124,10 +146,9 @@ internal sealed class FlvDvrWriter : DvrFileWriter
         var known = videoHeader is not null || audioHeader is not null;
         FlvWriter.WriteFileHeader(header, hasAudio: !known || audioHeader is not null, hasVideo: !known || videoHeader is not null);
         Append(header);
-        if (metadata is not null)
-        {
-            WriteTag(FrameTypes.Script, 0, metadata);
-        }
+        var (script, durationAt) = DvrMetadata.Rewrite(metadata);
+        _durationOffset = Size + FlvConstants.TagHeaderSize + durationAt;
+        WriteTag(FrameTypes.Script, 0, script);
         if (videoHeader is not null)
         {
             WriteTag(FrameTypes.Video, 0, videoHeader);
@@ -142,8 +163,16 @@ internal sealed class FlvDvrWriter : DvrFileWriter
 
     public override bool TryWriteHeader(MediaFrame frame, long timestamp)
     {
-        WriteTag(frame.Type, timestamp, frame.Payload.Span);
+        WriteTag(frame.Type, timestamp, frame.IsScript ? DvrMetadata.Rewrite(frame.Payload.ToArray()).Payload : frame.Payload.Span);
         return true;
+    }
+
+    public override void Close(double durationSeconds)
+    {
+        Span<byte> duration = stackalloc byte[8];
+        BinaryPrimitives.WriteDoubleBigEndian(duration, Math.Round(durationSeconds, 3));
+        Patch(_durationOffset, duration);
+        base.Close(durationSeconds);
     }
 
     public override void Write(MediaFrame frame, long timestamp)
@@ -228,10 +257,10 @@ internal sealed class Mp4DvrWriter : DvrFileWriter
         HasMedia |= _fragments.PendingSamples > before;
     }
 
-    public override void Close()
+    public override void Close(double durationSeconds)
     {
         WriteFragment();
-        base.Close();
+        base.Close(durationSeconds);
     }
 
     private void WriteFragment()

@@ -261,7 +261,7 @@ public sealed class DvrRecorder
         _writer = null;
         try
         {
-            writer.Close();
+            writer.Close(Math.Max(0, endTs - _fileStart) / 1000.0);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
