@@ -56,7 +56,15 @@ public sealed class HlsFileServer
         context.Response.Headers.CacheControl = extension == ".m3u8" ? "no-cache" : "max-age=60";
         try
         {
-            await context.Response.SendFileAsync(file, context.RequestAborted);
+            if (extension == ".m3u8" && query.Length > 1)
+            {
+                // Relative URIs resolve without the query: carry it (e.g. ?vhost=) over to segments and maps.
+                await context.Response.WriteAsync(WithQuery(await File.ReadAllTextAsync(file, context.RequestAborted), query), context.RequestAborted);
+            }
+            else
+            {
+                await context.Response.SendFileAsync(file, context.RequestAborted);
+            }
         }
         catch (FileNotFoundException)
         {
@@ -71,6 +79,26 @@ public sealed class HlsFileServer
             _logger.LogDebug(ex, "HLS file {Path} not fully sent", path);
         }
         return true;
+    }
+
+    /// <summary>Appends the query to each URI of a playlist: segment lines and EXT-X-MAP's URI.</summary>
+    internal static string WithQuery(string playlist, string query)
+    {
+        var lines = playlist.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            if (line.Length > 0 && line[0] != '#')
+            {
+                lines[i] = line + (line.Contains('?') ? "&" + query[1..] : query);
+            }
+            else if (line.StartsWith("#EXT-X-MAP:URI=\"", StringComparison.Ordinal) && line.EndsWith('"'))
+            {
+                var uri = line[16..^1];
+                lines[i] = $"#EXT-X-MAP:URI=\"{uri}{(uri.Contains('?') ? "&" + query[1..] : query)}\"";
+            }
+        }
+        return string.Join('\n', lines);
     }
 
     /// <summary>The file below the vhost's HLS directory; null for paths that would leave it.</summary>

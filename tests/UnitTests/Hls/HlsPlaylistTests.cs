@@ -72,4 +72,13 @@ public class HlsPlaylistTests
             "#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"s-init2.mp4\"\n#EXTINF:2.000,\ns-2.ts\n#EXT-X-ENDLIST\n",
             playlist.Render());
     }
+
+    [Fact]
+    public void A_playlist_served_with_a_query_passes_it_on_to_segment_and_map_uris()
+    {
+        var playlist = "#EXTM3U\n#EXT-X-MAP:URI=\"s-init0.mp4\"\n#EXTINF:2.000,\ns-0.m4s\n#EXTINF:2.000,\ns-1.m4s?x=1\n";
+        Assert.Equal(
+            "#EXTM3U\n#EXT-X-MAP:URI=\"s-init0.mp4?vhost=v\"\n#EXTINF:2.000,\ns-0.m4s?vhost=v\n#EXTINF:2.000,\ns-1.m4s?x=1&vhost=v\n",
+            HlsFileServer.WithQuery(playlist, "?vhost=v"));
+    }
 }
