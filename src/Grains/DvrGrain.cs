@@ -70,9 +70,9 @@ public sealed class DvrGrain(
 
         var (vhost, app, stream) = StreamKey.Parse(Key);
         var publish = S.LastPublish?.ClientId == file.ClientId ? S.LastPublish : null;
-        var evt = new DvrFileEvent(vhost, app, stream, StreamKey.Url(vhost, app, stream), publish?.StreamId ?? "",
-            file.ClientId, publish?.Ip ?? "", publish?.TcUrl ?? "", publish?.Param ?? "", file.Cwd, file.Path,
-            file.Duration, file.Size, file.Format, file.Plan, file.StartUtc, file.GatewayId);
+        var source = new StreamEventSource(vhost, app, stream, StreamKey.Url(vhost, app, stream), publish?.StreamId ?? "",
+            file.ClientId, publish?.Ip ?? "", publish?.TcUrl ?? "", publish?.Param ?? "", file.GatewayId);
+        var evt = new DvrFileEvent(source, file.Cwd, file.Path, file.Duration, file.Size, file.Format, file.Plan, file.StartUtc);
         try
         {
             await this.GetStreamProvider(LiveEventStreams.Provider).GetStream<DvrFileEvent>(StreamId.Create(LiveEventStreams.DvrNamespace, Key)).OnNextAsync(evt);

@@ -21,56 +21,56 @@ public static class LiveEventStreams
 }
 
 /// <summary>
-/// An HLS segment was closed and listed in the playlist: SRS's on_hls fields (client_id, ip, vhost,
-/// app, tcUrl, stream, param, duration in seconds, cwd, file = segment path, url = segment url
-/// relative to the m3u8, m3u8 = playlist path, m3u8_url, seq_no, stream_url, stream_id). Paths are as
-/// the templates made them, relative to <see cref="Cwd"/> unless absolute.
+/// The stream and publisher an event is about: the fields SRS's hooks carry for a stream
+/// (vhost, app, stream, stream_url, stream_id, client_id, ip, tcUrl, param), and the gateway
+/// that holds the publisher.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record StreamEventSource(
+    [property: Id(0)] string Vhost,
+    [property: Id(1)] string App,
+    [property: Id(2)] string Stream,
+    [property: Id(3)] string StreamUrl,
+    [property: Id(4)] string StreamId,
+    [property: Id(5)] string ClientId,
+    [property: Id(6)] string Ip,
+    [property: Id(7)] string TcUrl,
+    [property: Id(8)] string Param,
+    [property: Id(9)] string GatewayId);
+
+/// <summary>
+/// An HLS segment was closed and listed in the playlist: the rest of SRS's on_hls fields (duration
+/// in seconds, cwd, file = segment path, url = segment URI relative to the m3u8, m3u8 = playlist
+/// path, m3u8_url, seq_no). Paths are as the templates made them, relative to <see cref="Cwd"/>
+/// unless absolute.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record HlsSegmentEvent(
-    [property: Id(0)] string Vhost,
-    [property: Id(1)] string App,
-    [property: Id(2)] string Stream,
-    [property: Id(3)] string StreamUrl,
-    [property: Id(4)] string StreamId,
-    [property: Id(5)] string ClientId,
-    [property: Id(6)] string Ip,
-    [property: Id(7)] string TcUrl,
-    [property: Id(8)] string Param,
-    [property: Id(9)] double Duration,
-    [property: Id(10)] string Cwd,
-    [property: Id(11)] string File,
-    [property: Id(12)] string Url,
-    [property: Id(13)] string M3u8,
-    [property: Id(14)] string M3u8Url,
-    [property: Id(15)] long SeqNo,
-    [property: Id(16)] bool Discontinuity,
-    [property: Id(17)] string GatewayId,
-    [property: Id(18)] DateTime TimeUtc);
+    [property: Id(0)] StreamEventSource Source,
+    [property: Id(1)] double Duration,
+    [property: Id(2)] string Cwd,
+    [property: Id(3)] string File,
+    [property: Id(4)] string Url,
+    [property: Id(5)] string M3u8,
+    [property: Id(6)] string M3u8Url,
+    [property: Id(7)] long SeqNo,
+    [property: Id(8)] bool Discontinuity,
+    [property: Id(9)] DateTime TimeUtc);
 
 /// <summary>
-/// A DVR file was closed: SRS's on_dvr fields (client_id, ip, vhost, app, tcUrl, stream, param, cwd,
-/// file, stream_url, stream_id) plus what the file holds (duration in seconds, size, format, plan).
+/// A DVR file was closed: the rest of SRS's on_dvr fields (cwd, file) plus what the file holds
+/// (duration in seconds, size, format "flv" or "mp4", plan, start time).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record DvrFileEvent(
-    [property: Id(0)] string Vhost,
-    [property: Id(1)] string App,
-    [property: Id(2)] string Stream,
-    [property: Id(3)] string StreamUrl,
-    [property: Id(4)] string StreamId,
-    [property: Id(5)] string ClientId,
-    [property: Id(6)] string Ip,
-    [property: Id(7)] string TcUrl,
-    [property: Id(8)] string Param,
-    [property: Id(9)] string Cwd,
-    [property: Id(10)] string File,
-    [property: Id(11)] double Duration,
-    [property: Id(12)] long Size,
-    [property: Id(13)] string Format,
-    [property: Id(14)] string Plan,
-    [property: Id(15)] DateTime StartUtc,
-    [property: Id(16)] string GatewayId);
+    [property: Id(0)] StreamEventSource Source,
+    [property: Id(1)] string Cwd,
+    [property: Id(2)] string File,
+    [property: Id(3)] double Duration,
+    [property: Id(4)] long Size,
+    [property: Id(5)] string Format,
+    [property: Id(6)] string Plan,
+    [property: Id(7)] DateTime StartUtc);
 
 /// <summary>
 /// HLS of one stream, keyed by <see cref="StreamKey.Of"/>: the gateway writing its segments reports

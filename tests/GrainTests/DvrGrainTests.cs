@@ -92,10 +92,9 @@ public sealed class DvrGrainTests(ClusterFixture fixture) : IClassFixture<Cluste
             Assert.Equal(4096, file.Size);
 
             var evt = await received.Task.WaitAsync(TestTimeouts.Deadline);
-            Assert.Equal(("__defaultVhost__", "live", key.Split('/')[2]), (evt.Vhost, evt.App, evt.Stream));
-            Assert.Equal("/live/" + key.Split('/')[2], evt.StreamUrl);
+            var name = key.Split('/')[2];
+            Assert.Equal(new StreamEventSource("__defaultVhost__", "live", name, "/live/" + name, "vid-abcdefg", "pub00001", "10.0.0.9", "rtmp://example/live", "?token=1", "gw-1"), evt.Source);
             Assert.Equal(("./rec/a.flv", "/srv", 12.5, 4096L), (evt.File, evt.Cwd, evt.Duration, evt.Size));
-            Assert.Equal(("pub00001", "10.0.0.9", "rtmp://example/live", "?token=1", "vid-abcdefg"), (evt.ClientId, evt.Ip, evt.TcUrl, evt.Param, evt.StreamId));
             Assert.Contains(key, await _client.GetGrain<IDvrDirectoryGrain>(0).List());
         }
         finally
@@ -117,8 +116,8 @@ public sealed class DvrGrainTests(ClusterFixture fixture) : IClassFixture<Cluste
         });
         try
         {
-            var segment = new HlsSegmentEvent("__defaultVhost__", "live", "s", "/live/s", "vid-abcdefg", "pub00001", "10.0.0.9", "rtmp://example/live", "",
-                2.0, "/srv", "./objs/nginx/html/live/s-3.ts", "s-3.ts", "./objs/nginx/html/live/s.m3u8", "live/s.m3u8", 3, false, "gw-1", DateTime.UtcNow);
+            var source = new StreamEventSource("__defaultVhost__", "live", "s", "/live/s", "vid-abcdefg", "pub00001", "10.0.0.9", "rtmp://example/live", "", "gw-1");
+            var segment = new HlsSegmentEvent(source, 2.0, "/srv", "./objs/nginx/html/live/s-3.ts", "s-3.ts", "./objs/nginx/html/live/s.m3u8", "live/s.m3u8", 3, false, DateTime.UtcNow);
             await _client.GetGrain<IHlsGrain>(key).SegmentClosed(segment);
 
             Assert.Equal(segment, await received.Task.WaitAsync(TestTimeouts.Deadline));

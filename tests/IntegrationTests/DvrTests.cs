@@ -70,12 +70,12 @@ public sealed class DvrTests(MediaFixture server)
 
         await Wait.UntilAsync(() => !events.Received.IsEmpty, Deadline, "the on_dvr event");
         var evt = Assert.Single(events.Received);
-        Assert.Equal((MediaFixture.FlvVhost, "live", flv), (evt.Vhost, evt.App, evt.Stream));
+        Assert.Equal((MediaFixture.FlvVhost, "live", flv), (evt.Source.Vhost, evt.Source.App, evt.Source.Stream));
         Assert.EndsWith(".flv", evt.File);
-        Assert.Equal("127.0.0.1", evt.Ip);
+        Assert.Equal("127.0.0.1", evt.Source.Ip);
         Assert.Equal(Environment.CurrentDirectory, evt.Cwd);
         Assert.InRange(evt.Duration, 11.5, 12.5);
-        Assert.Matches("^vid-[0-9a-z]{7}$", evt.StreamId);
+        Assert.Matches("^vid-[0-9a-z]{7}$", evt.Source.StreamId);
     }
 
     [Fact]

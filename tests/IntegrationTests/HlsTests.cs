@@ -70,7 +70,7 @@ public sealed class HlsTests(MediaFixture server)
         Assert.Equal(segments.Select(s => s.Duration), received.Select(e => Math.Round(e.Duration, 3)));
         Assert.All(received, e => Assert.Equal($"live/{stream}.m3u8", e.M3u8Url));
         Assert.All(received, e => Assert.Equal(Path.Combine(directory, e.Url), e.File));
-        Assert.All(received, e => Assert.Equal($"/live/{stream}", e.StreamUrl));
+        Assert.All(received, e => Assert.Equal($"/live/{stream}", e.Source.StreamUrl));
 
         var vhosts = await server.GetJsonAsync("api/v1/vhosts");
         var vhost = vhosts.GetProperty("vhosts").EnumerateArray().Single(v => v.GetProperty("name").GetString() == StreamKey.DefaultVhost);

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using OrleansLive.GatewayEdge.Flv;
 using OrleansLive.GatewayEdge.Media;
 using OrleansLive.GatewayEdge.Mp4;
+using OrleansLive.GatewayEdge.Recording;
 using OrleansLive.GatewayEdge.Ts;
 
 namespace OrleansLive.GatewayEdge.Dvr;
@@ -76,55 +77,30 @@ internal abstract class DvrFileWriter : IDisposable
     }
 
     /// <summary>Counts the bytes the file accepted.</summary>
-    private sealed class CountingStream(Stream inner) : Stream
+    private sealed class CountingStream(Stream inner) : WriteOnlyStreamWrapper(inner)
     {
         public long Written { get; private set; }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
 
         public override long Length => Written;
 
         public override long Position { get => Written; set => throw new NotSupportedException(); }
 
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            inner.Write(buffer);
+            Inner.Write(buffer);
             Written += buffer.Length;
         }
 
-        public override void Flush() => inner.Flush();
-
         public void PatchAt(long offset, ReadOnlySpan<byte> bytes)
         {
-            if (!inner.CanSeek || offset + bytes.Length > Written)
+            if (!Inner.CanSeek || offset + bytes.Length > Written)
             {
                 return;
             }
-            var end = inner.Position;
-            inner.Seek(offset, SeekOrigin.Begin);
-            inner.Write(bytes);
-            inner.Seek(end, SeekOrigin.Begin);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-            base.Dispose(disposing);
+            var end = Inner.Position;
+            Inner.Seek(offset, SeekOrigin.Begin);
+            Inner.Write(bytes);
+            Inner.Seek(end, SeekOrigin.Begin);
         }
     }
 }

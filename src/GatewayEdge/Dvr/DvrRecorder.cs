@@ -17,7 +17,7 @@ namespace OrleansLive.GatewayEdge.Dvr;
 /// </summary>
 public sealed class DvrRecorder
 {
-    public const int MaxSegmentFactor = 3;
+    public const int MaxSegmentFactor = KeyframeCuts.MaxFactor;
 
     /// <summary>Without a keyframe for this long, a file starts anyway.</summary>
     public const int MaxKeyframeWaitMs = 10_000;
@@ -38,13 +38,12 @@ public sealed class DvrRecorder
     private readonly Func<DateTimeOffset> _clock;
     private readonly TimestampJitter _jitter = new();
     private readonly string _template;
-    private readonly long _segmentMs;
+    private readonly KeyframeCuts _cuts;
 
     private DvrFileWriter? _writer;
     private DvrFile? _file;
     private long _fileStart;
     private long _lastEnd;
-    private long _waitingSince = -1;
     private long _retryAfter = long.MinValue;
     private bool _failing;
     private bool _restartForConfig;
@@ -67,7 +66,8 @@ public sealed class DvrRecorder
         _closed = closed;
         _clock = clock ?? (() => DateTimeOffset.Now);
         _template = PathTemplate.DvrFileTemplate(assignment.Path);
-        _segmentMs = assignment.Plan == DvrPlans.Segment ? Math.Max(1000, (long)(assignment.Duration * 1000)) : long.MaxValue;
+        var segmentMs = assignment.Plan == DvrPlans.Segment ? Math.Max(1000, (long)(assignment.Duration * 1000)) : long.MaxValue;
+        _cuts = new KeyframeCuts(segmentMs, assignment.WaitKeyframe, MaxKeyframeWaitMs, "file", logger, "DVR " + Url);
     }
 
     public bool IsMp4 => _template.EndsWith(".mp4", StringComparison.OrdinalIgnoreCase);
@@ -93,7 +93,7 @@ public sealed class DvrRecorder
         {
             _logger.LogWarning("DVR {Stream}: {Track} timestamp jumped to {Timestamp} ms; continuing the timeline", Url, frame.IsAudio ? "audio" : "video", frame.Timestamp);
         }
-        if (_writer is not null && ShouldCut(frame, ts))
+        if (_writer is not null && _cuts.ShouldCut(frame, ts, _fileStart))
         {
             Close(ts);
         }
@@ -145,6 +145,7 @@ public sealed class DvrRecorder
         var changed = slot is not null && !payload.SequenceEqual(slot);
         var same = slot is not null && !changed;
         slot = payload.ToArray();
+        _cuts.HasVideo = HasVideo;
         if (same || _writer is null)
         {
             return true;
@@ -171,43 +172,7 @@ public sealed class DvrRecorder
         return true;
     }
 
-    private bool ShouldCut(MediaFrame frame, long ts)
-    {
-        var duration = ts - _fileStart;
-        var boundary = !HasVideo ? frame.IsAudio : frame.IsKeyframe || (!_assignment.WaitKeyframe && frame.IsVideo);
-        if (boundary && duration >= _segmentMs)
-        {
-            return true;
-        }
-        if (_segmentMs != long.MaxValue && duration >= _segmentMs * MaxSegmentFactor)
-        {
-            _logger.LogWarning("DVR {Stream}: no keyframe for {Seconds:F1} s; cutting the file without one", Url, duration / 1000.0);
-            return true;
-        }
-        return false;
-    }
-
-    private bool CanStart(MediaFrame frame, long ts)
-    {
-        if (ts < _retryAfter)
-        {
-            return false;
-        }
-        if (!_assignment.WaitKeyframe || !HasVideo || frame.IsKeyframe)
-        {
-            return true;
-        }
-        if (_waitingSince < 0 || ts < _waitingSince)
-        {
-            _waitingSince = ts;
-        }
-        if (ts - _waitingSince < MaxKeyframeWaitMs)
-        {
-            return false;
-        }
-        _logger.LogWarning("DVR {Stream}: no keyframe for {Seconds:F1} s; starting a file without one", Url, (ts - _waitingSince) / 1000.0);
-        return true;
-    }
+    private bool CanStart(MediaFrame frame, long ts) => ts >= _retryAfter && _cuts.CanStart(frame, ts);
 
     private bool Open(long ts)
     {
@@ -248,7 +213,7 @@ public sealed class DvrRecorder
         _writer = writer;
         _fileStart = ts;
         _lastEnd = ts;
-        _waitingSince = -1;
+        _cuts.Started();
         _restartForConfig = false;
         _file = new DvrFile(path, Environment.CurrentDirectory, writer.Format, _assignment.Plan, now.UtcDateTime, 0, writer.Size, false, _clientId, _gatewayId);
         _opened(_file);

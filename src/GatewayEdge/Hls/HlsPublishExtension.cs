@@ -39,11 +39,12 @@ public sealed class HlsPublishExtension(ClusterLink cluster, IMediaFileSystem fi
             return null;
         }
         var grain = cluster.Grains.GetGrain<IHlsGrain>(address.Key);
+        var source = new StreamEventSource(address.Vhost, address.App, address.Stream, address.Url, context.StreamId, context.ClientId,
+            context.Ip, context.TcUrl, address.Param, cluster.GatewayId);
         var segmenter = new HlsSegmenter(settings, address.Vhost, address.App, address.Stream, state, files, _logger, segment =>
         {
-            var evt = new HlsSegmentEvent(address.Vhost, address.App, address.Stream, address.Url, context.StreamId, context.ClientId,
-                context.Ip, context.TcUrl, address.Param, segment.Duration, Environment.CurrentDirectory, segment.File, segment.Url,
-                segment.M3u8, segment.M3u8Url, segment.Sequence, segment.Discontinuity, cluster.GatewayId, DateTime.UtcNow);
+            var evt = new HlsSegmentEvent(source, segment.Duration, Environment.CurrentDirectory, segment.File, segment.Url,
+                segment.M3u8, segment.M3u8Url, segment.Sequence, segment.Discontinuity, DateTime.UtcNow);
             cluster.Fire(() => grain.SegmentClosed(evt), "hls segment closed");
         });
         _logger.LogInformation("HLS {Url} to {Playlist} ({Format}, fragment {Fragment} s, window {Window} s)",

@@ -27,7 +27,7 @@ public sealed record HlsSegmentClosed(string File, string Url, string M3u8, stri
 public sealed class HlsSegmenter
 {
     /// <summary>A segment lasting this many fragments is cut even without a keyframe.</summary>
-    public const int MaxSegmentFactor = 3;
+    public const int MaxSegmentFactor = KeyframeCuts.MaxFactor;
 
     private const int FlushBytes = 256 * 1024;
 
@@ -42,7 +42,7 @@ public sealed class HlsSegmenter
     private readonly Func<DateTimeOffset> _clock;
     private readonly HlsSegmentFormat _format;
     private readonly TimestampJitter _jitter = new();
-    private readonly long _fragmentMs;
+    private readonly KeyframeCuts _cuts;
 
     private Stream? _output;
     private string _segmentFile = "";
@@ -50,13 +50,11 @@ public sealed class HlsSegmenter
     private bool _segmentDiscontinuity;
     private bool _nextDiscontinuity;
     private bool _configChanged;
-    private bool _cutWarned;
     private byte[]? _videoHeader;
     private byte[]? _audioHeader;
     private byte[]? _pendingInit;
     private string? _mapFile;
     private string? _mapUri;
-    private long _waitingSince = -1;
     private TrackEnd _videoEnd;
     private TrackEnd _audioEnd;
     private bool _failing;
@@ -75,7 +73,8 @@ public sealed class HlsSegmenter
         _closed = closed;
         _clock = clock ?? (() => DateTimeOffset.Now);
         _format = settings.Fmp4 ? new Fmp4SegmentFormat() : new TsSegmentFormat();
-        _fragmentMs = Math.Max(100, (long)(settings.Fragment * 1000));
+        var fragmentMs = Math.Max(100, (long)(settings.Fragment * 1000));
+        _cuts = new KeyframeCuts(fragmentMs, settings.WaitKeyframe, fragmentMs * MaxSegmentFactor, "segment", logger, "HLS " + Url);
         // A republish continues the playlist behind a discontinuity: timestamps and codecs restart.
         _nextDiscontinuity = state.Playlist.Entries.Count > 0;
         state.Playlist.Ended = false;
@@ -111,13 +110,13 @@ public sealed class HlsSegmenter
         }
         if (_output is null)
         {
-            if (!CanStart(frame, ts))
+            if (!_cuts.CanStart(frame, ts))
             {
                 return;
             }
             Open(ts);
         }
-        else if (ShouldCut(frame, ts))
+        else if (_cuts.ShouldCut(frame, ts, _segmentStart, early: _configChanged))
         {
             Close(ts, ended: false);
             Open(ts);
@@ -194,45 +193,8 @@ public sealed class HlsSegmenter
             _configChanged = true;
         }
         slot = payload.ToArray();
+        _cuts.HasVideo = HasVideo;
         _format.OnSequenceHeader(frame);
-    }
-
-    private bool CanStart(MediaFrame frame, long ts)
-    {
-        if (!_settings.WaitKeyframe || !HasVideo || frame.IsKeyframe)
-        {
-            return true;
-        }
-        if (_waitingSince < 0 || ts < _waitingSince)
-        {
-            _waitingSince = ts;
-        }
-        if (ts - _waitingSince < _fragmentMs * MaxSegmentFactor)
-        {
-            return false;
-        }
-        _logger.LogWarning("HLS {Stream}: no keyframe for {Seconds:F1} s; starting a segment without one", Url, (ts - _waitingSince) / 1000.0);
-        return true;
-    }
-
-    private bool ShouldCut(MediaFrame frame, long ts)
-    {
-        var duration = ts - _segmentStart;
-        var boundary = !HasVideo ? frame.IsAudio : frame.IsKeyframe || (!_settings.WaitKeyframe && frame.IsVideo);
-        if (boundary && (_configChanged || duration >= _fragmentMs))
-        {
-            return true;
-        }
-        if (duration >= _fragmentMs * MaxSegmentFactor)
-        {
-            if (!_cutWarned)
-            {
-                _cutWarned = true;
-                _logger.LogWarning("HLS {Stream}: no keyframe for {Seconds:F1} s; cutting the segment without one", Url, duration / 1000.0);
-            }
-            return true;
-        }
-        return false;
     }
 
     private void Open(long ts)
@@ -270,8 +232,7 @@ public sealed class HlsSegmenter
         _segmentDiscontinuity = _nextDiscontinuity || _configChanged;
         _nextDiscontinuity = false;
         _configChanged = false;
-        _cutWarned = false;
-        _waitingSince = -1;
+        _cuts.Started();
     }
 
     private void Close(long endTs, bool ended)

@@ -76,7 +76,28 @@ internal abstract class HttpRemux
         }
     }
 
-    private sealed class AacRemux : HttpRemux
+    /// <summary>Audio only: video is skipped; audio of another codec ends the stream.</summary>
+    private abstract class AudioRemux(FlvAudioCodec codec) : HttpRemux
+    {
+        public override bool Write(IBufferWriter<byte> output, MediaFrame frame)
+        {
+            if (!frame.IsAudio || !FlvSampleInfo.TryParseAudio(frame.Payload.Span, out var tag))
+            {
+                return true;
+            }
+            if (tag.Codec != codec)
+            {
+                return false;
+            }
+            WriteAudio(output, tag);
+            return true;
+        }
+
+        protected abstract void WriteAudio(IBufferWriter<byte> output, FlvAudioTag tag);
+    }
+
+    /// <summary>ADTS: each raw AAC frame behind a header built from the AudioSpecificConfig.</summary>
+    private sealed class AacRemux() : AudioRemux(FlvAudioCodec.Aac)
     {
         private AudioSpecificConfig? _config;
 
@@ -84,16 +105,8 @@ internal abstract class HttpRemux
 
         public override string ContentType => "audio/aac";
 
-        public override bool Write(IBufferWriter<byte> output, MediaFrame frame)
+        protected override void WriteAudio(IBufferWriter<byte> output, FlvAudioTag tag)
         {
-            if (!frame.IsAudio || !FlvSampleInfo.TryParseAudio(frame.Payload.Span, out var tag))
-            {
-                return true;
-            }
-            if (tag.Codec != FlvAudioCodec.Aac)
-            {
-                return false;
-            }
             if (tag.Kind == FlvAudioPacketKind.SequenceHeader)
             {
                 _config = AudioSpecificConfig.TryParse(tag.Body, out var config) ? config : _config;
@@ -111,29 +124,17 @@ internal abstract class HttpRemux
                     output.Write(tag.Body);
                 }
             }
-            return true;
         }
     }
 
-    private sealed class Mp3Remux : HttpRemux
+    /// <summary>The MP3 frames as they are.</summary>
+    private sealed class Mp3Remux() : AudioRemux(FlvAudioCodec.Mp3)
     {
         public override string Protocol => "http-mp3";
 
         public override string ContentType => "audio/mpeg";
 
-        public override bool Write(IBufferWriter<byte> output, MediaFrame frame)
-        {
-            if (!frame.IsAudio || !FlvSampleInfo.TryParseAudio(frame.Payload.Span, out var tag))
-            {
-                return true;
-            }
-            if (tag.Codec != FlvAudioCodec.Mp3)
-            {
-                return false;
-            }
-            output.Write(tag.Body);
-            return true;
-        }
+        protected override void WriteAudio(IBufferWriter<byte> output, FlvAudioTag tag) => output.Write(tag.Body);
     }
 }
 

@@ -127,41 +127,12 @@ public sealed class FaultyFileSystem(string failingRoot) : IMediaFileSystem
         }
     }
 
-    private sealed class FailingStream(Stream inner, FaultyFileSystem owner) : Stream
+    private sealed class FailingStream(Stream inner, FaultyFileSystem owner) : WriteOnlyStreamWrapper(inner)
     {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => inner.Length;
-
-        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             owner.ThrowIfFull(true);
-            inner.Write(buffer);
-        }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-            base.Dispose(disposing);
+            Inner.Write(buffer);
         }
     }
 }

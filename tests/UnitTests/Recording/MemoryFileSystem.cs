@@ -50,40 +50,16 @@ internal sealed class MemoryFileSystem : IMediaFileSystem
         }
     }
 
-    private sealed class MemoryFile(MemoryFileSystem owner, string path) : Stream
+    private sealed class MemoryFile(MemoryFileSystem owner, string path) : WriteOnlyStreamWrapper(new MemoryStream())
     {
-        private readonly MemoryStream _data = new();
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _data.Length;
-
-        public override long Position { get => _data.Position; set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             owner.ThrowIfFull();
-            _data.Write(buffer);
+            Inner.Write(buffer);
             if (owner.Files.ContainsKey(path))
             {
-                owner.Files[path] = _data.ToArray();
+                owner.Files[path] = ((MemoryStream)Inner).ToArray();
             }
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
