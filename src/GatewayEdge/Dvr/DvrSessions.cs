@@ -21,6 +21,7 @@ public sealed class DvrSession : IAsyncDisposable
     private HubTap? _tap;
     private DvrRecorder? _recorder;
     private DvrAssignment? _assignment;
+    private bool _ended;
 
     internal DvrSession(PublishContext publish, ClusterLink cluster, IMediaFileSystem files, ILogger logger)
     {
@@ -39,7 +40,7 @@ public sealed class DvrSession : IAsyncDisposable
         await _gate.WaitAsync();
         try
         {
-            if (_assignment == assignment)
+            if (_ended || _assignment == assignment)
             {
                 return;
             }
@@ -72,10 +73,19 @@ public sealed class DvrSession : IAsyncDisposable
         }
     }
 
+    /// <summary>The publish ended: stops recording, and no start is taken afterwards.</summary>
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
-        _gate.Dispose();
+        await _gate.WaitAsync();
+        try
+        {
+            _ended = true;
+            await StopLockedAsync();
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private async Task StopLockedAsync()
