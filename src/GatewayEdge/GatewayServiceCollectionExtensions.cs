@@ -1,11 +1,15 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansLive.GatewayEdge.Cluster;
+using OrleansLive.GatewayEdge.Dvr;
+using OrleansLive.GatewayEdge.Hls;
 using OrleansLive.GatewayEdge.Forward;
 using OrleansLive.GatewayEdge.Http;
 using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Media;
+using OrleansLive.GatewayEdge.Recording;
 using OrleansLive.GatewayEdge.Rtmp;
 
 namespace OrleansLive.GatewayEdge;
@@ -32,6 +36,12 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<EdgePulls>();
         services.AddSingleton<IPublishExtension, ForwardExtension>();
         services.AddHostedService<EdgePullManager>();
+        // HLS and DVR run beside each publish; tests may put their own file system in first.
+        services.TryAddSingleton<IMediaFileSystem, PhysicalMediaFileSystem>();
+        services.AddSingleton<HlsStreams>();
+        services.AddSingleton<DvrSessions>();
+        services.AddSingleton<IPublishExtension, HlsPublishExtension>();
+        services.AddSingleton<IPublishExtension, DvrPublishExtension>();
         services.AddHostedService<RtmpListener>();
         services.AddHostedService<HttpStreamServer>();
         services.AddHostedService<GatewayHeartbeat>();

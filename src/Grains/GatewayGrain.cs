@@ -51,4 +51,22 @@ public sealed class GatewayGrain(IOptions<GatewayGrainOptions> options, ILogger<
             return false;
         }
     }
+
+    public async Task<bool> ControlDvr(string streamKey, DvrAssignment? assignment)
+    {
+        if (!IsAlive || _observer is null)
+        {
+            return false;
+        }
+        try
+        {
+            return await _observer.ControlDvr(streamKey, assignment).WaitAsync(_options.KickTimeout);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "DVR {Action} of {Stream} on gateway {Gateway} failed",
+                assignment is null ? "stop" : "start", streamKey, this.GetPrimaryKeyString());
+            return false;
+        }
+    }
 }

@@ -26,10 +26,15 @@ public sealed class VhostOptions
     /// <summary>SRS's `forward { }` block ("Vhosts:&lt;name&gt;:Forward").</summary>
     public ForwardOptions Forward { get; set; } = new();
 
+    public HlsOptions Hls { get; set; } = new();
+    public DvrOptions Dvr { get; set; } = new();
+
     public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize)
     {
         HttpHooks = HttpHooks.ToSettings(),
         Security = Security.ToSettings(),
         Forward = Forward.ToSettings(),
+        Hls = Hls.ToSettings(),
+        Dvr = Dvr.ToSettings(),
     };
 }

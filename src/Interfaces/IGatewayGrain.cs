@@ -21,6 +21,10 @@ public interface IGatewayGrain : IGrainWithStringKey
     /// <summary>Forwards a kick to the gateway; false if it is not alive or does not hold the client.</summary>
     Task<bool> Kick(string clientId);
 
+    /// <summary>Forwards a DVR start (assignment) or stop (null) to the gateway; false if it is not
+    /// alive or does not hold the stream's publisher.</summary>
+    Task<bool> ControlDvr(string streamKey, DvrAssignment? assignment);
+
     /// <summary>The last heartbeat's info, or null if none came within the liveness timeout.</summary>
     Task<GatewayInfo?> GetInfo();
 }

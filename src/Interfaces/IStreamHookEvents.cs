@@ -2,7 +2,7 @@ namespace OrleansLive.Interfaces;
 
 /// <summary>A DVR file was closed (SRS on_dvr). File is the path on disk; Cwd the recorder's working directory.</summary>
 [GenerateSerializer, Immutable]
-public sealed record DvrFileEvent(
+public sealed record DvrHookFile(
     [property: Id(0)] string File,
     [property: Id(1)] string Cwd,
     [property: Id(2)] string? ClientId = null);
@@ -10,7 +10,7 @@ public sealed record DvrFileEvent(
 /// <summary>An HLS segment was closed (SRS on_hls). Url is the segment's url relative to the m3u8's
 /// directory; Duration in seconds.</summary>
 [GenerateSerializer, Immutable]
-public sealed record HlsSegmentEvent(
+public sealed record HlsHookSegment(
     [property: Id(0)] string File,
     [property: Id(1)] string Url,
     [property: Id(2)] string M3u8,
@@ -27,7 +27,7 @@ public sealed record HlsSegmentEvent(
 /// </summary>
 public interface IStreamHookEvents : IGrainWithStringKey
 {
-    Task OnDvr(DvrFileEvent file);
+    Task OnDvr(DvrHookFile file);
 
-    Task OnHls(HlsSegmentEvent segment);
+    Task OnHls(HlsHookSegment segment);
 }

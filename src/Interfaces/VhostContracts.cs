@@ -10,7 +10,12 @@ public sealed record VhostSettings(
     [property: Id(3)] int ChunkSize = 60000,
     [property: Id(4)] ForwardSettings? Forward = null,
     [property: Id(10)] HttpHooksSettings? HttpHooks = null,
-    [property: Id(11)] SecuritySettings? Security = null);
+    [property: Id(11)] SecuritySettings? Security = null)
+{
+    [Id(20)] public HlsSettings Hls { get; init; } = new();
+
+    [Id(21)] public DvrSettings Dvr { get; init; } = new();
+}
 
 /// <summary>What the HTTP API shows of a vhost. The counters are aggregated by the API from streams.</summary>
 [GenerateSerializer, Immutable]

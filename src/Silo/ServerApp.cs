@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansLive.GatewayEdge;
 using OrleansLive.Grains;
+using OrleansLive.Interfaces;
 using OrleansLive.Silo.Api;
 using StackExchange.Redis;
 
@@ -25,6 +26,7 @@ public static class ServerApp
             clusterId: orleans["ClusterId"] ?? "orleans-live");
         silo.AddMemoryGrainStorage(StorageNames.Default);
         silo.AddMemoryGrainStorage(StorageNames.Sessions);
+        silo.AddMemoryGrainStorage(LiveEventStreams.PubSubStore);
     }
 
     /// <summary>Production: Redis membership and Redis grain state; session records expire after the retention time.</summary>
@@ -45,6 +47,7 @@ public static class ServerApp
         silo.Configure<ClusterMembershipOptions>(orleans.GetSection("Membership").Bind);
         silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis));
         silo.AddRedisGrainStorage(StorageNames.Default, o => o.ConfigurationOptions = RedisOptions(redis));
+        silo.AddRedisGrainStorage(LiveEventStreams.PubSubStore, o => o.ConfigurationOptions = RedisOptions(redis));
         silo.AddRedisGrainStorage(StorageNames.Sessions, o =>
         {
             o.ConfigurationOptions = RedisOptions(redis);
@@ -81,6 +84,8 @@ public static class ServerApp
             {
                 UseRedis(silo, orleans, redis, config.GetValue("Sessions:Retention", TimeSpan.FromDays(7)));
             }
+            // on_hls / on_dvr events for subscribers such as the HTTP hooks.
+            silo.AddMemoryStreams(LiveEventStreams.Provider);
             silo.AddLiveGrains();
             silo.AddDashboard();
         });

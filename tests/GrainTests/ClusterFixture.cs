@@ -11,6 +11,8 @@ public class ClusterFixture : IAsyncLifetime
 
     /// <summary>A vhost with security rules: no publishing from 10.0.0.1, no playing from 10.6.0.0/16.</summary>
     public const string SecureVhost = "secure.vhost";
+    /// <summary>A vhost that records live/cam and live/other by its dvr settings.</summary>
+    public const string DvrVhost = "dvr.vhost";
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -27,8 +29,14 @@ public class ClusterFixture : IAsyncLifetime
             [$"Vhosts:{SecureVhost}:Security:Enabled"] = "true",
             [$"Vhosts:{SecureVhost}:Security:Rules:0"] = "deny publish 10.0.0.1",
             [$"Vhosts:{SecureVhost}:Security:Rules:1"] = "deny play 10.6.0.0/16",
+            [$"Vhosts:{DvrVhost}:Dvr:Enabled"] = "true",
+            [$"Vhosts:{DvrVhost}:Dvr:Apply"] = "live/cam, live/other",
+            [$"Vhosts:{DvrVhost}:Dvr:Plan"] = "segment",
+            [$"Vhosts:{DvrVhost}:Dvr:Duration"] = "10",
+            [$"Vhosts:{DvrVhost}:Dvr:Path"] = "/dvr/[app]/[stream].mp4",
         }));
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
+        builder.AddClientBuilderConfigurator<TestClientConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -35,6 +35,15 @@ public sealed class FakeGateway : IGatewayObserver, IAsyncDisposable
         return Task.FromResult(Held.TryRemove(clientId, out _));
     }
 
+    /// <summary>DVR starts (an assignment) and stops (null) the cluster asked of this gateway.</summary>
+    public ConcurrentQueue<(string StreamKey, DvrAssignment? Assignment)> DvrControls { get; } = new();
+
+    public Task<bool> ControlDvr(string streamKey, DvrAssignment? assignment)
+    {
+        DvrControls.Enqueue((streamKey, assignment));
+        return Task.FromResult(true);
+    }
+
     public Task Heartbeat() =>
         _client.GetGrain<IGatewayGrain>(Id).Heartbeat(
             new GatewayInfo(Id, "127.0.0.1", 1935, 8080, Held.Count, DateTime.UtcNow), _reference);

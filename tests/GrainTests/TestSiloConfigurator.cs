@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansLive.Grains;
+using OrleansLive.Interfaces;
 
 namespace OrleansLive.GrainTests;
 
@@ -13,7 +14,16 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     {
         siloBuilder.AddMemoryGrainStorage(StorageNames.Default);
         siloBuilder.AddMemoryGrainStorage(StorageNames.Sessions);
+        siloBuilder.AddMemoryGrainStorage(LiveEventStreams.PubSubStore);
+        siloBuilder.AddMemoryStreams(LiveEventStreams.Provider);
         siloBuilder.AddLiveGrains();
         siloBuilder.Services.Configure<GatewayGrainOptions>(o => o.LivenessTimeout = TestTimeouts.GatewayLiveness);
     }
+}
+
+/// <summary>The test client reads the on_hls / on_dvr event streams too.</summary>
+public sealed class TestClientConfigurator : IClientBuilderConfigurator
+{
+    public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
+        clientBuilder.AddMemoryStreams(LiveEventStreams.Provider);
 }

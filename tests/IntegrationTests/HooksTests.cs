@@ -276,8 +276,8 @@ public sealed class HooksTests(HooksServerFixture server)
         Assert.True(lease.Granted, lease.Reason);
 
         var events = server.Grains.GetGrain<IStreamHookEvents>(key);
-        await events.OnDvr(new DvrFileEvent($"/data/live/{stream}.1700000000000.flv", "/srv/orleanslive"));
-        await events.OnHls(new HlsSegmentEvent($"/data/live/{stream}-7.ts", $"{stream}-7.ts", $"/data/live/{stream}.m3u8",
+        await events.OnDvr(new DvrHookFile($"/data/live/{stream}.1700000000000.flv", "/srv/orleanslive"));
+        await events.OnHls(new HlsHookSegment($"/data/live/{stream}-7.ts", $"{stream}-7.ts", $"/data/live/{stream}.m3u8",
             $"live/{stream}.m3u8", 7, 10.01, "/srv/orleanslive"));
         await server.Grains.GetGrain<IStreamGrain>(key).ReleasePublish("rec00001");
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Dvr;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Cluster;
@@ -7,13 +8,17 @@ namespace OrleansLive.GatewayEdge.Cluster;
 public sealed class GatewayObserver : IGatewayObserver
 {
     private readonly ConnectionRegistry _connections;
+    private readonly DvrSessions _dvr;
     private readonly ILogger<GatewayObserver> _logger;
 
-    public GatewayObserver(ConnectionRegistry connections, ILogger<GatewayObserver> logger)
+    public GatewayObserver(ConnectionRegistry connections, DvrSessions dvr, ILogger<GatewayObserver> logger)
     {
         _connections = connections;
+        _dvr = dvr;
         _logger = logger;
     }
+
+    public Task<bool> ControlDvr(string streamKey, DvrAssignment? assignment) => _dvr.ControlAsync(streamKey, assignment);
 
     public Task<bool> KickClient(string clientId)
     {

@@ -1,6 +1,6 @@
-using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using OrleansLive.GatewayEdge.Ts;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Flv;
@@ -12,7 +12,6 @@ namespace OrleansLive.GatewayEdge.Flv;
 public static class HevcConfig
 {
     private const int FixedSize = 23;
-    private const int SpsNalType = 33;
 
     /// <returns>False when the record is malformed; true with width/height 0 when only the SPS is.</returns>
     public static bool TryParse(ReadOnlySpan<byte> hvcC, [MaybeNullWhen(false)] out VideoInfo info)
@@ -26,9 +25,9 @@ public static class HevcConfig
         var profileIdc = hvcC[1] & 0x1F;
         var levelIdc = hvcC[12];
         int width = 0, height = 0;
-        if (TryFindSps(hvcC, out var sps))
+        if (VideoDecoderConfig.TryParse(FlvVideoCodec.Hevc, hvcC, out var record) && !record.Sps.IsEmpty)
         {
-            TryParseSpsSize(sps, out width, out height);
+            TryParseSpsSize(record.Sps, out width, out height);
         }
 
         info = new VideoInfo("HEVC", ProfileName(profileIdc), LevelName(levelIdc), width, height);
@@ -58,48 +57,6 @@ public static class HevcConfig
         return minor == 0
             ? major.ToString(CultureInfo.InvariantCulture)
             : string.Create(CultureInfo.InvariantCulture, $"{major}.{minor}");
-    }
-
-    private static bool TryFindSps(ReadOnlySpan<byte> hvcC, out ReadOnlySpan<byte> sps)
-    {
-        sps = default;
-        var arrays = hvcC[22];
-        var p = FixedSize;
-        for (var a = 0; a < arrays; a++)
-        {
-            if (p + 3 > hvcC.Length)
-            {
-                return false;
-            }
-
-            var nalType = hvcC[p] & 0x3F;
-            int count = BinaryPrimitives.ReadUInt16BigEndian(hvcC.Slice(p + 1));
-            p += 3;
-            for (var n = 0; n < count; n++)
-            {
-                if (p + 2 > hvcC.Length)
-                {
-                    return false;
-                }
-
-                int length = BinaryPrimitives.ReadUInt16BigEndian(hvcC.Slice(p));
-                p += 2;
-                if (p + length > hvcC.Length)
-                {
-                    return false;
-                }
-
-                if (nalType == SpsNalType && length > 0)
-                {
-                    sps = hvcC.Slice(p, length);
-                    return true;
-                }
-
-                p += length;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Picture size from an SPS NAL unit (two-byte header, emulation prevention included),

@@ -2,15 +2,15 @@ using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Cluster;
-using OrleansLive.GatewayEdge.Flv;
 using OrleansLive.GatewayEdge.Media;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Http;
 
 /// <summary>
-/// HTTP-FLV playback (`GET /{app}/{stream}.flv`): an FLV header, then the shared FLV tags of the
-/// stream for as long as it is published. Waits for a stream that is not published yet, like SRS.
+/// Live HTTP playback (`GET /{app}/{stream}.flv`, and `.ts`, `.aac`, `.mp3` through
+/// <see cref="HttpRemux"/>): a header, then the stream's frames in that format for as long as it is
+/// published. Waits for a stream that is not published yet, like SRS.
 /// </summary>
 public sealed class HttpFlvHandler
 {
@@ -26,7 +26,7 @@ public sealed class HttpFlvHandler
 
     public async Task HandleAsync(HttpContext context, string path)
     {
-        if (!TryParsePath(path, out var app, out var stream))
+        if (!TryParsePath(path, out var app, out var stream, out var extension) || HttpRemux.For(extension) is not { } remux)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
@@ -44,7 +44,7 @@ public sealed class HttpFlvHandler
         var ip = context.Connection.RemoteIpAddress?.ToString() ?? "";
         var cluster = _gateway.Cluster;
         _gateway.Connections.Add(connection);
-        _logger.LogInformation("HTTP-FLV play {Url} from {Ip}", address.Url, ip);
+        _logger.LogInformation("HTTP {Protocol} play {Url} from {Ip}", remux.Protocol, address.Url, ip);
         var hubOptions = await _gateway.HubOptionsFor(address.Vhost, _logger);
         var tcUrl = $"http://{context.Request.Host}/{address.App}";
         var pageUrl = context.Request.Headers.Referer.ToString();
@@ -66,7 +66,7 @@ public sealed class HttpFlvHandler
             return;
         }
         var streamId = verdict.StreamId;
-        var info = new ClientSessionInfo(connection.ClientId, cluster.GatewayId, ip, "http-flv", "flv-play", false,
+        var info = new ClientSessionInfo(connection.ClientId, cluster.GatewayId, ip, remux.Protocol, "flv-play", false,
             address.Vhost, address.App, address.Stream, streamId, tcUrl, pageUrl, "", address.Param, DateTime.UtcNow);
         cluster.Fire(() => cluster.Client(connection.ClientId).Open(info), "open session");
 
@@ -86,18 +86,18 @@ public sealed class HttpFlvHandler
         using var aborted = context.RequestAborted.Register(() => player.Complete(PlayerEnd.Closed));
         try
         {
-            context.Response.ContentType = "video/x-flv";
+            context.Response.ContentType = remux.ContentType;
             context.Response.Headers.CacheControl = "no-cache";
-            var header = new byte[FlvConstants.FileHeaderSize + FlvConstants.PreviousTagSizeSize];
-            FlvWriter.WriteFileHeader(header, hasAudio: true, hasVideo: true);
-            await context.Response.BodyWriter.WriteAsync(header, context.RequestAborted);
-            connection.AddSent(header.Length);
+            var output = new CountingBufferWriter(context.Response.BodyWriter);
+            remux.WriteHeader(output);
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+            connection.AddSent(output.Take());
             hub.AddPlayer(player);
             if (hub.PublisherClientId is null)
             {
                 _gateway.EdgePulls.Poke();
             }
-            await SendLoopAsync(context, player, connection);
+            await SendLoopAsync(context, player, connection, remux);
             _logger.LogInformation("HTTP-FLV player ended ({End}); sent {Sent} bytes", player.End, connection.SentBytes);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
@@ -116,54 +116,55 @@ public sealed class HttpFlvHandler
         }
     }
 
-    private static async Task SendLoopAsync(HttpContext context, PlayerQueue player, HttpPlayerConnection connection)
+    private static async Task SendLoopAsync(HttpContext context, PlayerQueue player, HttpPlayerConnection connection, HttpRemux remux)
     {
         var batch = new List<MediaFrame>(64);
-        var output = context.Response.BodyWriter;
-        try
+        var body = context.Response.BodyWriter;
+        var output = new CountingBufferWriter(body);
+        while (await player.WaitAsync())
         {
-            while (await player.WaitAsync())
+            player.Drain(batch, WriteBatchBytes);
+            var more = true;
+            try
             {
-                player.Drain(batch, WriteBatchBytes);
-                var bytes = 0;
                 foreach (var frame in batch)
                 {
-                    // Kestrel copies into its own send buffers; the frame itself stays shared.
-                    output.Write(frame.FlvTag.Span);
-                    bytes += frame.FlvTag.Length;
+                    more = more && remux.Write(output, frame);
+                }
+            }
+            finally
+            {
+                foreach (var frame in batch)
+                {
                     frame.Release();
                 }
                 batch.Clear();
-                await output.FlushAsync(context.RequestAborted);
-                player.AddSent(bytes);
-                connection.AddSent(bytes);
             }
-        }
-        finally
-        {
-            foreach (var frame in batch)
+            var bytes = output.Take();
+            await body.FlushAsync(context.RequestAborted);
+            player.AddSent(bytes);
+            connection.AddSent(bytes);
+            if (!more)
             {
-                frame.Release();
+                // SRS's drop_if_not_match: the stream's audio is not what the extension asked for.
+                return;
             }
         }
     }
 
-    /// <summary>Splits "app/sub/stream.flv" into app "app/sub" and stream "stream".</summary>
-    internal static bool TryParsePath(string path, out string app, out string stream)
+    /// <summary>Splits "app/sub/stream.flv" into app "app/sub", stream "stream" and extension ".flv".</summary>
+    internal static bool TryParsePath(string path, out string app, out string stream, out string extension)
     {
         app = stream = "";
         path = path.Trim('/');
-        if (!path.EndsWith(".flv", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
+        extension = Path.GetExtension(path);
         var slash = path.LastIndexOf('/');
-        if (slash <= 0)
+        if (extension.Length == 0 || slash <= 0)
         {
             return false;
         }
         app = path[..slash];
-        stream = path[(slash + 1)..^4];
+        stream = path[(slash + 1)..^extension.Length];
         return stream.Length > 0;
     }
 

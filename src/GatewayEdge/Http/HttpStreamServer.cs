@@ -7,13 +7,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Hls;
 
 namespace OrleansLive.GatewayEdge.Http;
 
 /// <summary>
-/// The gateway's HTTP streaming listener (SRS `http_server`, port 8080): live FLV over chunked HTTP
-/// now, HLS and the other remuxes later. A Kestrel server of its own, so it runs the same in a silo
-/// process and in a standalone gateway.
+/// The gateway's HTTP streaming listener (SRS `http_server`, port 8080): live FLV, MPEG-TS, AAC and
+/// MP3 over chunked HTTP (SRS's http_remux), and the HLS files on disk. A Kestrel server of its own,
+/// so it runs the same in a silo process and in a standalone gateway.
 /// </summary>
 public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
 {
@@ -58,7 +59,15 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
             }
             await next(context);
         });
-        app.MapGet("/{**path}", (HttpContext context, string? path) => flv.HandleAsync(context, path ?? ""));
+        var hls = new HlsFileServer(_gateway);
+        app.MapGet("/{**path}", async (HttpContext context, string? path) =>
+        {
+            // HLS files from disk first; everything else is a live stream (.flv, .ts, .aac, .mp3).
+            if (!await hls.TryServeAsync(context, path ?? ""))
+            {
+                await flv.HandleAsync(context, path ?? "");
+            }
+        });
         await app.StartAsync(cancellationToken);
         _app = app;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

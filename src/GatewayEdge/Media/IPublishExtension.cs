@@ -22,4 +22,8 @@ public sealed record PublishContext(
     string ClientId,
     string StreamId,
     string TcUrl,
-    ILogger Logger);
+    ILogger Logger)
+{
+    /// <summary>The publisher's IP address, for recording events.</summary>
+    public string Ip { get; init; } = "";
+}

@@ -60,7 +60,7 @@ public sealed class Fmp4FragmentWriter
                 && tag.Kind == FlvAudioPacketKind.RawFrame
                 && (tag.Codec == FlvAudioCodec.Mp3) == (_audio.Config.Codec == Fmp4Codec.Mp3))
             {
-                var frame = tag.Codec == FlvAudioCodec.Aac ? StripAdts(tag.Body) : tag.Body;
+                var frame = tag.Codec == FlvAudioCodec.Aac ? AudioSpecificConfig.StripAdtsHeader(tag.Body) : tag.Body;
                 if (!frame.IsEmpty)
                 {
                     _audio.Add(sample.Timestamp, 0, sync: true, frame);
@@ -156,16 +156,5 @@ public sealed class Fmp4FragmentWriter
         track.LastDuration = duration;
         w.End(trun);
         w.End(traf);
-    }
-
-    /// <summary>Drops an ADTS header (7 bytes, or 9 with CRC) some publishers leave on AAC frames.</summary>
-    private static ReadOnlySpan<byte> StripAdts(ReadOnlySpan<byte> frame)
-    {
-        if (frame.Length >= 7 && frame[0] == 0xFF && (frame[1] & 0xF6) == 0xF0)
-        {
-            var header = (frame[1] & 0x01) != 0 ? 7 : 9;
-            return frame.Length > header ? frame[header..] : [];
-        }
-        return frame;
     }
 }

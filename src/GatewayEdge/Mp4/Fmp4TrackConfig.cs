@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using OrleansLive.GatewayEdge.Flv;
 using OrleansLive.GatewayEdge.Ts;
 
 namespace OrleansLive.GatewayEdge.Mp4;
@@ -69,12 +70,14 @@ public sealed class Fmp4TrackConfig
         var hevc = record.Codec == FlvVideoCodec.Hevc;
         if (width <= 0 || height <= 0)
         {
-            var sized = hevc
-                ? SpsParser.TryGetHevcSize(record.Sps, out width, out height)
-                : SpsParser.TryGetAvcSize(record.Sps, out width, out height);
-            if (!sized)
+            width = height = 0;
+            if (hevc)
             {
-                width = height = 0;
+                HevcConfig.TryParseSpsSize(record.Sps, out width, out height);
+            }
+            else if (AvcConfig.TryParseSps(record.Sps, out var sps))
+            {
+                (width, height) = (sps.Width, sps.Height);
             }
         }
         config = new Fmp4TrackConfig(hevc ? Fmp4Codec.Hevc : Fmp4Codec.Avc, VideoTrackId, VideoTimescale, record.Record)

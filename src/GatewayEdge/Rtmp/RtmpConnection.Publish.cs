@@ -48,7 +48,7 @@ public sealed partial class RtmpConnection
         OpenSession(_fmlePublish ? "fmle-publish" : "flash-publish", publish: true, address, verdict.StreamId);
         _logger.LogInformation("RTMP publish {Url} started (stream id {StreamId})", address.Url, verdict.StreamId);
         _extensions = await _gateway.StartPublishExtensionsAsync(
-            new PublishContext(hub, address, ClientId, verdict.StreamId, _tcUrl ?? "", _logger), _closed.Token);
+            new PublishContext(hub, address, ClientId, verdict.StreamId, _tcUrl ?? "", _logger) { Ip = _ip }, _closed.Token);
 
         var start = Status("status", "NetStream.Publish.Start", "Started publishing stream.");
         start.Add("clientid", ClientId);

@@ -1,44 +1,24 @@
+using OrleansLive.GatewayEdge.Flv;
+
 namespace OrleansLive.GatewayEdge.Ts;
 
 /// <summary>
 /// The fields of an MPEG-4 AudioSpecificConfig (ISO/IEC 14496-3) that ADTS and mp4a need.
 /// HE-AAC (SBR/PS) configs report the core AAC object type and core sampling index, which is
-/// what ADTS carries with implicit SBR signalling.
+/// what ADTS carries with implicit SBR signalling. Parsed by <see cref="AacConfig"/>.
 /// </summary>
 public readonly record struct AudioSpecificConfig(int ObjectType, int SamplingIndex, int SampleRate, int ChannelConfig)
 {
     public const int AdtsHeaderSize = 7;
 
-    private static readonly int[] SampleRates =
-        [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
-
     public static bool TryParse(ReadOnlySpan<byte> asc, out AudioSpecificConfig config)
     {
         config = default;
-        if (asc.Length < 2)
+        if (!AacConfig.TryReadFields(asc, out var fields) || fields.CoreObjectType == 0)
         {
             return false;
         }
-        var bits = new BitCursor(asc);
-        var objectType = ReadObjectType(ref bits);
-        var index = bits.Read(4);
-        var rate = index == 15 ? bits.Read(24) : index < SampleRates.Length ? SampleRates[index] : 0;
-        var channels = bits.Read(4);
-        if (objectType is 5 or 29)
-        {
-            // Explicit SBR/PS: the extension rate comes next, then the core object type.
-            var extIndex = bits.Read(4);
-            if (extIndex == 15)
-            {
-                bits.Read(24);
-            }
-            objectType = ReadObjectType(ref bits);
-        }
-        if (bits.Overrun || objectType == 0 || rate == 0)
-        {
-            return false;
-        }
-        config = new AudioSpecificConfig(objectType, index, rate, channels);
+        config = new AudioSpecificConfig(fields.CoreObjectType, fields.SamplingIndex, fields.SampleRate, fields.ChannelConfig);
         return true;
     }
 
@@ -58,35 +38,17 @@ public readonly record struct AudioSpecificConfig(int ObjectType, int SamplingIn
         header[6] = 0xFC; // rest of fullness, one raw data block
     }
 
-    private static int ReadObjectType(ref BitCursor bits)
+    /// <summary>An AAC frame that already starts with an ADTS header (some publishers send those).</summary>
+    public static bool HasAdtsHeader(ReadOnlySpan<byte> frame) => frame.Length >= 7 && frame[0] == 0xFF && (frame[1] & 0xF6) == 0xF0;
+
+    /// <summary>The raw AAC frame behind an ADTS header (7 bytes, or 9 with CRC); the frame itself if it has none.</summary>
+    public static ReadOnlySpan<byte> StripAdtsHeader(ReadOnlySpan<byte> frame)
     {
-        var type = bits.Read(5);
-        return type == 31 ? 32 + bits.Read(6) : type;
-    }
-
-    /// <summary>MSB-first bit reader over a short span; reads past the end yield zeros and set Overrun.</summary>
-    private ref struct BitCursor(ReadOnlySpan<byte> data)
-    {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _bit;
-
-        public bool Overrun { get; private set; }
-
-        public int Read(int count)
+        if (!HasAdtsHeader(frame))
         {
-            var value = 0;
-            for (var i = 0; i < count; i++, _bit++)
-            {
-                var index = _bit >> 3;
-                if (index >= _data.Length)
-                {
-                    Overrun = true;
-                    value <<= 1;
-                    continue;
-                }
-                value = (value << 1) | ((_data[index] >> (7 - (_bit & 7))) & 1);
-            }
-            return value;
+            return frame;
         }
+        var header = (frame[1] & 0x01) != 0 ? 7 : 9;
+        return frame.Length > header ? frame[header..] : [];
     }
 }

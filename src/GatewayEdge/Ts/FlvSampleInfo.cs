@@ -1,18 +1,14 @@
-using System.Buffers.Binary;
+using OrleansLive.GatewayEdge.Flv;
 
 namespace OrleansLive.GatewayEdge.Ts;
 
-/// <summary>Pure byte checks on FLV tag bodies: codec, packet kind, keyframe and composition time.</summary>
+/// <summary>
+/// FLV tag bodies parsed for the muxers: codec, packet kind, keyframe, composition time and the
+/// coded payload. Header fields are read through <see cref="FlvVideo"/> and <see cref="FlvAudio"/>,
+/// which the RTMP side uses too.
+/// </summary>
 public static class FlvSampleInfo
 {
-    private const byte LegacyAvc = 7;
-    private const byte LegacyHevc = 12;
-    private const byte SoundFormatMp3 = 2;
-    private const byte SoundFormatAac = 10;
-
-    private static readonly uint FourCcAvc1 = BinaryPrimitives.ReadUInt32BigEndian("avc1"u8);
-    private static readonly uint FourCcHvc1 = BinaryPrimitives.ReadUInt32BigEndian("hvc1"u8);
-
     public static bool TryParseVideo(ReadOnlySpan<byte> data, out FlvVideoTag tag)
     {
         tag = default;
@@ -20,26 +16,25 @@ public static class FlvSampleInfo
         {
             return false;
         }
-        var b0 = data[0];
-        if ((b0 & 0x80) != 0)
+        if (FlvVideo.IsExHeader(data))
         {
             return TryParseEnhancedVideo(data, out tag);
         }
-        var codec = (b0 & 0x0F) switch
+        var codec = FlvVideo.CodecId(data) switch
         {
-            LegacyAvc => FlvVideoCodec.Avc,
-            LegacyHevc => FlvVideoCodec.Hevc,
+            FlvVideo.CodecAvc => FlvVideoCodec.Avc,
+            FlvVideo.CodecHevc => FlvVideoCodec.Hevc,
             _ => FlvVideoCodec.Unknown,
         };
-        var frameType = (byte)(b0 >> 4);
+        var frameType = FlvVideo.FrameType(data);
         var kind = data[1] switch
         {
-            0 => FlvVideoPacketKind.SequenceHeader,
-            1 => FlvVideoPacketKind.CodedFrames,
-            2 => FlvVideoPacketKind.EndOfSequence,
+            FlvVideo.AvcSequenceHeader => FlvVideoPacketKind.SequenceHeader,
+            FlvVideo.AvcNalu => FlvVideoPacketKind.CodedFrames,
+            FlvVideo.AvcEndOfSequence => FlvVideoPacketKind.EndOfSequence,
             _ => FlvVideoPacketKind.Other,
         };
-        if (frameType == 5)
+        if (frameType == FlvVideo.FrameCommand)
         {
             kind = FlvVideoPacketKind.Other;
         }
@@ -50,27 +45,33 @@ public static class FlvSampleInfo
     public static bool TryParseAudio(ReadOnlySpan<byte> data, out FlvAudioTag tag)
     {
         tag = default;
-        if (data.Length < 1)
+        switch (FlvAudio.SoundFormat(data))
         {
-            return false;
-        }
-        switch (data[0] >> 4)
-        {
-            case SoundFormatAac:
+            case 0xFF:
+                return false;
+            case FlvAudio.FormatAac:
                 if (data.Length < 2)
                 {
                     return false;
                 }
-                var kind = data[1] switch
-                {
-                    0 => FlvAudioPacketKind.SequenceHeader,
-                    1 => FlvAudioPacketKind.RawFrame,
-                    _ => FlvAudioPacketKind.Other,
-                };
-                tag = new FlvAudioTag(FlvAudioCodec.Aac, kind, data[2..]);
+                tag = new FlvAudioTag(FlvAudioCodec.Aac, PacketKind(data[1], FlvAudio.AacSequenceHeader, FlvAudio.AacRaw), data[2..]);
                 return true;
-            case SoundFormatMp3:
+            case FlvAudio.FormatMp3:
+            case FlvAudio.FormatMp3At8k:
                 tag = new FlvAudioTag(FlvAudioCodec.Mp3, FlvAudioPacketKind.RawFrame, data[1..]);
+                return true;
+            case FlvAudio.FormatExHeader when data.Length >= 5:
+                // Enhanced RTMP: packet type in the low nibble, then the FourCC; the body follows.
+                var codec = FlvAudio.FourCC(data) switch
+                {
+                    FlvFourCC.Mp4a => FlvAudioCodec.Aac,
+                    FlvFourCC.Mp3 => FlvAudioCodec.Mp3,
+                    _ => FlvAudioCodec.Unknown,
+                };
+                var kind = codec == FlvAudioCodec.Unknown
+                    ? FlvAudioPacketKind.Other
+                    : PacketKind((byte)(data[0] & 0x0F), FlvAudio.PacketTypeSequenceStart, FlvAudio.PacketTypeCodedFrames);
+                tag = new FlvAudioTag(codec, kind, data[5..]);
                 return true;
             default:
                 tag = new FlvAudioTag(FlvAudioCodec.Unknown, FlvAudioPacketKind.Other, data[1..]);
@@ -91,10 +92,6 @@ public static class FlvSampleInfo
         && tag.IsKeyframe
         && tag.Kind == FlvVideoPacketKind.CodedFrames;
 
-    /// <summary>The FLV frame type says keyframe; true for sequence headers too.</summary>
-    public static bool IsKeyframe(ReadOnlySpan<byte> videoTagData) =>
-        TryParseVideo(videoTagData, out var tag) && tag.IsKeyframe;
-
     /// <summary>An AVC/HEVC decoder configuration record or an AAC AudioSpecificConfig.</summary>
     public static bool IsSequenceHeader(in FlvMediaSample sample)
     {
@@ -110,22 +107,30 @@ public static class FlvSampleInfo
     public static int CompositionTime(ReadOnlySpan<byte> videoTagData) =>
         TryParseVideo(videoTagData, out var tag) ? tag.CompositionTime : 0;
 
+    private static FlvAudioPacketKind PacketKind(byte packetType, byte sequenceHeader, byte raw) =>
+        packetType == sequenceHeader ? FlvAudioPacketKind.SequenceHeader
+        : packetType == raw ? FlvAudioPacketKind.RawFrame
+        : FlvAudioPacketKind.Other;
+
     private static bool TryParseEnhancedVideo(ReadOnlySpan<byte> data, out FlvVideoTag tag)
     {
-        var packetType = data[0] & 0x0F;
-        var frameType = (byte)((data[0] >> 4) & 0x07);
-        var fourCc = BinaryPrimitives.ReadUInt32BigEndian(data[1..]);
-        var codec = fourCc == FourCcAvc1 ? FlvVideoCodec.Avc : fourCc == FourCcHvc1 ? FlvVideoCodec.Hevc : FlvVideoCodec.Unknown;
+        var frameType = FlvVideo.FrameType(data);
+        var codec = FlvVideo.FourCC(data) switch
+        {
+            FlvFourCC.Avc1 => FlvVideoCodec.Avc,
+            FlvFourCC.Hvc1 => FlvVideoCodec.Hevc,
+            _ => FlvVideoCodec.Unknown,
+        };
         var body = data[5..];
         var cts = 0;
         var kind = FlvVideoPacketKind.Other;
-        switch (packetType)
+        switch (FlvVideo.PacketType(data))
         {
-            case 0:
+            case FlvVideo.PacketTypeSequenceStart:
                 kind = FlvVideoPacketKind.SequenceHeader;
                 break;
-            case 1:
-                // CodedFrames carries a composition time; CodedFramesX (3) implies zero.
+            case FlvVideo.PacketTypeCodedFrames:
+                // CodedFrames carries a composition time; CodedFramesX implies zero.
                 if (body.Length < 3)
                 {
                     tag = default;
@@ -135,14 +140,14 @@ public static class FlvSampleInfo
                 cts = ReadSigned24(body);
                 body = body[3..];
                 break;
-            case 2:
+            case FlvVideo.PacketTypeSequenceEnd:
                 kind = FlvVideoPacketKind.EndOfSequence;
                 break;
-            case 3:
+            case FlvVideo.PacketTypeCodedFramesX:
                 kind = FlvVideoPacketKind.CodedFrames;
                 break;
         }
-        if (frameType == 5)
+        if (frameType == FlvVideo.FrameCommand)
         {
             kind = FlvVideoPacketKind.Other;
         }

@@ -42,7 +42,7 @@ public sealed partial class TsMuxer
         {
             return;
         }
-        var adts = tag.Codec == FlvAudioCodec.Aac && !IsAdts(tag.Body);
+        var adts = tag.Codec == FlvAudioCodec.Aac && !AudioSpecificConfig.HasAdtsHeader(tag.Body);
         if (adts && _aac is null)
         {
             // Without an AudioSpecificConfig there is nothing to build the ADTS header from.
@@ -89,7 +89,4 @@ public sealed partial class TsMuxer
         var pcr = HasVideo ? -1 : NextPcr(_audioPts, force: false);
         WritePesPackets(output, AudioPid, ref _audioCc, pes, randomAccess: false, pcr);
     }
-
-    /// <summary>Some publishers send AAC frames that already carry an ADTS header; pass those through.</summary>
-    private static bool IsAdts(ReadOnlySpan<byte> frame) => frame.Length >= 7 && frame[0] == 0xFF && (frame[1] & 0xF6) == 0xF0;
 }

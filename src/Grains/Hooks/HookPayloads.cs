@@ -53,7 +53,7 @@ internal static class HookPayloads
         return WithStream(body, s);
     }
 
-    public static JsonObject Dvr(HookServerIdentity server, HookSubject s, DvrFileEvent file)
+    public static JsonObject Dvr(HookServerIdentity server, HookSubject s, DvrHookFile file)
     {
         var body = Common(server, HookActions.OnDvr, s);
         body["stream"] = s.Stream;
@@ -64,7 +64,7 @@ internal static class HookPayloads
         return WithStream(body, s);
     }
 
-    public static JsonObject Hls(HookServerIdentity server, HookSubject s, HlsSegmentEvent segment)
+    public static JsonObject Hls(HookServerIdentity server, HookSubject s, HlsHookSegment segment)
     {
         var body = Common(server, HookActions.OnHls, s);
         body["tcUrl"] = s.TcUrl;

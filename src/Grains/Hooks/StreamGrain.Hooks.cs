@@ -16,10 +16,10 @@ public sealed partial class StreamGrain : IStreamHookEvents
 
     private HookServerIdentity HookIdentity => ServiceProvider.GetRequiredService<HookServerIdentity>();
 
-    public Task OnDvr(DvrFileEvent file) =>
+    public Task OnDvr(DvrHookFile file) =>
         NotifyFileEvent(HookActions.OnDvr, file.ClientId, subject => HookPayloads.Dvr(HookIdentity, subject, file));
 
-    public Task OnHls(HlsSegmentEvent segment) =>
+    public Task OnHls(HlsHookSegment segment) =>
         NotifyFileEvent(HookActions.OnHls, segment.ClientId, subject => HookPayloads.Hls(HookIdentity, subject, segment));
 
     /// <summary>Security rules, then on_publish hooks, for a client that would take a free lease.

@@ -34,6 +34,7 @@ internal static class InfoResources
             ["vhosts"] = "manage all vhosts or specified vhost",
             ["streams"] = "manage all streams or specified stream",
             ["clients"] = "manage all clients or specified client, default query top 10 clients",
+            ["dvrs"] = "list the DVR files, start (POST) or stop (DELETE) recording a stream",
         };
         body["tests"] = new JsonObject();
         return Reply(body);
@@ -77,12 +78,12 @@ internal static class InfoResources
             ["features"] = new JsonObject
             {
                 ["ssl"] = false,
-                ["hls"] = false,
+                ["hls"] = true,
                 ["hds"] = false,
                 ["callback"] = true,
                 ["api"] = true,
                 ["httpd"] = true,
-                ["dvr"] = false,
+                ["dvr"] = true,
                 ["transcode"] = false,
                 ["ingest"] = false,
                 ["stat"] = true,

@@ -34,6 +34,7 @@ public static class SrsApiExtensions
         Map(endpoints, "/api/v1/clients/{id?}", ClientsResource.Handle);
         Map(endpoints, "/api/v1/sessions/{id}", SessionsResource.Handle);
         Map(endpoints, "/api/v1/raw", RawApiResource.Handle);
+        Map(endpoints, "/api/v1/dvrs/{id?}", DvrsResource.Handle);
         return endpoints;
     }
 

@@ -92,8 +92,8 @@ internal static class SrsJson
         };
     }
 
-    /// <summary>A vhost with counters summed over its live streams. HLS is not served yet, so
-    /// hls.enabled is false and, as in SRS, hls.fragment is then left out.</summary>
+    /// <summary>A vhost with counters summed over its live streams; as in SRS, hls.fragment is
+    /// only there when HLS is enabled.</summary>
     public static JsonObject Vhost(VhostSnapshot v, IReadOnlyCollection<StreamSnapshot> streams) => new()
     {
         ["id"] = v.VhostId,
@@ -104,7 +104,9 @@ internal static class SrsJson
         ["send_bytes"] = streams.Sum(s => s.SendBytes),
         ["recv_bytes"] = streams.Sum(s => s.RecvBytes),
         ["kbps"] = Kbps(streams.Sum(s => s.KbpsRecv30s), streams.Sum(s => s.KbpsSend30s)),
-        ["hls"] = new JsonObject { ["enabled"] = false },
+        ["hls"] = v.Settings.Hls.Enabled
+            ? new JsonObject { ["enabled"] = true, ["fragment"] = v.Settings.Hls.Fragment }
+            : new JsonObject { ["enabled"] = false },
     };
 
     public static long UnixMs(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeMilliseconds();

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace OrleansLive.IntegrationTests.Support;
 
 /// <summary>The vhosts the forward tests publish to, and the forward backend they use.</summary>
-public sealed partial class ServerFixture
+public partial class ServerFixture
 {
     /// <summary>Forwards to this server's app "mirror" (same stream name and vhost).</summary>
     public const string ForwardVhost = "fwd.test";

@@ -16,7 +16,7 @@ namespace OrleansLive.IntegrationTests.Support;
 /// The all-in-one server, built exactly as `dotnet run --project src/Silo` builds it, on free
 /// loopback ports. Shared by the tests of a collection.
 /// </summary>
-public sealed partial class ServerFixture : IAsyncLifetime
+public partial class ServerFixture : IAsyncLifetime
 {
     private WebApplication? _app;
 
@@ -33,6 +33,9 @@ public sealed partial class ServerFixture : IAsyncLifetime
     public int OrleansGatewayPort { get; } = FreeTcpPort();
 
     public HttpClient Api { get; } = new() { Timeout = TimeSpan.FromSeconds(15) };
+
+    /// <summary>The running server's services (the silo's cluster client, the gateway's registries).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Server not started");
 
     public string RtmpUrl(string app, string stream) => $"rtmp://127.0.0.1:{RtmpPort}/{app}/{stream}";
 
@@ -56,10 +59,12 @@ public sealed partial class ServerFixture : IAsyncLifetime
             ["Orleans:GatewayPort"] = OrleansGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         await AddForwardSettingsAsync(settings);
+        AddSettings(settings);
         _app = ServerApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.AddProvider(Logs);
+            ConfigureServices(builder.Services);
         });
         await _app.StartAsync();
         var endpoints = _app.Services.GetRequiredService<GatewayEndpoints>();
@@ -71,7 +76,17 @@ public sealed partial class ServerFixture : IAsyncLifetime
         Api.BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/");
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Lets a derived fixture add or override configuration.</summary>
+    protected virtual void AddSettings(Dictionary<string, string?> settings)
+    {
+    }
+
+    /// <summary>Lets a derived fixture register services before the server's own (which yield to them where they allow it).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    public virtual async Task DisposeAsync()
     {
         Api.Dispose();
         if (_app is not null)

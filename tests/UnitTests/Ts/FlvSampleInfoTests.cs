@@ -14,7 +14,7 @@ public class FlvSampleInfoTests
 
         Assert.True(FlvSampleInfo.IsSequenceHeader(header));
         Assert.False(FlvSampleInfo.IsVideoKeyframe(header));
-        Assert.True(FlvSampleInfo.IsKeyframe(header.Data.Span));
+        Assert.True(OrleansLive.GatewayEdge.Flv.FlvVideo.IsKeyframe(header.Data.Span));
         Assert.True(FlvSampleInfo.IsVideoKeyframe(key));
         Assert.False(FlvSampleInfo.IsSequenceHeader(key));
         Assert.False(FlvSampleInfo.IsVideoKeyframe(inter));

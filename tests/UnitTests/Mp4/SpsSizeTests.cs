@@ -1,9 +1,10 @@
-using OrleansLive.GatewayEdge.Mp4;
+using OrleansLive.GatewayEdge.Flv;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
 namespace OrleansLive.UnitTests.Mp4;
 
-public class SpsParserTests
+/// <summary>The picture size the fMP4 track takes from the SPS of the decoder configuration.</summary>
+public class SpsSizeTests
 {
     [Theory]
     [InlineData(AvcSps, 64, 48)] // Main profile
@@ -11,8 +12,8 @@ public class SpsParserTests
     [InlineData("67640028acd940780227e5c044000003000400000300c83c60c658", 1920, 1080)] // High: chroma format, cropping
     public void Avc_sps_gives_the_cropped_picture_size(string sps, int width, int height)
     {
-        Assert.True(SpsParser.TryGetAvcSize(Hex(sps), out var w, out var h));
-        Assert.Equal((width, height), (w, h));
+        Assert.True(AvcConfig.TryParseSps(Hex(sps), out var info));
+        Assert.Equal((width, height), (info.Width, info.Height));
     }
 
     [Theory]
@@ -20,14 +21,14 @@ public class SpsParserTests
     [InlineData("420101016000000300900000030000030078a003c0801107cb965654a4c2f0168080000003008000000c84", 1920, 1080)]
     public void Hevc_sps_gives_the_conformance_window_size(string sps, int width, int height)
     {
-        Assert.True(SpsParser.TryGetHevcSize(Hex(sps), out var w, out var h));
+        Assert.True(HevcConfig.TryParseSpsSize(Hex(sps), out var w, out var h));
         Assert.Equal((width, height), (w, h));
     }
 
     [Fact]
     public void Truncated_sps_is_rejected()
     {
-        Assert.False(SpsParser.TryGetAvcSize(Hex(AvcSps)[..6], out _, out _));
-        Assert.False(SpsParser.TryGetHevcSize([0x42, 0x01, 0x01], out _, out _));
+        Assert.False(AvcConfig.TryParseSps(Hex(AvcSps)[..6], out _));
+        Assert.False(HevcConfig.TryParseSpsSize([0x42, 0x01, 0x01], out _, out _));
     }
 }

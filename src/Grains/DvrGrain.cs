@@ -1,0 +1,189 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.Grains;
+
+/// <summary>
+/// The DVR of one stream: decides at each publish whether it is recorded (the vhost's dvr settings,
+/// overridden by the control API for the live publish or the next one), asks the publisher's gateway
+/// to start or stop when the API says so, keeps the list of files the gateway writes and announces
+/// each closed file on the stream's on_dvr event stream.
+/// </summary>
+public sealed class DvrGrain(
+    [PersistentState("dvr", StorageNames.Default)] IPersistentState<DvrState> state,
+    ILogger<DvrGrain> logger) : Grain, IDvrGrain
+{
+    private DvrState S => state.State;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    public async Task<DvrAssignment?> OnPublish(DvrPublish publish)
+    {
+        var (vhost, app, stream) = StreamKey.Parse(Key);
+        DvrAssignment? assignment;
+        if (S.Override is { } requested)
+        {
+            assignment = requested.Record ? requested.Assignment : null;
+        }
+        else
+        {
+            var settings = (await GrainFactory.GetGrain<IVhostGrain>(vhost).GetSettings()).Dvr;
+            assignment = settings.Enabled && settings.AppliesTo(app, stream) ? FromSettings(settings, "config") : null;
+        }
+        S.Live = publish;
+        S.LastPublish = publish;
+        S.Assignment = assignment;
+        await state.WriteStateAsync();
+        if (assignment is not null)
+        {
+            await GrainFactory.GetGrain<IDvrDirectoryGrain>(0).Add(Key);
+            logger.LogInformation("DVR of {Stream} by {Source}: plan {Plan}, path {Path}", Key, assignment.Source, assignment.Plan, assignment.Path);
+        }
+        return assignment;
+    }
+
+    public async Task OnUnpublish(string clientId)
+    {
+        if (S.Live?.ClientId != clientId)
+        {
+            return;
+        }
+        S.Live = null;
+        S.Assignment = null;
+        S.Override = null;
+        await state.WriteStateAsync();
+    }
+
+    public async Task FileOpened(DvrFile file)
+    {
+        Upsert(file);
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IDvrDirectoryGrain>(0).Add(Key);
+    }
+
+    public async Task FileClosed(DvrFile file)
+    {
+        Upsert(file);
+        await state.WriteStateAsync();
+        logger.LogInformation("DVR file of {Stream} closed: {File} ({Duration:F3} s, {Size} bytes)", Key, file.Path, file.Duration, file.Size);
+
+        var (vhost, app, stream) = StreamKey.Parse(Key);
+        var publish = S.LastPublish?.ClientId == file.ClientId ? S.LastPublish : null;
+        var source = new StreamEventSource(vhost, app, stream, StreamKey.Url(vhost, app, stream), publish?.StreamId ?? "",
+            file.ClientId, publish?.Ip ?? "", publish?.TcUrl ?? "", publish?.Param ?? "", file.GatewayId);
+        var evt = new DvrFileEvent(source, file.Cwd, file.Path, file.Duration, file.Size, file.Format, file.Plan, file.StartUtc);
+        try
+        {
+            await this.GetStreamProvider(LiveEventStreams.Provider).GetStream<DvrFileEvent>(StreamId.Create(LiveEventStreams.DvrNamespace, Key)).OnNextAsync(evt);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "on_dvr event for {File} not published", file.Path);
+        }
+        // The stream grain turns it into SRS's on_dvr callback (a notification; it returns at once).
+        await GrainFactory.GetGrain<IStreamHookEvents>(Key).OnDvr(new DvrHookFile(file.Path, file.Cwd, file.ClientId));
+    }
+
+    public async Task<DvrStatus> Start(DvrAssignment? settings)
+    {
+        var assignment = settings ?? FromSettings(await VhostDvrSettings(), "api");
+        S.Override = new DvrOverride { Record = true, Assignment = assignment };
+        if (S.Live is { } live && await Control(live, assignment))
+        {
+            S.Assignment = assignment;
+        }
+        await state.WriteStateAsync();
+        return Status();
+    }
+
+    public async Task<DvrStatus> Stop()
+    {
+        S.Override = new DvrOverride { Record = false };
+        if (S.Live is { } live && S.Assignment is not null && await Control(live, null))
+        {
+            S.Assignment = null;
+        }
+        await state.WriteStateAsync();
+        return Status();
+    }
+
+    public Task<DvrStatus> GetStatus() => Task.FromResult(Status());
+
+    private DvrStatus Status() => new(Key, S.Live is not null, S.Live is not null && S.Assignment is not null, S.Assignment, [.. S.Files]);
+
+    private async Task<bool> Control(DvrPublish live, DvrAssignment? assignment)
+    {
+        var done = await GrainFactory.GetGrain<IGatewayGrain>(live.GatewayId).ControlDvr(Key, assignment);
+        if (!done)
+        {
+            logger.LogWarning("DVR {Action} of {Stream}: gateway {Gateway} did not take it", assignment is null ? "stop" : "start", Key, live.GatewayId);
+        }
+        return done;
+    }
+
+    private async Task<DvrSettings> VhostDvrSettings() =>
+        (await GrainFactory.GetGrain<IVhostGrain>(StreamKey.Parse(Key).Vhost).GetSettings()).Dvr;
+
+    private static DvrAssignment FromSettings(DvrSettings settings, string source) =>
+        new(settings.Plan, settings.Path, settings.Duration, settings.WaitKeyframe, source);
+
+    /// <summary>Adds the file, or replaces the entry of the same path and start (open, then closed).</summary>
+    private void Upsert(DvrFile file)
+    {
+        var index = S.Files.FindIndex(f => f.Path == file.Path && f.StartUtc == file.StartUtc && f.GatewayId == file.GatewayId);
+        if (index >= 0)
+        {
+            S.Files[index] = file;
+            return;
+        }
+        S.Files.Add(file);
+        if (S.Files.Count > DvrState.MaxFiles)
+        {
+            S.Files.RemoveRange(0, S.Files.Count - DvrState.MaxFiles);
+        }
+    }
+}
+
+/// <summary>What a stream's DVR keeps: the live publish and what it records, an API override, the files.</summary>
+[GenerateSerializer]
+public sealed class DvrState
+{
+    public const int MaxFiles = 1000;
+
+    [Id(0)] public DvrPublish? Live { get; set; }
+    [Id(1)] public DvrPublish? LastPublish { get; set; }
+    [Id(2)] public DvrAssignment? Assignment { get; set; }
+    [Id(3)] public DvrOverride? Override { get; set; }
+    [Id(4)] public List<DvrFile> Files { get; set; } = [];
+}
+
+/// <summary>A control API start (with what to record) or stop, for the live publish or the next one.</summary>
+[GenerateSerializer]
+public sealed class DvrOverride
+{
+    [Id(0)] public bool Record { get; set; }
+    [Id(1)] public DvrAssignment? Assignment { get; set; }
+}
+
+/// <summary>Keys of streams with DVR state, persisted so the API lists recordings after a restart.</summary>
+public sealed class DvrDirectoryGrain(
+    [PersistentState("dvrs", StorageNames.Default)] IPersistentState<DvrDirectoryState> state) : Grain, IDvrDirectoryGrain
+{
+    public async Task Add(string streamKey)
+    {
+        if (state.State.Keys.Add(streamKey))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<string>> List() =>
+        Task.FromResult<IReadOnlyList<string>>(state.State.Keys.Order(StringComparer.Ordinal).ToList());
+}
+
+[GenerateSerializer]
+public sealed class DvrDirectoryState
+{
+    [Id(0)] public HashSet<string> Keys { get; set; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,39 @@
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.Grains;
+
+/// <summary>Configured HLS settings of a vhost ("Vhosts:&lt;name&gt;:Hls"); mirrors <see cref="HlsSettings"/>.</summary>
+public sealed class HlsOptions
+{
+    private static readonly HlsSettings Defaults = new();
+
+    public bool Enabled { get; set; } = Defaults.Enabled;
+    public double Fragment { get; set; } = Defaults.Fragment;
+    public double Window { get; set; } = Defaults.Window;
+    public string Path { get; set; } = Defaults.Path;
+    public string M3u8File { get; set; } = Defaults.M3u8File;
+    public string TsFile { get; set; } = Defaults.TsFile;
+    public bool Cleanup { get; set; } = Defaults.Cleanup;
+    public double Dispose { get; set; } = Defaults.Dispose;
+    public bool WaitKeyframe { get; set; } = Defaults.WaitKeyframe;
+    public bool Fmp4 { get; set; } = Defaults.Fmp4;
+    public string EntryPrefix { get; set; } = Defaults.EntryPrefix;
+
+    public HlsSettings ToSettings() =>
+        new(Enabled, Fragment, Window, Path, M3u8File, TsFile, Cleanup, Dispose, WaitKeyframe, Fmp4, EntryPrefix);
+}
+
+/// <summary>Configured DVR settings of a vhost ("Vhosts:&lt;name&gt;:Dvr"); mirrors <see cref="DvrSettings"/>.</summary>
+public sealed class DvrOptions
+{
+    private static readonly DvrSettings Defaults = new();
+
+    public bool Enabled { get; set; } = Defaults.Enabled;
+    public string Apply { get; set; } = Defaults.Apply;
+    public string Plan { get; set; } = Defaults.Plan;
+    public string Path { get; set; } = Defaults.Path;
+    public double Duration { get; set; } = Defaults.Duration;
+    public bool WaitKeyframe { get; set; } = Defaults.WaitKeyframe;
+
+    public DvrSettings ToSettings() => new(Enabled, Apply, Plan, Path, Duration, WaitKeyframe);
+}

@@ -1,0 +1,57 @@
+namespace OrleansLive.Interfaces;
+
+/// <summary>
+/// A vhost's HLS settings (SRS `vhost { hls { } }`). Durations are seconds. Templates take SRS's
+/// variables: [vhost] [app] [stream] [seq] [timestamp] [2006] [01] [02] [15] [04] [05] [999]
+/// [duration]. With <see cref="Fmp4"/> segments are fMP4 (CMAF) .m4s files behind an EXT-X-MAP
+/// init segment instead of MPEG-TS; the .ts ending of <see cref="TsFile"/> becomes .m4s.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record HlsSettings(
+    [property: Id(0)] bool Enabled = false,
+    [property: Id(1)] double Fragment = 10,
+    [property: Id(2)] double Window = 60,
+    [property: Id(3)] string Path = "./objs/nginx/html",
+    [property: Id(4)] string M3u8File = "[app]/[stream].m3u8",
+    [property: Id(5)] string TsFile = "[app]/[stream]-[seq].ts",
+    [property: Id(6)] bool Cleanup = true,
+    [property: Id(7)] double Dispose = 120,
+    [property: Id(8)] bool WaitKeyframe = true,
+    [property: Id(9)] bool Fmp4 = false,
+    [property: Id(10)] string EntryPrefix = "");
+
+/// <summary>
+/// A vhost's DVR settings (SRS `vhost { dvr { } }`). <see cref="Apply"/> is "all" or a list of
+/// "app/stream" separated by spaces or commas. <see cref="Plan"/> is "session" (one file per
+/// publish) or "segment" (a new file every <see cref="Duration"/> seconds, cut on keyframes with
+/// <see cref="WaitKeyframe"/>). A <see cref="Path"/> ending in .mp4 records fragmented MP4, one
+/// ending in .flv records FLV, anything else is a directory that gets "/[stream].[timestamp].flv".
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record DvrSettings(
+    [property: Id(0)] bool Enabled = false,
+    [property: Id(1)] string Apply = "all",
+    [property: Id(2)] string Plan = DvrPlans.Session,
+    [property: Id(3)] string Path = "./objs/nginx/html/[app]/[stream].[timestamp].flv",
+    [property: Id(4)] double Duration = 30,
+    [property: Id(5)] bool WaitKeyframe = true)
+{
+    /// <summary>True when <see cref="Apply"/> names this stream (or is "all").</summary>
+    public bool AppliesTo(string app, string stream)
+    {
+        foreach (var entry in Apply.Split([' ', ',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (entry == "all" || entry == $"{app}/{stream}")
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
+public static class DvrPlans
+{
+    public const string Session = "session";
+    public const string Segment = "segment";
+}
