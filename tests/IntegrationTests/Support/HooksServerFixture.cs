@@ -173,24 +173,9 @@ public sealed class HooksServerFixture : IAsyncLifetime
         return doc.RootElement.Clone();
     }
 
-    public async Task<JsonElement?> FindStreamAsync(string app, string stream)
-    {
-        var root = await GetJsonAsync("api/v1/streams?count=1000");
-        foreach (var s in root.GetProperty("streams").EnumerateArray())
-        {
-            if (s.GetProperty("app").GetString() == app && s.GetProperty("name").GetString() == stream)
-            {
-                return s;
-            }
-        }
-        return null;
-    }
+    public Task<JsonElement?> FindStreamAsync(string app, string stream) => ApiLookups.FindStreamAsync(GetJsonAsync, app, stream);
 
-    public async Task<List<JsonElement>> FindClientsAsync(string stream)
-    {
-        var root = await GetJsonAsync("api/v1/clients?count=1000");
-        return [.. root.GetProperty("clients").EnumerateArray().Where(c => c.GetProperty("name").GetString() == stream)];
-    }
+    public Task<List<JsonElement>> FindClientsAsync(string stream) => ApiLookups.FindClientsAsync(GetJsonAsync, stream);
 
     /// <summary>An RTMP connect to this app, as a player would start; true when the server answers
     /// _result, false when it closes the connection (refused).</summary>

@@ -195,24 +195,9 @@ public sealed class LocalCluster : IAsyncLifetime
         throw new InvalidOperationException("no silo answered " + path, last);
     }
 
-    public async Task<JsonElement?> FindStreamAsync(string app, string stream)
-    {
-        var root = await GetJsonAsync("api/v1/streams?count=1000");
-        foreach (var s in root.GetProperty("streams").EnumerateArray())
-        {
-            if (s.GetProperty("app").GetString() == app && s.GetProperty("name").GetString() == stream)
-            {
-                return s;
-            }
-        }
-        return null;
-    }
+    public Task<JsonElement?> FindStreamAsync(string app, string stream) => ApiLookups.FindStreamAsync(GetJsonAsync, app, stream);
 
-    public async Task<List<JsonElement>> FindClientsAsync(string stream)
-    {
-        var root = await GetJsonAsync("api/v1/clients?count=1000");
-        return [.. root.GetProperty("clients").EnumerateArray().Where(c => c.GetProperty("name").GetString() == stream)];
-    }
+    public Task<List<JsonElement>> FindClientsAsync(string stream) => ApiLookups.FindClientsAsync(GetJsonAsync, stream);
 
     private string[] Common() =>
         [$"--Redis:ConnectionString=127.0.0.1:{RedisPort}", $"--Orleans:ClusterId={_clusterId}", "--Orleans:ServiceId=orleans-live-tests"];

@@ -103,26 +103,9 @@ public partial class ServerFixture : IAsyncLifetime
         return doc.RootElement.Clone();
     }
 
-    /// <summary>The API's stream object for /app/stream, or null if it is not listed.</summary>
-    public async Task<JsonElement?> FindStreamAsync(string app, string stream)
-    {
-        var root = await GetJsonAsync("api/v1/streams?count=1000");
-        foreach (var s in root.GetProperty("streams").EnumerateArray())
-        {
-            if (s.GetProperty("app").GetString() == app && s.GetProperty("name").GetString() == stream)
-            {
-                return s;
-            }
-        }
-        return null;
-    }
+    public Task<JsonElement?> FindStreamAsync(string app, string stream) => ApiLookups.FindStreamAsync(GetJsonAsync, app, stream);
 
-    /// <summary>The API's client objects for a stream name.</summary>
-    public async Task<List<JsonElement>> FindClientsAsync(string stream)
-    {
-        var root = await GetJsonAsync("api/v1/clients?count=1000");
-        return [.. root.GetProperty("clients").EnumerateArray().Where(c => c.GetProperty("name").GetString() == stream)];
-    }
+    public Task<List<JsonElement>> FindClientsAsync(string stream) => ApiLookups.FindClientsAsync(GetJsonAsync, stream);
 
     private static int FreeTcpPort()
     {
