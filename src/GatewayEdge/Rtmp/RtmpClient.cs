@@ -311,7 +311,9 @@ public sealed class RtmpClient : IAsyncDisposable
             }
             finally
             {
-                _input.AdvanceTo(buffer.Start, buffer.End);
+                // With a message in hand the rest is not examined yet: the next read must see it at
+                // once instead of waiting for more bytes from the peer.
+                _input.AdvanceTo(buffer.Start, message is null ? buffer.End : buffer.Start);
             }
             if (message is not null)
             {
