@@ -27,7 +27,7 @@ public sealed class GatewayContext
         Cluster = cluster;
         Loggers = loggers;
         KnownVhosts = configuration.GetSection("Vhosts").GetChildren().Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-        PlayerLimits = new PlayerQueueLimits(Options.PlayerMaxLagMilliseconds, Options.PlayerMaxQueueBytes, Options.PlayerMaxSkipsPerMinute);
+        PlayerLimits = new PlayerQueueLimits(Options.PlayerMaxLagMilliseconds, Options.PlayerMaxQueueBytes, Options.PlayerMaxSkipsPerMinute, Options.PlayerMergeAudioMilliseconds);
     }
 
     public GatewayOptions Options { get; }

@@ -13,7 +13,11 @@ public enum PlayerEnd
 }
 
 /// <summary>Bounds for one player's queue of shared frames.</summary>
-public sealed record PlayerQueueLimits(int MaxLagMilliseconds = 10_000, long MaxBytes = 16 * 1024 * 1024, int MaxSkipsPerMinute = 6);
+/// <param name="MergeAudioMilliseconds">When above 0, an audio frame does not wake the player's send
+/// loop by itself: it goes out with the next video frame, or once the oldest queued frame is this old
+/// (SRS's merged write, limited to audio). Fewer, larger sends per player; video latency is unchanged.
+/// Streams without video are not held back.</param>
+public sealed record PlayerQueueLimits(int MaxLagMilliseconds = 10_000, long MaxBytes = 16 * 1024 * 1024, int MaxSkipsPerMinute = 6, int MergeAudioMilliseconds = 0);
 
 /// <summary>
 /// The frames waiting to be sent to one player: references to shared <see cref="MediaFrame"/>s, never
@@ -75,7 +79,7 @@ public sealed class PlayerQueue
     /// </summary>
     public void Enqueue(MediaFrame frame, bool randomAccess)
     {
-        bool dropped;
+        bool dropped, wake;
         lock (_gate)
         {
             if (End != PlayerEnd.None)
@@ -100,8 +104,13 @@ public sealed class PlayerQueue
                 SkipAhead();
             }
             dropped = End == PlayerEnd.TooSlow;
+            wake = dropped || !frame.IsAudio || randomAccess || _limits.MergeAudioMilliseconds <= 0
+                || _frames.Count == 0 || unchecked((int)(frame.Timestamp - _frames.Peek().Timestamp)) >= _limits.MergeAudioMilliseconds;
         }
-        _signal.Set();
+        if (wake)
+        {
+            _signal.Set();
+        }
         if (dropped)
         {
             Dropped?.Invoke(this);
