@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace OrleansLive.GatewayEdge.Media;
 
 /// <summary>Why a player's queue stopped accepting frames.</summary>
@@ -136,6 +138,9 @@ public sealed class PlayerQueue
 
     /// <summary>Waits until frames are queued or the queue ended. Returns false once ended and, unless
     /// the end is graceful, immediately; after an unpublish the remaining frames are drained first.</summary>
+    // Pooled builder: a send loop suspends here once per wake-up, which would otherwise allocate a
+    // state machine box each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> WaitAsync()
     {
         while (true)
