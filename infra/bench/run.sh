@@ -5,7 +5,8 @@
 #
 # Usage: bash infra/bench/run.sh
 # Environment:
-#   BENCH_SERVERS   servers to measure, in order (default "nginx ours")
+#   BENCH_SERVERS   servers to measure, in order (default "nginx ours"); "ours-mw40" is our server
+#                   with Gateway:PlayerMergeAudioMilliseconds=40 (audio rides with the next video frame)
 #   BENCH_SIZES     players for the 1-publisher fan-out workloads (default "100 1000 3000")
 #   BENCH_MAX       one more RTMP fan-out at this size, the 5,000-player target (default 5000; 0 skips)
 #   BENCH_DURATION  measurement window per workload in seconds, after all players started (default 20)
@@ -101,52 +102,70 @@ EOF
 }
 
 start_ours() {
+  local extra=("$@")
   rtmp_port=$(free_port)
   flv_port=$(free_port)
   dotnet "$silo" \
     --Gateway:ListenAddress=127.0.0.1 --Gateway:RtmpPort="$rtmp_port" --Gateway:HttpPort="$flv_port" \
     --Api:ListenAddress=127.0.0.1 --Api:Port="$(free_port)" \
     --Orleans:SiloPort="$(free_port)" --Orleans:GatewayPort="$(free_port)" \
-    --Logging:LogLevel:Default=Warning --Logging:LogLevel:OrleansLive=Warning \
-    >"$out/ours.log" 2>&1 &
+    --Logging:LogLevel:Default=Warning --Logging:LogLevel:OrleansLive=Warning "${extra[@]}" \
+    >"$out/$name.log" 2>&1 &
   server_pid=$!
   wait_port "$rtmp_port"
   wait_port "$flv_port"
   server_pids="$server_pid"
 }
 
-# run NAME LABEL tool-args...: one workload, result in $out/NAME-LABEL.json.
+# run NAME LABEL tool-args...: one workload, result in $out/NAME-LABEL.json. @URL@ and @FLV@ in the
+# arguments stand for the running server's rtmp://127.0.0.1:PORT/live and HTTP port.
 run() {
-  local name=$1 label=$2
+  local name=$1 label=$2 arg
   shift 2
-  echo "--- $name: $label"
+  local args=()
+  for arg in "$@"; do
+    arg=${arg//@URL@/$url}
+    args+=("${arg//@FLV@/$flv_port}")
+  done
+  echo "--- $name: $label (load average $(cut -d" " -f1-3 /proc/loadavg))"
   timeout $((duration + 300)) dotnet "$tool" --server-name "$name" --label "$label" --server-pid "$server_pids" \
-    --source-ips 8 --json "$out/$name-$label.json" --quiet "$@" || echo "(load tool exited with $?)"
-  # Let closed connections drain before the next workload.
-  sleep 3
+    --source-ips 8 --json "$out/$name-$label.json" --quiet "${args[@]}" || echo "(load tool exited with $?)"
 }
 
-for name in $servers; do
+# Each workload gets a freshly started server, so memory and background work left over from the
+# previous one (thousands of closed sessions, a grown heap) do not leak into its figures.
+start_server() {
   case $name in
     nginx) start_nginx ;;
     ours) start_ours ;;
+    ours-mw40) start_ours --Gateway:PlayerMergeAudioMilliseconds=40 ;;
     *) echo "unknown server $name" >&2; exit 2 ;;
   esac
-  sleep 2
+  # Same settling time for both: our server JIT-compiles and starts Orleans for a few seconds.
+  sleep 10
   url="rtmp://127.0.0.1:$rtmp_port/live"
-  run "$name" "0-idle-server" --url "$url/none" --duration 1
+}
+
+# workload LABEL tool-args...: a fresh server, one load, the server stopped.
+workload() {
+  start_server
+  run "$name" "$@"
+  stop_server
+}
+
+for name in $servers; do
+  workload "0-idle-server" --url "@URL@/none" --duration 1
   for n in $sizes $([ "$max_size" -gt 0 ] && echo "$max_size"); do
-    run "$name" "rtmp-1x$n" --url "$url/rtmp$n" --publish --bitrate "$bitrate" --rtmp-players "$n" --duration "$duration"
+    workload "rtmp-1x$n" --url "@URL@/rtmp$n" --publish --bitrate "$bitrate" --rtmp-players "$n" --duration "$duration"
   done
-  if [ -n "$flv_port" ]; then
+  if [ "$name" != nginx ]; then
     for n in $sizes; do
-      run "$name" "flv-1x$n" --url "$url/flv$n" --flv-url "http://127.0.0.1:$flv_port/live/flv$n.flv" \
+      workload "flv-1x$n" --url "@URL@/flv$n" --flv-url "http://127.0.0.1:@FLV@/live/flv$n.flv" \
         --publish --bitrate "$bitrate" --flv-players "$n" --duration "$duration"
     done
   fi
-  run "$name" "rtmp-200x1" --url "$url/multi" --publish --publishers 200 --bitrate "$bitrate" --rtmp-players 200 --duration "$duration"
-  run "$name" "rtmp-idle-1000" --url "$url/nobody" --rtmp-players 1000 --duration 5
-  stop_server
+  workload "rtmp-200x1" --url "@URL@/multi" --publish --publishers 200 --bitrate "$bitrate" --rtmp-players 200 --duration "$duration"
+  workload "rtmp-idle-1000" --url "@URL@/nobody" --rtmp-players 1000 --duration 5
 done
 
 echo
