@@ -30,7 +30,7 @@ public sealed class GatewayContext
         Cluster = cluster;
         Loggers = loggers;
         KnownVhosts = new ConfiguredVhostNames(configuration);
-        PlayerLimits = new PlayerQueueLimits(Options.PlayerMaxLagMilliseconds, Options.PlayerMaxQueueBytes, Options.PlayerMaxSkipsPerMinute);
+        PlayerLimits = new PlayerQueueLimits(Options.PlayerMaxLagMilliseconds, Options.PlayerMaxQueueBytes, Options.PlayerMaxSkipsPerMinute, Options.PlayerMergeAudioMilliseconds);
     }
 
     public GatewayOptions Options { get; }

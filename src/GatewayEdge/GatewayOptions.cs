@@ -44,6 +44,11 @@ public sealed class GatewayOptions
     /// makes a stalled player visible (and skipped) sooner, at some cost to throughput on long links.</summary>
     public int PlayerSendBufferBytes { get; set; }
 
+    /// <summary>Above 0, audio frames wait for the next video frame (at most this long) and go out in
+    /// the same send, like SRS's merged write limited to audio: about a third as many sends per player
+    /// at the cost of up to this much audio delay. 0 sends every frame at once.</summary>
+    public int PlayerMergeAudioMilliseconds { get; set; }
+
     /// <summary>More skips than this within a minute and the player is dropped.</summary>
     public int PlayerMaxSkipsPerMinute { get; set; } = 6;
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace OrleansLive.GatewayEdge.Media;
 
 /// <summary>Why a player's queue stopped accepting frames.</summary>
@@ -13,7 +15,11 @@ public enum PlayerEnd
 }
 
 /// <summary>Bounds for one player's queue of shared frames.</summary>
-public sealed record PlayerQueueLimits(int MaxLagMilliseconds = 10_000, long MaxBytes = 16 * 1024 * 1024, int MaxSkipsPerMinute = 6);
+/// <param name="MergeAudioMilliseconds">When above 0, an audio frame does not wake the player's send
+/// loop by itself: it goes out with the next video frame, or once the oldest queued frame is this old
+/// (SRS's merged write, limited to audio). Fewer, larger sends per player; video latency is unchanged.
+/// Streams without video are not held back.</param>
+public sealed record PlayerQueueLimits(int MaxLagMilliseconds = 10_000, long MaxBytes = 16 * 1024 * 1024, int MaxSkipsPerMinute = 6, int MergeAudioMilliseconds = 0);
 
 /// <summary>
 /// The frames waiting to be sent to one player: references to shared <see cref="MediaFrame"/>s, never
@@ -75,7 +81,7 @@ public sealed class PlayerQueue
     /// </summary>
     public void Enqueue(MediaFrame frame, bool randomAccess)
     {
-        bool dropped;
+        bool dropped, wake;
         lock (_gate)
         {
             if (End != PlayerEnd.None)
@@ -100,8 +106,13 @@ public sealed class PlayerQueue
                 SkipAhead();
             }
             dropped = End == PlayerEnd.TooSlow;
+            wake = dropped || !frame.IsAudio || randomAccess || _limits.MergeAudioMilliseconds <= 0
+                || _frames.Count == 0 || unchecked((int)(frame.Timestamp - _frames.Peek().Timestamp)) >= _limits.MergeAudioMilliseconds;
         }
-        _signal.Set();
+        if (wake)
+        {
+            _signal.Set();
+        }
         if (dropped)
         {
             Dropped?.Invoke(this);
@@ -127,6 +138,9 @@ public sealed class PlayerQueue
 
     /// <summary>Waits until frames are queued or the queue ended. Returns false once ended and, unless
     /// the end is graceful, immediately; after an unpublish the remaining frames are drained first.</summary>
+    // Pooled builder: a send loop suspends here once per wake-up, which would otherwise allocate a
+    // state machine box each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> WaitAsync()
     {
         while (true)

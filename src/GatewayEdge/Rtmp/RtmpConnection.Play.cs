@@ -51,6 +51,8 @@ public sealed partial class RtmpConnection
         {
             _socket.SendBufferSize = _gateway.Options.PlayerSendBufferBytes;
         }
+        // Media sends try a non-blocking send first (SendSegmentsAsync); async operations are unaffected.
+        _socket.Blocking = false;
         var player = new PlayerQueue(ClientId, _gateway.PlayerLimits) { Dropped = OnPlayerDropped };
         var hub = _gateway.Hubs.Rent(address.Vhost, address.App, address.Stream, hubOptions);
         _player = player;
@@ -147,12 +149,40 @@ public sealed partial class RtmpConnection
         await _sendLock.WaitAsync(_closed.Token);
         try
         {
-            await _socket.SendAsync(segments, SocketFlags.None).WaitAsync(timeout, _closed.Token);
+            // The player socket is non-blocking: a batch that fits in the kernel buffer (nearly every
+            // one) goes out in this call, without the Task, event args and timeout timer of an async
+            // send; only the rest of a batch that did not fit waits asynchronously.
+            var sent = _socket.Send(segments, SocketFlags.None, out var error);
+            if (error is not (SocketError.Success or SocketError.WouldBlock))
+            {
+                throw new SocketException((int)error);
+            }
+            if (sent < bytes)
+            {
+                DropSentBytes(segments, sent);
+                await _socket.SendAsync(segments, SocketFlags.None).WaitAsync(timeout, _closed.Token);
+            }
             Interlocked.Add(ref _sentBytes, bytes);
         }
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    /// <summary>Removes the first <paramref name="count"/> bytes from a list of segments.</summary>
+    internal static void DropSentBytes(List<ArraySegment<byte>> segments, int count)
+    {
+        var whole = 0;
+        while (whole < segments.Count && count >= segments[whole].Count)
+        {
+            count -= segments[whole].Count;
+            whole++;
+        }
+        segments.RemoveRange(0, whole);
+        if (count > 0)
+        {
+            segments[0] = segments[0][count..];
         }
     }
 

@@ -74,7 +74,9 @@ public sealed partial class RtmpConnection : IClientConnection
         try
         {
             var stream = new NetworkStream(_socket, ownsSocket: false);
-            var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+            // Zero-byte reads: a connection holds no read buffer while its peer is silent, which is
+            // what players are nearly all the time.
+            var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true, useZeroByteReads: true));
             await HandshakeAsync(input);
             await ReadLoopAsync(input);
         }

@@ -131,4 +131,36 @@ public sealed class PlayerQueueTests
             d.Release();
         }
     }
+    [Fact]
+    public async Task With_audio_merging_audio_waits_for_the_next_video_frame_or_the_merge_limit()
+    {
+        var queue = new PlayerQueue("p", new PlayerQueueLimits(MergeAudioMilliseconds: 40));
+        static MediaFrame Audio(uint ts) => MediaFrame.Copy(FrameTypes.Audio, ts, new byte[10]);
+        void Enqueue(MediaFrame frame)
+        {
+            queue.Enqueue(frame, randomAccess: false);
+            frame.Release();
+        }
+
+        var wait = queue.WaitAsync().AsTask();
+        Enqueue(Audio(0));
+        Enqueue(Audio(23));
+        Assert.False(wait.IsCompleted);
+        Enqueue(Video(30));
+        Assert.True(await wait.WaitAsync(TimeSpan.FromSeconds(5)));
+        var drained = DrainAll(queue);
+        Assert.Equal([FrameTypes.Audio, FrameTypes.Audio, FrameTypes.Video], drained.Select(f => f.Type));
+        drained.ForEach(f => f.Release());
+
+        // Without video the oldest queued audio frame bounds the wait.
+        wait = queue.WaitAsync().AsTask();
+        Enqueue(Audio(46));
+        Enqueue(Audio(69));
+        Assert.False(wait.IsCompleted);
+        Enqueue(Audio(92));
+        Assert.True(await wait.WaitAsync(TimeSpan.FromSeconds(5)));
+        drained = DrainAll(queue);
+        Assert.Equal(3, drained.Count);
+        drained.ForEach(f => f.Release());
+    }
 }

@@ -1,0 +1,196 @@
+using System.Globalization;
+using OrleansLive.GatewayEdge.Rtmp;
+
+namespace OrleansLive.LoadTool;
+
+/// <summary>What one run of the load tool does; see <see cref="Usage"/>.</summary>
+public sealed class LoadOptions
+{
+    public const string Usage = """
+        OrleansLive.LoadTool: publish synthetic (or file) FLV over RTMP and play it with many RTMP and
+        HTTP-FLV players from one process; reports per-second totals, stalls, drops, time to first
+        frame and end-to-end latency (the publisher stamps its send time into each video frame).
+
+        run options:
+          --url URL               rtmp://host[:port]/app/stream (required)
+          --publish               publish the stream(s) from this process
+          --publishers N          streams to publish (named stream-0..N-1 when N > 1; default 1)
+          --bitrate R             publish bitrate, e.g. 500k or 2m (default 500k)
+          --gop S                 keyframe interval in seconds (default 2)
+          --file PATH             publish the tags of an FLV file in a loop instead of synthetic frames
+          --rtmp-players N        RTMP players (spread over the streams; default 0)
+          --flv-players N         HTTP-FLV players (default 0)
+          --flv-url URL           HTTP-FLV URL of the (first) stream (default http://host:8080/app/stream.flv)
+          --duration S            measurement window once every player has started (default 10)
+          --warmup S              publishing time before players connect (default 1)
+          --ramp-rate N           new connections per second (default 1000)
+          --connect-concurrency N connections being set up at once (default 200)
+          --connect-timeout S     limit for one player's connect and play (default 30)
+          --stall-ms MS           a gap in media longer than this is a stall (default 1000)
+          --source-ips N          spread players over 127.0.0.1..N source addresses (default 1)
+          --player-buffer BYTES   receive buffer of each player in the tool (default 16384)
+          --socket-buffer BYTES   kernel receive buffer of each player socket (default: OS)
+          --server-pid PID[,PID]  sample CPU time and RSS of these processes (Linux /proc)
+          --label TEXT            workload name for the JSON and the report
+          --server-name TEXT      server name for the JSON and the report
+          --json PATH             write the result as JSON
+          --quiet                 no per-second lines
+        other commands:
+          report FILE.json...     print a Markdown table of earlier results
+        """;
+
+    public required RtmpUrl Url { get; init; }
+
+    public bool Publish { get; init; }
+
+    public int Publishers { get; init; } = 1;
+
+    public long BitsPerSecond { get; init; } = 500_000;
+
+    public double GopSeconds { get; init; } = 2;
+
+    public string? File { get; init; }
+
+    public int RtmpPlayers { get; init; }
+
+    public int FlvPlayers { get; init; }
+
+    public Uri? FlvUrl { get; init; }
+
+    public double DurationSeconds { get; init; } = 10;
+
+    public double WarmupSeconds { get; init; } = 1;
+
+    public int RampRate { get; init; } = 1000;
+
+    public int ConnectConcurrency { get; init; } = 200;
+
+    public int ConnectTimeoutSeconds { get; init; } = 30;
+
+    public int StallMilliseconds { get; init; } = 1000;
+
+    public int SourceAddresses { get; init; } = 1;
+
+    public int PlayerBufferBytes { get; init; } = 16 * 1024;
+
+    public int ReceiveBufferBytes { get; init; }
+
+    public IReadOnlyList<int> ServerPids { get; init; } = [];
+
+    public string Label { get; init; } = "";
+
+    public string ServerName { get; init; } = "";
+
+    public string? JsonPath { get; init; }
+
+    public bool Quiet { get; init; }
+
+    /// <summary>Stream names: the URL's own for one publisher, else stream-0..N-1.</summary>
+    public string StreamName(int index) => Publishers <= 1 ? Url.Stream : $"{Url.Stream}-{index % Publishers}";
+
+    public RtmpUrl RtmpUrlFor(int index) => Url with { Stream = StreamName(index) };
+
+    public Uri FlvUrlFor(int index)
+    {
+        var first = FlvUrl ?? new Uri($"http://{Url.Host}:8080/{Url.App}/{Url.Stream}.flv");
+        if (Publishers <= 1)
+        {
+            return first;
+        }
+        var path = first.AbsolutePath;
+        var slash = path.LastIndexOf('/');
+        return new UriBuilder(first) { Path = path[..(slash + 1)] + StreamName(index) + ".flv" }.Uri;
+    }
+
+    public static LoadOptions Parse(IReadOnlyList<string> args)
+    {
+        string? url = null, file = null, flvUrl = null, json = null, label = null, serverName = null;
+        var publish = false;
+        var quiet = false;
+        int publishers = 1, rtmp = 0, flv = 0, ramp = 1000, concurrency = 200, connectTimeout = 30, stall = 1000, sources = 1, playerBuffer = 16 * 1024, socketBuffer = 0;
+        long bitrate = 500_000;
+        double gop = 2, duration = 10, warmup = 1;
+        var pids = new List<int>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            int Int() => int.Parse(Value(), CultureInfo.InvariantCulture);
+            double Double() => double.Parse(Value(), CultureInfo.InvariantCulture);
+            switch (name)
+            {
+                case "--url": url = Value(); break;
+                case "--publish": publish = true; break;
+                case "--publishers": publishers = Int(); break;
+                case "--bitrate": bitrate = ParseBitrate(Value()); break;
+                case "--gop": gop = Double(); break;
+                case "--file": file = Value(); break;
+                case "--rtmp-players": rtmp = Int(); break;
+                case "--flv-players": flv = Int(); break;
+                case "--flv-url": flvUrl = Value(); break;
+                case "--duration": duration = Double(); break;
+                case "--warmup": warmup = Double(); break;
+                case "--ramp-rate": ramp = Int(); break;
+                case "--connect-concurrency": concurrency = Int(); break;
+                case "--connect-timeout": connectTimeout = Int(); break;
+                case "--stall-ms": stall = Int(); break;
+                case "--source-ips": sources = Int(); break;
+                case "--player-buffer": playerBuffer = Int(); break;
+                case "--socket-buffer": socketBuffer = Int(); break;
+                case "--server-pid":
+                    pids.AddRange(Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)));
+                    break;
+                case "--label": label = Value(); break;
+                case "--server-name": serverName = Value(); break;
+                case "--json": json = Value(); break;
+                case "--quiet": quiet = true; break;
+                default: throw new ArgumentException($"unknown option {name}");
+            }
+        }
+        if (url is null || !RtmpUrl.TryParse(url, out var parsed))
+        {
+            throw new ArgumentException("--url rtmp://host[:port]/app/stream is required");
+        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(publishers);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ramp);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(concurrency);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bitrate, 32_000);
+        ArgumentOutOfRangeException.ThrowIfNegative(rtmp);
+        ArgumentOutOfRangeException.ThrowIfNegative(flv);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sources);
+        return new LoadOptions
+        {
+            Url = parsed,
+            Publish = publish,
+            Publishers = publishers,
+            BitsPerSecond = bitrate,
+            GopSeconds = gop,
+            File = file,
+            RtmpPlayers = rtmp,
+            FlvPlayers = flv,
+            FlvUrl = flvUrl is null ? null : new Uri(flvUrl),
+            DurationSeconds = duration,
+            WarmupSeconds = warmup,
+            RampRate = ramp,
+            ConnectConcurrency = concurrency,
+            ConnectTimeoutSeconds = connectTimeout,
+            StallMilliseconds = stall,
+            SourceAddresses = sources,
+            PlayerBufferBytes = playerBuffer,
+            ReceiveBufferBytes = socketBuffer,
+            ServerPids = pids,
+            Label = label ?? "",
+            ServerName = serverName ?? "",
+            JsonPath = json,
+            Quiet = quiet,
+        };
+    }
+
+    /// <summary>"500k", "2m", "2.5M" or plain bits per second.</summary>
+    public static long ParseBitrate(string text)
+    {
+        var multiplier = char.ToLowerInvariant(text[^1]) switch { 'k' => 1_000L, 'm' => 1_000_000L, _ => 1L };
+        var number = multiplier == 1 ? text : text[..^1];
+        return (long)(double.Parse(number, CultureInfo.InvariantCulture) * multiplier);
+    }
+}

@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace OrleansLive.LoadTool;
+
+public enum PlayerState
+{
+    Connecting,
+    Playing,
+    /// <summary>The run ended it.</summary>
+    Closed,
+    /// <summary>The server closed or ended it during the run.</summary>
+    Dropped,
+    /// <summary>It never started playing.</summary>
+    Failed,
+}
+
+/// <summary>What all players of one run share: the clock rules and the latency histograms.</summary>
+public sealed class PlayerContext
+{
+    private LatencyHistogram _interval = new();
+
+    public PlayerContext(LoadOptions options)
+    {
+        Options = options;
+        StallTicks = options.StallMilliseconds * Stopwatch.Frequency / 1000;
+    }
+
+    public LoadOptions Options { get; }
+
+    public long StallTicks { get; }
+
+    /// <summary>Every latency sample of the run.</summary>
+    public LatencyHistogram LatencyAll { get; } = new();
+
+    /// <summary>Samples taken while every player was connected (the measurement window).</summary>
+    public LatencyHistogram LatencySteady { get; } = new();
+
+    public LatencyHistogram TimeToFirstFrame { get; } = new();
+
+    public volatile bool Steady;
+
+    /// <summary>Set when the run is stopping, so closes are not counted as drops.</summary>
+    public volatile bool Stopping;
+
+    public LatencyHistogram SwapInterval() => Interlocked.Exchange(ref _interval, new LatencyHistogram());
+
+    public void RecordLatency(long ticks)
+    {
+        LatencyAll.RecordTicks(ticks);
+        Volatile.Read(ref _interval).RecordTicks(ticks);
+        if (Steady)
+        {
+            LatencySteady.RecordTicks(ticks);
+        }
+    }
+}
+
+/// <summary>
+/// One playing connection. Counters are written by its own receive loop only and read by the
+/// per-second sampler, so nothing on the receive path is shared or locked.
+/// </summary>
+public abstract class LoadPlayer
+{
+    private readonly PlayerContext _context;
+    private long _lastMedia;
+    private Socket? _socket;
+
+    protected LoadPlayer(int index, string stream, PlayerContext context)
+    {
+        Index = index;
+        Stream = stream;
+        _context = context;
+    }
+
+    public int Index { get; }
+
+    public string Stream { get; }
+
+    public abstract string Kind { get; }
+
+    public PlayerState State { get; private set; } = PlayerState.Connecting;
+
+    public string? Error { get; private set; }
+
+    public long BytesReceived;
+    public long VideoFrames;
+    public long AudioFrames;
+    public long OtherMessages;
+    public int Stalls;
+    public long MaxGapTicks;
+
+    /// <summary>When connecting began, when play was asked for, and when the first video frame came.</summary>
+    public long ConnectTicks { get; private set; }
+
+    public long PlayRequestTicks { get; protected set; }
+
+    public long FirstFrameTicks { get; private set; }
+
+    public bool GotFrames => FirstFrameTicks != 0;
+
+    public long LastMediaTicks => Volatile.Read(ref _lastMedia);
+
+    protected PlayerContext Context => _context;
+
+    protected LoadOptions Options => _context.Options;
+
+    public async Task RunAsync(SemaphoreSlim connectSlots, CancellationToken cancellationToken)
+    {
+        Socket? socket = null;
+        try
+        {
+            await connectSlots.WaitAsync(cancellationToken);
+            try
+            {
+                ConnectTicks = Stopwatch.GetTimestamp();
+                using var setup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                setup.CancelAfter(TimeSpan.FromSeconds(Options.ConnectTimeoutSeconds));
+                socket = await ConnectAsync(setup.Token);
+                Volatile.Write(ref _socket, socket);
+                await StartAsync(socket, setup.Token);
+            }
+            finally
+            {
+                connectSlots.Release();
+            }
+            State = PlayerState.Playing;
+            await ReceiveLoopAsync(socket, cancellationToken);
+            State = _context.Stopping ? PlayerState.Closed : PlayerState.Dropped;
+            Error ??= "server ended the stream";
+        }
+        catch (Exception ex) when (_context.Stopping || cancellationToken.IsCancellationRequested)
+        {
+            State = State == PlayerState.Playing ? PlayerState.Closed : PlayerState.Failed;
+            Error ??= State == PlayerState.Failed ? "run ended before it started: " + ex.Message : null;
+        }
+        catch (Exception ex)
+        {
+            State = State == PlayerState.Playing ? PlayerState.Dropped : PlayerState.Failed;
+            Error = ex.Message;
+        }
+        finally
+        {
+            socket?.Dispose();
+        }
+    }
+
+    /// <summary>Ends the connection (and so its receive loop) at the end of the run.</summary>
+    public void Close() => Volatile.Read(ref _socket)?.Dispose();
+
+    /// <summary>Counts a player still without media past the stall limit at the end of the run.</summary>
+    public void FinishStallCheck(long now)
+    {
+        var last = LastMediaTicks;
+        if (last != 0 && now - last > _context.StallTicks)
+        {
+            Stalls++;
+            MaxGapTicks = Math.Max(MaxGapTicks, now - last);
+        }
+    }
+
+    /// <summary>Handshake and play request; returns once the server accepted the play.</summary>
+    protected abstract Task StartAsync(Socket socket, CancellationToken cancellationToken);
+
+    /// <summary>Reads media until the server or the run ends the connection.</summary>
+    protected abstract Task ReceiveLoopAsync(Socket socket, CancellationToken cancellationToken);
+
+    protected abstract EndPoint RemoteEndPoint { get; }
+
+    /// <summary>An audio or video message arrived; <paramref name="prefix"/> is the start of its payload.</summary>
+    protected void OnMedia(byte type, ReadOnlySpan<byte> prefix)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var last = _lastMedia;
+        if (last != 0)
+        {
+            var gap = now - last;
+            if (gap > MaxGapTicks)
+            {
+                MaxGapTicks = gap;
+            }
+            if (gap > _context.StallTicks)
+            {
+                Stalls++;
+            }
+        }
+        Volatile.Write(ref _lastMedia, now);
+        if (type == 9)
+        {
+            VideoFrames++;
+            var sequenceHeader = prefix.Length > 1 && prefix[1] == 0;
+            if (!sequenceHeader && FirstFrameTicks == 0)
+            {
+                FirstFrameTicks = now;
+                _context.TimeToFirstFrame.RecordTicks(now - ConnectTicks);
+            }
+            // Frames stamped before we asked to play come from the GOP cache: their age is not latency.
+            if (LatencyStamp.TryRead(prefix, out var stamp) && stamp >= PlayRequestTicks)
+            {
+                _context.RecordLatency(now - stamp);
+            }
+        }
+        else
+        {
+            AudioFrames++;
+        }
+    }
+
+    private async Task<Socket> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            if (Options.ReceiveBufferBytes > 0)
+            {
+                socket.ReceiveBufferSize = Options.ReceiveBufferBytes;
+            }
+            var remote = RemoteEndPoint;
+            if (Options.SourceAddresses > 1 && remote is IPEndPoint { Address: var address } && IPAddress.IsLoopback(address) && address.AddressFamily == AddressFamily.InterNetwork)
+            {
+                // Each loopback source address has its own ephemeral port range.
+                var bytes = IPAddress.Loopback.GetAddressBytes();
+                bytes[3] = (byte)(1 + (Index % Options.SourceAddresses));
+                socket.Bind(new IPEndPoint(new IPAddress(bytes), 0));
+            }
+            await socket.ConnectAsync(remote, cancellationToken);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

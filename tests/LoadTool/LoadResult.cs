@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrleansLive.LoadTool;
+
+/// <summary>One second of a run, as printed.</summary>
+public sealed record SecondSample(
+    double T,
+    int RtmpPlaying,
+    int FlvPlaying,
+    int PublishersUp,
+    double Mbps,
+    long FramesPerSecond,
+    int StalledNow,
+    int Dropped,
+    int Failed,
+    double? LatencyP50Ms,
+    double? LatencyP99Ms);
+
+/// <summary>Server process figures over the measurement window (null without --server-pid).</summary>
+public sealed record ServerFigures(
+    IReadOnlyList<int> Pids,
+    double CpuSeconds,
+    double? CpuSecondsPerGB,
+    double CpuPercent,
+    long RssBeforePlayersKiB,
+    long RssLoadedKiB,
+    double? RssPerPlayerKiB);
+
+/// <summary>Per player kind.</summary>
+public sealed record PlayerTotals(
+    string Kind,
+    int Players,
+    int GotFrames,
+    int Held,
+    int Stalled,
+    int Dropped,
+    int Failed,
+    long VideoFrames,
+    long AudioFrames,
+    long Bytes);
+
+/// <summary>Everything a run measured. Bytes and rates cover the measurement window, in which every
+/// player had started; GB is 10^9 bytes and Mbps 10^6 bits per second.</summary>
+public sealed record LoadResult(
+    string Label,
+    string ServerName,
+    string Url,
+    DateTime StartedUtc,
+    int Publishers,
+    int PublishersStarted,
+    long BitsPerSecond,
+    int RtmpPlayers,
+    int FlvPlayers,
+    int PlayersGotFrames,
+    int PlayersHeld,
+    int PlayersStalled,
+    int StallEvents,
+    int PlayersDropped,
+    int PlayersFailed,
+    double RampSeconds,
+    double SteadySeconds,
+    long SteadyBytes,
+    double DeliveredMbps,
+    double FramesPerSecond,
+    double? MaxGapMs,
+    double PublisherMaxLateMs,
+    LatencySummary Latency,
+    LatencySummary LatencyWholeRun,
+    LatencySummary TimeToFirstFrame,
+    ServerFigures? Server,
+    IReadOnlyList<PlayerTotals> Kinds,
+    IReadOnlyList<string> Errors,
+    IReadOnlyList<SecondSample> Seconds)
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public int Players => RtmpPlayers + FlvPlayers;
+
+    /// <summary>Every player got frames and none stalled, dropped or failed.</summary>
+    public bool Clean => Players > 0 && PlayersHeld == Players;
+}
