@@ -241,8 +241,11 @@ public sealed class HooksTests(HooksServerFixture server)
         var players = await Wait.ForAsync(async () =>
         {
             var clients = await server.FindClientsAsync(stream);
+            // The first gateway's player, the second's HTTP-FLV player and, as it starts, the second
+            // gateway's edge pull (an RTMP player of the first): wait for both kinds of player.
+            var types = clients.Select(c => c.GetProperty("type").GetString()).ToList();
             var found = clients.Where(c => c.GetProperty("type").GetString() is "rtmp-play" or "flv-play").Select(c => c.GetProperty("id").GetString()!).ToList();
-            return found.Count == 2 ? found : null;
+            return types.Contains("flv-play") && types.Contains("rtmp-play") ? found : null;
         }, Deadline, "both players in the API");
         Assert.All(players, id => Assert.Single(Backend.Where(c => c.Action == "on_play" && c.ClientId == id)));
 
