@@ -109,6 +109,7 @@ start_ours() {
     --Gateway:ListenAddress=127.0.0.1 --Gateway:RtmpPort="$rtmp_port" --Gateway:HttpPort="$flv_port" \
     --Api:ListenAddress=127.0.0.1 --Api:Port="$(free_port)" \
     --Orleans:SiloPort="$(free_port)" --Orleans:GatewayPort="$(free_port)" \
+    --Gateway:MaxConnections=$(( $(ulimit -n) - 100 )) \
     --Logging:LogLevel:Default=Warning --Logging:LogLevel:OrleansLive=Warning "${extra[@]}" \
     >"$out/$name.log" 2>&1 &
   server_pid=$!

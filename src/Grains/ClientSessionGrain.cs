@@ -36,7 +36,7 @@ public sealed partial class ClientSessionGrain(
         }
         var now = DateTime.UtcNow;
         // The first open fixes when the connection started; later ones only add what became known.
-        S.Info = S.Info is null ? info : info with { StartedUtc = S.Info.StartedUtc };
+        S.Info = S.Info is null ? info : S.Info.MergedWith(info);
         await Save(now);
         await Directory.Add(this.GetPrimaryKeyString());
         _listedUtc = now;

@@ -47,6 +47,24 @@ public sealed class ClientSessionGrainTests(ClusterFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task An_early_open_arriving_late_does_not_erase_the_stream()
+    {
+        var id = Ids.NewClientId();
+        var session = _client.GetGrain<IClientSessionGrain>(id);
+        var started = DateTime.UtcNow.AddSeconds(-5);
+        var connected = Info(id, "gw-a", "rtmp-play", started: started);
+        // The connection's first open (nothing known yet) overtaken by the one sent after play.
+        var early = connected with { Type = "Unknown", Vhost = "", App = "", Stream = "", StreamId = null, TcUrl = "", StartedUtc = started.AddSeconds(1) };
+
+        await session.Open(connected);
+        await session.Open(early);
+
+        var live = await session.GetSnapshot();
+        Assert.NotNull(live);
+        Assert.Equal(connected, live.Info);
+    }
+
+    [Fact]
     public async Task Unknown_client_has_no_record_and_cannot_be_kicked()
     {
         var session = _client.GetGrain<IClientSessionGrain>(Ids.NewClientId());
