@@ -5,8 +5,8 @@
 #
 # Usage: bash infra/bench/run.sh
 # Environment:
-#   BENCH_SERVERS   servers to measure, in order (default "nginx ours"); "ours-mw40" is our server
-#                   with Gateway:PlayerMergeAudioMilliseconds=40 (audio rides with the next video frame)
+#   BENCH_SERVERS   servers to measure, in order (default "nginx ours"); "ours-mw0" is our server
+#                   with Gateway:PlayerMergeAudioMilliseconds=0 (every audio frame sent on its own)
 #   BENCH_SIZES     players for the 1-publisher fan-out workloads (default "100 1000 3000")
 #   BENCH_MAX       one more RTMP fan-out at this size, the 5,000-player target (default 5000; 0 skips)
 #   BENCH_DURATION  measurement window per workload in seconds, after all players started (default 20)
@@ -139,7 +139,7 @@ start_server() {
   case $name in
     nginx) start_nginx ;;
     ours) start_ours ;;
-    ours-mw40) start_ours --Gateway:PlayerMergeAudioMilliseconds=40 ;;
+    ours-mw0) start_ours --Gateway:PlayerMergeAudioMilliseconds=0 ;;
     *) echo "unknown server $name" >&2; exit 2 ;;
   esac
   # Same settling time for both: our server JIT-compiles and starts Orleans for a few seconds.
@@ -166,7 +166,10 @@ for name in $servers; do
     done
   fi
   workload "rtmp-200x1" --url "@URL@/multi" --publish --publishers 200 --bitrate "$bitrate" --rtmp-players 200 --duration "$duration"
-  workload "rtmp-idle-1000" --url "@URL@/nobody" --rtmp-players 1000 --duration 5
+  # Idle players at two sizes: the difference between the two is the memory each added player
+  # costs, without the fixed growth (heap budgets, caches) that the first thousand also pays for.
+  workload "rtmp-idle-1000" --url "@URL@/nobody" --rtmp-players 1000 --duration 10
+  workload "rtmp-idle-5000" --url "@URL@/nobody" --rtmp-players 5000 --duration 10
 done
 
 echo

