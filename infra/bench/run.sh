@@ -12,6 +12,9 @@
 #   BENCH_DURATION  measurement window per workload in seconds, after all players started (default 20)
 #   BENCH_BITRATE   publish bitrate (default 500k)
 #   BENCH_OUT       folder for the JSON results and logs (default a new temp folder)
+#   BENCH_WARMUP    seconds of the same load, against the same server, before each measured media
+#                   workload (default 0): steady state instead of the first minute after start
+#   BENCH_ONLY      run only workloads whose label matches this extended regex (default all)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -20,6 +23,8 @@ servers=${BENCH_SERVERS:-nginx ours}
 sizes=${BENCH_SIZES:-100 1000 3000}
 max_size=${BENCH_MAX:-5000}
 duration=${BENCH_DURATION:-20}
+warmup=${BENCH_WARMUP:-0}
+only=${BENCH_ONLY:-.}
 bitrate=${BENCH_BITRATE:-500k}
 out=${BENCH_OUT:-$(mktemp -d /tmp/orleanslive-bench.XXXXXX)}
 mkdir -p "$out"
@@ -46,8 +51,9 @@ silo="$root/src/Silo/bin/Release/net10.0/OrleansLive.Silo.dll"
 free_port() {
   local port
   while true; do
-    port=$((20000 + RANDOM % 30000))
-    if [ -z "$(ss -Hltn "sport = :$port")" ]; then echo "$port"; return; fi
+    # Below Linux's ephemeral range (32768 and up), which the load tool's thousands of players use.
+    port=$((10000 + RANDOM % 22000))
+    if [ -z "$(ss -Htan "sport = :$port")" ]; then echo "$port"; return; fi
   done
 }
 
@@ -147,9 +153,15 @@ start_server() {
   url="rtmp://127.0.0.1:$rtmp_port/live"
 }
 
-# workload LABEL tool-args...: a fresh server, one load, the server stopped.
+# workload LABEL tool-args...: a fresh server, one load, the server stopped. With BENCH_WARMUP,
+# a media workload first runs as a warm-up (results dropped) so the measured run sees a warm server.
 workload() {
+  [[ $1 =~ $only ]] || return 0
   start_server
+  if [ "$warmup" -gt 0 ] && [[ " $* " == *" --publish "* ]]; then
+    run "$name" "warmup-$1" "${@:2}" --duration "$warmup"   # the last --duration wins
+    rm -f "$out/$name-warmup-$1.json"
+  fi
   run "$name" "$@"
   stop_server
 }
