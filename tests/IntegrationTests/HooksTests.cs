@@ -317,6 +317,37 @@ public sealed class HooksTests(HooksServerFixture server)
         await Wait.UntilAsync(() => Backend.Of("on_unpublish", stream).Count == 1, Deadline, "on_unpublish of the recorder's lease");
     }
 
+    [Fact]
+    public async Task Segments_written_by_a_real_publish_post_on_hls()
+    {
+        var stream = "hlshook" + Ids.Random(5);
+        await using (var publisher = MediaTools.Publish(server.RtmpUrl("live", stream) + $"?vhost={HooksServerFixture.HlsVhost}", 4))
+        {
+            Assert.True(await publisher.WaitForExitAsync(Deadline), "publisher should finish its 4 s");
+            Assert.Equal(0, publisher.ExitCode);
+        }
+
+        // One-second fragments of a 4 s publish: the segments closed while live and the last one at
+        // unpublish, each reported by the gateway's HLS writer through the stream grain.
+        await Wait.UntilAsync(() => Backend.Of("on_hls", stream).Count >= 3, Deadline, "on_hls for each segment");
+        var publish = Assert.Single(Backend.Of("on_publish", stream), c => c.Path.StartsWith("a/", StringComparison.Ordinal));
+        var calls = Backend.Of("on_hls", stream).OrderBy(c => c.Body.GetProperty("seq_no").GetInt64()).ToList();
+        Assert.Equal(Enumerable.Range(0, calls.Count).Select(i => (long)i), calls.Select(c => c.Body.GetProperty("seq_no").GetInt64()));
+        foreach (var call in calls)
+        {
+            var body = call.Body;
+            Assert.Equal(HooksServerFixture.HlsVhost, body.GetProperty("vhost").GetString());
+            Assert.Equal(publish.ClientId, call.ClientId);
+            var file = body.GetProperty("file").GetString()!;
+            Assert.StartsWith(server.HlsPath, file, StringComparison.Ordinal);
+            Assert.True(File.Exists(file), $"{file} should exist");
+            Assert.EndsWith(body.GetProperty("url").GetString()!, file, StringComparison.Ordinal);
+            // The last segment, closed at unpublish, may hold only the frames after the last keyframe.
+            Assert.InRange(body.GetProperty("duration").GetDouble(), call == calls[^1] ? 0.01 : 0.5, 2.5);
+        }
+        Assert.Equal(4.0, calls.Sum(c => c.Body.GetProperty("duration").GetDouble()), 0.2);
+    }
+
     private async Task<JsonElement> WaitPublishedAsync(string stream, ExternalProcess publisher)
     {
         var found = await Wait.ForAsync(async () =>

@@ -30,6 +30,7 @@ public sealed class HooksServerFixture : IAsyncLifetime
     public const string Password = "s3cret";
     public const string Token = "t0ken-123";
     public const string SecureVhost = "secure.test";
+    public const string HlsVhost = "hls.test";
     public const int MaxConnections = 8;
     public const int MaxConnectionsPerIpPerSecond = 40;
     public const int HookTimeoutMs = 1500;
@@ -55,6 +56,9 @@ public sealed class HooksServerFixture : IAsyncLifetime
     public string MainConfigPath => Path.Combine(_dir, "hooks.json");
 
     public string OverrideConfigPath => Path.Combine(_dir, "override.json");
+
+    /// <summary>Where <see cref="HlsVhost"/> writes its playlists and segments.</summary>
+    public string HlsPath => Path.Combine(_dir, "hls");
 
     public IServiceProvider Services => _app!.Services;
 
@@ -122,8 +126,8 @@ public sealed class HooksServerFixture : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    /// <summary>Hooks for every event of the default vhost and of <see cref="SecureVhost"/> (which also
-    /// denies publishing from 127.0.0.1). on_connect goes to "{connectPrefix}/on_connect"; on_publish
+    /// <summary>Hooks for every event of the default vhost, of <see cref="SecureVhost"/> (which also
+    /// denies publishing from 127.0.0.1) and of <see cref="HlsVhost"/> (which writes HLS). on_connect goes to "{connectPrefix}/on_connect"; on_publish
     /// to two URLs, "a/on_publish" then "b/on_publish/json".</summary>
     public void WriteMainConfig(string connectPrefix = "a")
     {
@@ -150,6 +154,11 @@ public sealed class HooksServerFixture : IAsyncLifetime
                 {
                     ["HttpHooks"] = Hooks(),
                     ["Security"] = new JsonObject { ["Enabled"] = true, ["Rules"] = new JsonArray("deny publish 127.0.0.1") },
+                },
+                [HlsVhost] = new JsonObject
+                {
+                    ["HttpHooks"] = Hooks(),
+                    ["Hls"] = new JsonObject { ["Enabled"] = true, ["Fragment"] = 1, ["Path"] = HlsPath },
                 },
             },
         };
