@@ -23,12 +23,15 @@ public sealed record ClientSessionInfo(
     [property: Id(13)] string Param,
     [property: Id(14)] DateTime StartedUtc)
 {
+    /// <summary>The type of a connection whose role (publish or play) is not known yet.</summary>
+    public const string UnknownType = "Unknown";
+
     /// <summary>This record updated with what <paramref name="later"/> adds. Opens are sent without
     /// waiting and may arrive out of order: an empty field or an "Unknown" type never erases what is
     /// already known, and the start time stays the first one.</summary>
     public ClientSessionInfo MergedWith(ClientSessionInfo later) => new(
         ClientId, Pick(later.GatewayId, GatewayId), Pick(later.Ip, Ip), Pick(later.Protocol, Protocol),
-        later.Type is "" or "Unknown" ? Type : later.Type, Publish || later.Publish,
+        later.Type is "" or UnknownType ? Type : later.Type, Publish || later.Publish,
         Pick(later.Vhost, Vhost), Pick(later.App, App), Pick(later.Stream, Stream),
         string.IsNullOrEmpty(later.StreamId) ? StreamId : later.StreamId,
         Pick(later.TcUrl, TcUrl), Pick(later.PageUrl, PageUrl), Pick(later.SwfUrl, SwfUrl), Pick(later.Param, Param),

@@ -232,13 +232,13 @@ public sealed partial class RtmpConnection : IClientConnection
         return SendControlAsync((w, o) => RtmpControl.Acknowledgement(w, o, unchecked((uint)received)));
     }
 
-    private void OpenSession(string type = "Unknown", bool publish = false, StreamAddress? address = null, string? streamId = null)
+    private void OpenSession(string type = ClientSessionInfo.UnknownType, bool publish = false, StreamAddress? address = null, string? streamId = null)
     {
         var info = SessionInfo(type, publish, address, streamId);
         Cluster.Fire(() => Cluster.Client(ClientId).Open(info), "open session");
     }
 
-    private ClientSessionInfo SessionInfo(string type = "Unknown", bool publish = false, StreamAddress? address = null, string? streamId = null) => new(
+    private ClientSessionInfo SessionInfo(string type = ClientSessionInfo.UnknownType, bool publish = false, StreamAddress? address = null, string? streamId = null) => new(
         ClientId, Cluster.GatewayId, _ip, "rtmp", type, publish,
         address?.Vhost ?? _connectVhost ?? "", address?.App ?? _app ?? "", address?.Stream ?? "", streamId,
         _tcUrl ?? "", _pageUrl ?? "", _swfUrl ?? "", address?.Param ?? "", _started);

@@ -82,7 +82,7 @@ internal static class SrsJson
             ["tcUrl"] = info.TcUrl,
             ["url"] = StreamKey.Url(info.Vhost, info.App, info.Stream),
             ["name"] = info.Stream,
-            ["type"] = string.IsNullOrEmpty(info.Type) ? "Unknown" : info.Type,
+            ["type"] = string.IsNullOrEmpty(info.Type) ? ClientSessionInfo.UnknownType : info.Type,
             ["publish"] = info.Publish,
             // Seconds with millisecond precision, as SRS computes it.
             ["alive"] = Math.Max(0, Math.Round((nowUtc - info.StartedUtc).TotalMilliseconds)) / 1000.0,
