@@ -221,8 +221,8 @@ public sealed class HooksTests(HooksServerFixture server)
     public async Task On_unpublish_and_on_stop_fire_once_per_session_with_players_on_two_gateways()
     {
         // A second gateway: src/GatewayEdge as its own process, joining the silo as an Orleans client.
-        var rtmpB = HooksServerFixture.FreeTcpPort();
-        var httpB = HooksServerFixture.FreeTcpPort();
+        var rtmpB = TestServers.FreeTcpPort();
+        var httpB = TestServers.FreeTcpPort();
         await using var gatewayB = ExternalProcess.Start("dotnet", Path.Combine(AppContext.BaseDirectory, "OrleansLive.GatewayEdge.dll"),
             $"--Orleans:Gateways:0=127.0.0.1:{server.OrleansGatewayPort}",
             "--Gateway:ListenAddress=127.0.0.1", $"--Gateway:RtmpPort={rtmpB}", $"--Gateway:HttpPort={httpB}");

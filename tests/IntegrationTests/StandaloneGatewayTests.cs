@@ -14,8 +14,8 @@ public sealed class StandaloneGatewayTests(ServerFixture server)
     [Fact]
     public async Task A_standalone_gateway_serves_streams_and_reports_them_to_the_cluster()
     {
-        var rtmpPort = FreePort();
-        var httpPort = FreePort();
+        var rtmpPort = TestServers.FreeTcpPort();
+        var httpPort = TestServers.FreeTcpPort();
         var gatewayDll = Path.Combine(AppContext.BaseDirectory, "OrleansLive.GatewayEdge.dll");
         await using var gateway = ExternalProcess.Start("dotnet", gatewayDll,
             $"--Orleans:Gateways:0=127.0.0.1:{server.OrleansGatewayPort}",
@@ -39,12 +39,5 @@ public sealed class StandaloneGatewayTests(ServerFixture server)
         using var response = await server.Api.DeleteAsync($"api/v1/clients/{playerId}");
         Assert.True(response.IsSuccessStatusCode);
         Assert.True(await player.WaitForExitAsync(Deadline), "kicked player should end");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -48,7 +48,7 @@ public sealed class HooksServerFixture : IAsyncLifetime
 
     public int ApiPort { get; private set; }
 
-    public int OrleansGatewayPort { get; } = FreeTcpPort();
+    public int OrleansGatewayPort { get; } = TestServers.FreeTcpPort();
 
     /// <summary>An API client with basic auth credentials.</summary>
     public HttpClient Api { get; } = new() { Timeout = TimeSpan.FromSeconds(15) };
@@ -92,7 +92,7 @@ public sealed class HooksServerFixture : IAsyncLifetime
             ["Api:Auth:Token"] = Token,
             ["Api:RawApi:Enabled"] = "true",
             ["Api:RawApi:AllowReload"] = "true",
-            ["Orleans:SiloPort"] = FreeTcpPort().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:SiloPort"] = TestServers.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = OrleansGatewayPort.ToString(CultureInfo.InvariantCulture),
         };
         _app = ServerApp.Build([], builder =>
@@ -102,13 +102,7 @@ public sealed class HooksServerFixture : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.AddProvider(Logs);
         });
-        await _app.StartAsync();
-        var endpoints = _app.Services.GetRequiredService<GatewayEndpoints>();
-        await endpoints.Ready.WaitAsync(TimeSpan.FromSeconds(30));
-        RtmpPort = endpoints.RtmpPort;
-        HttpPort = endpoints.HttpPort;
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        ApiPort = new Uri(address).Port;
+        (RtmpPort, HttpPort, ApiPort) = await TestServers.StartAsync(_app);
         Api.BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/");
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}")));
@@ -127,8 +121,9 @@ public sealed class HooksServerFixture : IAsyncLifetime
     }
 
     /// <summary>Hooks for every event of the default vhost, of <see cref="SecureVhost"/> (which also
-    /// denies publishing from 127.0.0.1) and of <see cref="HlsVhost"/> (which writes HLS). on_connect goes to "{connectPrefix}/on_connect"; on_publish
-    /// to two URLs, "a/on_publish" then "b/on_publish/json".</summary>
+    /// denies publishing from 127.0.0.1) and of <see cref="HlsVhost"/> (which writes HLS). on_connect
+    /// goes to "{connectPrefix}/on_connect"; on_publish to two URLs, "a/on_publish" then
+    /// "b/on_publish/json".</summary>
     public void WriteMainConfig(string connectPrefix = "a")
     {
         JsonObject Hooks() => new()
@@ -202,13 +197,6 @@ public sealed class HooksServerFixture : IAsyncLifetime
         {
             return false;
         }
-    }
-
-    public static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Writes beside the file and renames over it, so a watcher never reads half a file.</summary>

@@ -20,11 +20,11 @@ public sealed class LocalCluster : IAsyncLifetime
     private readonly string _clusterId = "test-" + Ids.Random(6);
     private ExternalProcess? _redis;
 
-    public int RedisPort { get; } = FreePort();
+    public int RedisPort { get; } = TestServers.FreeTcpPort();
 
-    public Node[] Silos { get; } = [new("silo-a", FreePort(), FreePort(), FreePort()), new("silo-b", FreePort(), FreePort(), FreePort())];
+    public Node[] Silos { get; } = [new("silo-a", TestServers.FreeTcpPort(), TestServers.FreeTcpPort(), TestServers.FreeTcpPort()), new("silo-b", TestServers.FreeTcpPort(), TestServers.FreeTcpPort(), TestServers.FreeTcpPort())];
 
-    public Node[] Gateways { get; } = [new("gateway-a", FreePort(), FreePort(), 0), new("gateway-b", FreePort(), FreePort(), 0)];
+    public Node[] Gateways { get; } = [new("gateway-a", TestServers.FreeTcpPort(), TestServers.FreeTcpPort(), 0), new("gateway-b", TestServers.FreeTcpPort(), TestServers.FreeTcpPort(), 0)];
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -211,13 +211,6 @@ public sealed class LocalCluster : IAsyncLifetime
         var buffer = new byte[16];
         var read = await stream.ReadAsync(buffer);
         return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -18,7 +18,7 @@ public partial class ServerFixture
     public ForwardBackend ForwardBackend { get; } = new();
 
     /// <summary>A loopback port nobody listens on.</summary>
-    public int ClosedPort { get; } = FreeTcpPort();
+    public int ClosedPort { get; } = TestServers.FreeTcpPort();
 
     private async Task AddForwardSettingsAsync(Dictionary<string, string?> settings)
     {

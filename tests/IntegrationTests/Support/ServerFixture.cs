@@ -23,14 +23,14 @@ public partial class ServerFixture : IAsyncLifetime
     public CapturedLogs Logs { get; } = new();
 
     /// <summary>Picked up front, so vhost settings can name this server as a destination.</summary>
-    public int RtmpPort { get; private set; } = FreeTcpPort();
+    public int RtmpPort { get; private set; } = TestServers.FreeTcpPort();
 
     public int HttpPort { get; private set; }
 
     public int ApiPort { get; private set; }
 
     /// <summary>The silo's Orleans client port, where standalone gateways join.</summary>
-    public int OrleansGatewayPort { get; } = FreeTcpPort();
+    public int OrleansGatewayPort { get; } = TestServers.FreeTcpPort();
 
     public HttpClient Api { get; } = new() { Timeout = TimeSpan.FromSeconds(15) };
 
@@ -55,7 +55,7 @@ public partial class ServerFixture : IAsyncLifetime
             ["Gateway:PlayerSendBufferBytes"] = "65536",
             ["Api:ListenAddress"] = "127.0.0.1",
             ["Api:Port"] = "0",
-            ["Orleans:SiloPort"] = FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:SiloPort"] = TestServers.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = OrleansGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         await AddForwardSettingsAsync(settings);
@@ -66,13 +66,7 @@ public partial class ServerFixture : IAsyncLifetime
             builder.Logging.AddProvider(Logs);
             ConfigureServices(builder.Services);
         });
-        await _app.StartAsync();
-        var endpoints = _app.Services.GetRequiredService<GatewayEndpoints>();
-        await endpoints.Ready.WaitAsync(TimeSpan.FromSeconds(30));
-        RtmpPort = endpoints.RtmpPort;
-        HttpPort = endpoints.HttpPort;
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        ApiPort = new Uri(address).Port;
+        (RtmpPort, HttpPort, ApiPort) = await TestServers.StartAsync(_app);
         Api.BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/");
     }
 
@@ -106,13 +100,6 @@ public partial class ServerFixture : IAsyncLifetime
     public Task<JsonElement?> FindStreamAsync(string app, string stream) => ApiLookups.FindStreamAsync(GetJsonAsync, app, stream);
 
     public Task<List<JsonElement>> FindClientsAsync(string stream) => ApiLookups.FindClientsAsync(GetJsonAsync, stream);
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

@@ -1,0 +1,32 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansLive.GatewayEdge;
+
+namespace OrleansLive.IntegrationTests.Support;
+
+/// <summary>What every fixture does to bring a server up on loopback.</summary>
+public static class TestServers
+{
+    /// <summary>A loopback TCP port nothing listens on right now.</summary>
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts a server built by <c>ServerApp.Build</c>, waits for the gateway's listeners and
+    /// returns the ports the gateway and the API bound.</summary>
+    public static async Task<(int Rtmp, int Http, int Api)> StartAsync(WebApplication app)
+    {
+        await app.StartAsync();
+        var endpoints = app.Services.GetRequiredService<GatewayEndpoints>();
+        await endpoints.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (endpoints.RtmpPort, endpoints.HttpPort, new Uri(address).Port);
+    }
+}
