@@ -1,0 +1,18 @@
+namespace OrleansLive.Media.Codecs;
+
+/// <summary>Video codecs the media path knows, whatever container or protocol carried them.</summary>
+public enum VideoCodecId : byte
+{
+    Unknown = 0,
+    H264,
+    H265,
+    Av1,
+}
+
+/// <summary>Audio codecs the media path knows, whatever container or protocol carried them.</summary>
+public enum AudioCodecId : byte
+{
+    Unknown = 0,
+    Aac,
+    Mp3,
+}
