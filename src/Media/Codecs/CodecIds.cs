@@ -7,6 +7,7 @@ public enum VideoCodecId : byte
     H264,
     H265,
     Av1,
+    Vp9,
 }
 
 /// <summary>Audio codecs the media path knows, whatever container or protocol carried them.</summary>
@@ -15,4 +16,9 @@ public enum AudioCodecId : byte
     Unknown = 0,
     Aac,
     Mp3,
+    Opus,
+    /// <summary>G.711 A-law (PCMA).</summary>
+    G711A,
+    /// <summary>G.711 µ-law (PCMU).</summary>
+    G711U,
 }
