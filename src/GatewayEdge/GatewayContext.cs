@@ -3,11 +3,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.Limits;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.GatewayEdge;
 
-/// <summary>What every protocol handler of the gateway needs, in one place.</summary>
+/// <summary>What the gateway's listeners, pulls and writers share, in one place.</summary>
 public sealed class GatewayContext
 {
     public GatewayContext(
@@ -18,27 +19,32 @@ public sealed class GatewayContext
         ClusterLink cluster,
         ILoggerFactory loggers,
         EdgePulls edgePulls,
-        IEnumerable<IPublishExtension> publishExtensions,
+        StreamSessions sessions,
+        PlayerQueueLimits playerLimits,
         ConnectionLimiter limits)
     {
         EdgePulls = edgePulls;
         Limits = limits;
-        PublishExtensions = [.. publishExtensions];
         Options = options.Value;
         Hubs = hubs;
         Connections = connections;
         Cluster = cluster;
         Loggers = loggers;
+        Sessions = sessions;
+        PlayerLimits = playerLimits;
         KnownVhosts = new ConfiguredVhostNames(configuration);
-        PlayerLimits = new PlayerQueueLimits(Options.PlayerMaxLagMilliseconds, Options.PlayerMaxQueueBytes, Options.PlayerMaxSkipsPerMinute, Options.PlayerMergeAudioMilliseconds);
     }
 
     public GatewayOptions Options { get; }
+
+    /// <summary>The publish/play service every protocol goes through (the only one that asks grains for admission).</summary>
+    public StreamSessions Sessions { get; }
 
     public StreamHubRegistry Hubs { get; }
 
     public ConnectionRegistry Connections { get; }
 
+    /// <summary>The grains, for the cluster side of the gateway (heartbeat, reports, pulls); protocols use <see cref="Sessions"/>.</summary>
     public ClusterLink Cluster { get; }
 
     /// <summary>Pulls of streams whose publisher is on another gateway.</summary>
@@ -53,59 +59,4 @@ public sealed class GatewayContext
 
     /// <summary>Admits new client connections within the gateway's connection limits.</summary>
     public ConnectionLimiter Limits { get; }
-
-    /// <summary>Started beside every publish on this gateway, whatever the protocol.</summary>
-    public IReadOnlyList<IPublishExtension> PublishExtensions { get; }
-
-    /// <summary>Starts every publish extension; one that fails is logged and left out.</summary>
-    public async Task<List<IAsyncDisposable>> StartPublishExtensionsAsync(PublishContext context, CancellationToken cancellationToken)
-    {
-        var started = new List<IAsyncDisposable>();
-        foreach (var extension in PublishExtensions)
-        {
-            try
-            {
-                if (await extension.StartAsync(context, cancellationToken) is { } handle)
-                {
-                    started.Add(handle);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                context.Logger.LogError(ex, "{Extension} failed to start for {Url}", extension.GetType().Name, context.Address.Url);
-            }
-        }
-        return started;
-    }
-
-    /// <summary>Stops what <see cref="StartPublishExtensionsAsync"/> started, logging failures.</summary>
-    public static async Task StopPublishExtensionsAsync(List<IAsyncDisposable> started, ILogger logger)
-    {
-        foreach (var handle in started)
-        {
-            try
-            {
-                await handle.DisposeAsync();
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "{Extension} failed to stop cleanly", handle.GetType().Name);
-            }
-        }
-    }
-
-    /// <summary>The vhost's media settings for a stream hub; defaults if the cluster cannot say.</summary>
-    public async Task<StreamHubOptions> HubOptionsFor(string vhost, ILogger logger)
-    {
-        try
-        {
-            var settings = await Cluster.GetVhostSettings(vhost);
-            return new StreamHubOptions(settings.GopCache);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Vhost settings unavailable for {Vhost}; using defaults", vhost);
-            return new StreamHubOptions();
-        }
-    }
 }

@@ -1,3 +1,5 @@
+using OrleansLive.GatewayEdge.Sessions;
+
 namespace OrleansLive.GatewayEdge;
 
 /// <summary>The ports the gateway's listeners actually bound (differs from the options when 0 was asked).</summary>

@@ -1,3 +1,6 @@
+using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.GatewayEdge.Streams;
+
 namespace OrleansLive.GatewayEdge;
 
 /// <summary>Settings of one gateway process (configuration section "Gateway").</summary>
@@ -57,4 +60,8 @@ public sealed class GatewayOptions
     public int StatsIntervalMilliseconds { get; set; } = 1000;
 
     public int HeartbeatIntervalSeconds { get; set; } = 5;
+
+    /// <summary>The queue limits of every player and forward (one set, so they cannot drift apart).</summary>
+    public PlayerQueueLimits PlayerLimits() =>
+        new(PlayerMaxLagMilliseconds, PlayerMaxQueueBytes, PlayerMaxSkipsPerMinute, PlayerMergeAudioMilliseconds);
 }

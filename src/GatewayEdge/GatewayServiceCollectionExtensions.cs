@@ -10,6 +10,7 @@ using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.GatewayEdge.Recording;
 using OrleansLive.GatewayEdge.Recording.Dvr;
 using OrleansLive.GatewayEdge.Recording.Hls;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.GatewayEdge;
@@ -24,16 +25,19 @@ public static class GatewayServiceCollectionExtensions
     public static IServiceCollection AddGatewayEdge(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<GatewayOptions>(configuration.GetSection(GatewayOptions.Section));
-        services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
+        services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Id));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.PlayerLimits());
         services.AddSingleton<GatewayEndpoints>();
         services.AddSingleton<StreamHubRegistry>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<ClusterLink>();
         services.Configure<GatewayLimitsOptions>(configuration.GetSection(GatewayOptions.Section));
         services.AddSingleton<ConnectionLimiter>();
+        services.AddSingleton<StreamSessions>();
         services.AddSingleton<GatewayContext>();
         services.AddSingleton<GatewayObserver>();
         services.AddSingleton<EdgePulls>();
+        services.AddSingleton<IRemoteStreams>(sp => sp.GetRequiredService<EdgePulls>());
         services.AddSingleton<IPublishExtension, ForwardExtension>();
         services.AddHostedService<EdgePullManager>();
         // HLS and DVR run beside each publish; tests may put their own file system in first.

@@ -1,3 +1,4 @@
+
 namespace OrleansLive.GatewayEdge;
 
 /// <summary>How the server names itself to clients (RTMP connect reply, HTTP headers).</summary>

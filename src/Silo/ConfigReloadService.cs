@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Grains.Config;
 
 namespace OrleansLive.Silo;

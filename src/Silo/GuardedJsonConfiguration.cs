@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration.Json;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Grains.Config;
 
 namespace OrleansLive.Silo;

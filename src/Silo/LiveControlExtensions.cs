@@ -1,3 +1,4 @@
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Grains.Config;
 using OrleansLive.Grains.Hooks;
 using OrleansLive.Silo.Api;

@@ -2,6 +2,7 @@ using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansLive.GatewayEdge;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Grains;
 using OrleansLive.Interfaces;
 using OrleansLive.Silo.Api;

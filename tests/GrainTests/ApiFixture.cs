@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Silo.Api;
 
 namespace OrleansLive.GrainTests;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GrainTests;

@@ -1,3 +1,4 @@
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Grains.Forward;
 using OrleansLive.Interfaces;
 

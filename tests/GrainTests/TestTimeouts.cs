@@ -1,3 +1,4 @@
+
 namespace OrleansLive.GrainTests;
 
 /// <summary>Short timeouts so expiry paths run within a test, and deadlines generous enough for a busy machine.</summary>

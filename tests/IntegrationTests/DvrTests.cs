@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.IntegrationTests.Support;
 using OrleansLive.Interfaces;
 

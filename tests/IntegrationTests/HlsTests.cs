@@ -1,4 +1,6 @@
 using System.Text.Json;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.IntegrationTests.Support;
 using OrleansLive.Interfaces;
 

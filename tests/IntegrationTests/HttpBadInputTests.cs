@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.IntegrationTests.Support;
 
 namespace OrleansLive.IntegrationTests;

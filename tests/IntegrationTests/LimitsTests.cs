@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.IntegrationTests.Support;
 
 namespace OrleansLive.IntegrationTests;

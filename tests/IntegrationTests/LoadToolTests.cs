@@ -1,3 +1,5 @@
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.IntegrationTests.Support;
 using OrleansLive.Interfaces;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.IntegrationTests.Support;
 using OrleansLive.Interfaces;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.IntegrationTests.Support;
 using OrleansLive.Media.Containers.Amf;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Amf;

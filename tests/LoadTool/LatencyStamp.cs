@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.LoadTool;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.LoadTool;

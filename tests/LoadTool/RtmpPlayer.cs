@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Media.Containers.Amf;
 
 namespace OrleansLive.LoadTool;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Media.Containers.Amf;
 
 namespace OrleansLive.UnitTests;

@@ -1,4 +1,4 @@
-using OrleansLive.GatewayEdge;
+using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.UnitTests;
 

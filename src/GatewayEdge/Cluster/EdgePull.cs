@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
 using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.GatewayEdge.Cluster;
 
@@ -87,25 +87,13 @@ public sealed class EdgePull
             message.ReturnBuffer();
             return false;
         }
-        var payload = message.Payload;
-        bool sequenceHeader = false, keyframe = false;
-        byte type;
-        switch (message.TypeId)
+        var type = message.TypeId switch
         {
-            case RtmpMessageType.Video:
-                type = FrameTypes.Video;
-                sequenceHeader = FlvVideo.IsSequenceHeader(payload);
-                keyframe = !sequenceHeader && FlvVideo.IsKeyframe(payload);
-                break;
-            case RtmpMessageType.Audio:
-                type = FrameTypes.Audio;
-                sequenceHeader = FlvAudio.IsSequenceHeader(payload);
-                break;
-            default:
-                type = FrameTypes.Script;
-                break;
-        }
-        var frame = MediaFrame.FromPooled(type, message.Timestamp, message.TakeBuffer(), message.Length, keyframe, sequenceHeader);
+            RtmpMessageType.Video => FrameTypes.Video,
+            RtmpMessageType.Audio => FrameTypes.Audio,
+            _ => FrameTypes.Script,
+        };
+        var frame = MediaFrame.FromPooled(type, message.Timestamp, message.TakeBuffer(), message.Length);
         _hub.Publish(frame);
         frame.Release();
         return true;

@@ -1,10 +1,11 @@
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.GatewayEdge.Cluster;
 
 /// <summary>The edge pulls running on this gateway, shared by the players that want one (poke) and a
 /// local publish that must take the stream over (stop).</summary>
-public sealed class EdgePulls
+public sealed class EdgePulls : IRemoteStreams
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, EdgePull> _pulls = new();
@@ -13,6 +14,10 @@ public sealed class EdgePulls
 
     /// <summary>A player arrived at a hub without a publisher: look for the stream now.</summary>
     public void Poke() => Wakeup.Set();
+
+    void IRemoteStreams.PlayerWaiting() => Poke();
+
+    Task IRemoteStreams.GiveWayAsync(string streamKey) => StopAsync(streamKey);
 
     /// <summary>Stops the pull feeding this stream, if any, and waits until it has left the hub.</summary>
     public Task StopAsync(string streamKey)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Recording.Dvr;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Cluster;

@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.NetworkInformation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using OrleansLive.GatewayEdge.Cluster;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.GatewayEdge.Forward;
@@ -44,7 +45,7 @@ public sealed class ForwardExtension : IPublishExtension
 
     internal GatewayOptions Options => _options;
 
-    internal PlayerQueueLimits PlayerLimits => new(_options.PlayerMaxLagMilliseconds, _options.PlayerMaxQueueBytes, _options.PlayerMaxSkipsPerMinute);
+    internal PlayerQueueLimits PlayerLimits => _options.PlayerLimits();
 
     /// <summary>Delay before retry number <paramref name="failures"/> (1-based): 1 s, 2 s, 4 s ... 30 s.</summary>
     internal static TimeSpan Backoff(int failures)

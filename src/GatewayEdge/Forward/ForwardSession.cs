@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
-using OrleansLive.GatewayEdge.Streams;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Forward;

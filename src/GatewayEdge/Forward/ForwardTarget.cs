@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
 
@@ -13,8 +14,6 @@ namespace OrleansLive.GatewayEdge.Forward;
 /// </summary>
 internal sealed class ForwardTarget
 {
-    private const int SendBatchBytes = 256 * 1024;
-
     private readonly string _url;
     private readonly PublishContext _context;
     private readonly ForwardExtension _owner;
@@ -88,7 +87,6 @@ internal sealed class ForwardTarget
         using var wake = failed.Token.Register(() => queue.Complete(PlayerEnd.Closed));
         var options = _owner.Options;
         var active = false;
-        var batch = new List<MediaFrame>(64);
         string? closedBy = null;
         RtmpClient? client = null;
         var reader = Task.CompletedTask;
@@ -113,14 +111,13 @@ internal sealed class ForwardTarget
             // The destination sends little (acks, pings); reading it also tells when it goes away.
             reader = DrainAsync(client, failed, reason => closedBy ??= reason);
             var sendTimeout = TimeSpan.FromSeconds(options.SendTimeoutSeconds);
-            while (await queue.WaitAsync())
+            await QueueReader.RunAsync(queue, async batch =>
             {
-                queue.Drain(batch, SendBatchBytes);
                 var before = client.SentBytes;
                 await client.SendFramesAsync(batch, options.OutChunkSize, failed.Token).WaitAsync(sendTimeout, failed.Token);
                 queue.AddSent(client.SentBytes - before);
-                ReleaseAll(batch);
-            }
+                return true;
+            });
             return queue.End switch
             {
                 PlayerEnd.Unpublished => new Outcome(true, true, null),
@@ -157,7 +154,6 @@ internal sealed class ForwardTarget
             {
                 await client.DisposeAsync();
             }
-            ReleaseAll(batch);
             _context.Hub.RemovePlayer(queue);
             queue.Complete(PlayerEnd.Closed);
         }
@@ -187,14 +183,5 @@ internal sealed class ForwardTarget
             closed(ex.Message);
         }
         await failed.CancelAsync();
-    }
-
-    private static void ReleaseAll(List<MediaFrame> batch)
-    {
-        foreach (var frame in batch)
-        {
-            frame.Release();
-        }
-        batch.Clear();
     }
 }

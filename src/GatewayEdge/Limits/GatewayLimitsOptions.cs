@@ -1,3 +1,5 @@
+using OrleansLive.GatewayEdge.Sessions;
+
 namespace OrleansLive.GatewayEdge.Limits;
 
 /// <summary>Connection limits of one gateway, bound from the "Gateway" section next to <see cref="GatewayOptions"/>.</summary>

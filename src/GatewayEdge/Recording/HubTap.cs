@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.GatewayEdge.Recording;
@@ -50,12 +51,10 @@ public sealed class HubTap : IAsyncDisposable
 
     private async Task DrainAsync(Action<MediaFrame> onFrame, Action onBatch, ILogger logger)
     {
-        var batch = new List<MediaFrame>(256);
         try
         {
-            while (await _queue.WaitAsync().ConfigureAwait(false))
+            await QueueReader.RunAsync(_queue, batch =>
             {
-                _queue.Drain(batch, BatchBytes);
                 foreach (var frame in batch)
                 {
                     try
@@ -66,12 +65,7 @@ public sealed class HubTap : IAsyncDisposable
                     {
                         logger.LogError(ex, "{Tap} failed on a frame at {Timestamp} ms", _queue.ClientId, frame.Timestamp);
                     }
-                    finally
-                    {
-                        frame.Release();
-                    }
                 }
-                batch.Clear();
                 try
                 {
                     onBatch();
@@ -80,14 +74,11 @@ public sealed class HubTap : IAsyncDisposable
                 {
                     logger.LogError(ex, "{Tap} failed after a batch", _queue.ClientId);
                 }
-            }
+                return ValueTask.FromResult(true);
+            }, BatchBytes).ConfigureAwait(false);
         }
         finally
         {
-            foreach (var frame in batch)
-            {
-                frame.Release();
-            }
             _queue.Complete(PlayerEnd.Closed);
         }
     }

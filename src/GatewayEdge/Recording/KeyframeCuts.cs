@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.GatewayEdge.Recording;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.GatewayEdge.Recording;
 

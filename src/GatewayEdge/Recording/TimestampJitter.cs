@@ -1,3 +1,5 @@
+using OrleansLive.GatewayEdge.Sessions;
+
 namespace OrleansLive.GatewayEdge.Recording;
 
 /// <summary>

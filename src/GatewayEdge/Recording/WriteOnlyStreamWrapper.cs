@@ -1,3 +1,5 @@
+using OrleansLive.GatewayEdge.Sessions;
+
 namespace OrleansLive.GatewayEdge.Recording;
 
 /// <summary>A write-only stream over another, for wrappers that watch or alter what is written.</summary>

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.GatewayEdge.Streams;
 
@@ -47,6 +47,9 @@ public sealed class PlayerQueue
     }
 
     public string ClientId { get; }
+
+    /// <summary>The player sends each frame's MPEG-TS form; the hub runs the stream's TS muxer for it.</summary>
+    public bool ReadsTsForm { get; init; }
 
     /// <summary>Called once, outside the queue's lock, when the player is dropped as too slow; the
     /// connection closes itself here, since its send loop may be stuck in a send.</summary>

@@ -1,4 +1,4 @@
-using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.GatewayEdge.Streams;
 
@@ -16,6 +16,8 @@ public sealed class StreamHub
     private MediaFrame? _videoHeader;
     private MediaFrame? _audioHeader;
     private bool _gopOpen;
+    private StreamTsMux? _tsMux;
+    private int _tsPlayers;
     private long _recvBytes;
     private long _videoFrames;
     private long _departedSentBytes;
@@ -107,6 +109,8 @@ public sealed class StreamHub
                 _departedSentBytes += player.SentBytes;
             }
             _players = [];
+            _tsMux = null;
+            _tsPlayers = 0;
         }
         foreach (var player in players)
         {
@@ -122,6 +126,7 @@ public sealed class StreamHub
         lock (_gate)
         {
             UpdateCache(frame);
+            _tsMux?.Build(frame);
             var randomAccess = frame.IsKeyframe || (frame.IsAudio && _videoHeader is null);
             foreach (var player in _players)
             {
@@ -135,6 +140,10 @@ public sealed class StreamHub
     {
         lock (_gate)
         {
+            if (player.ReadsTsForm && _tsPlayers++ == 0)
+            {
+                StartTsMux();
+            }
             if (_metadata is not null)
             {
                 player.Enqueue(_metadata, randomAccess: true);
@@ -173,7 +182,30 @@ public sealed class StreamHub
             }
             _departedSentBytes += player.SentBytes;
             _players = [.. _players.AsSpan(0, index), .. _players.AsSpan(index + 1)];
+            if (player.ReadsTsForm && --_tsPlayers == 0)
+            {
+                _tsMux = null;
+            }
         }
+    }
+
+    /// <summary>The first TS player arrived: a fresh muxer takes over from the cached frames on, in
+    /// the order players receive them, so every frame a TS player can get has its form.</summary>
+    private void StartTsMux()
+    {
+        var mux = new StreamTsMux();
+        foreach (var frame in (ReadOnlySpan<MediaFrame?>)[_metadata, _videoHeader, _audioHeader])
+        {
+            if (frame is not null)
+            {
+                mux.Build(frame);
+            }
+        }
+        foreach (var frame in _gop)
+        {
+            mux.Build(frame);
+        }
+        _tsMux = mux;
     }
 
     private void UpdateCache(MediaFrame frame)

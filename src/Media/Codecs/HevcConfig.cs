@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.Media.Codecs;
 

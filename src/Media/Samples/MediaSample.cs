@@ -65,4 +65,7 @@ public readonly record struct MediaSample(SampleHeader Header, long Dts, ReadOnl
     public bool IsVideo => Header.IsVideo;
 
     public bool IsAudio => Header.IsAudio;
+
+    /// <summary>A copy that owns its data, for keeping past the call (decoder configurations).</summary>
+    public MediaSample Detach() => this with { Data = Data.ToArray() };
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.Silo.Api;
 

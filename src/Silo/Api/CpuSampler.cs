@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.Silo.Api;
 

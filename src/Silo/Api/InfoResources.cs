@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.Silo.Api;
 

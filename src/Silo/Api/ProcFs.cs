@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.Silo.Api;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Grains.Config;
 
 namespace OrleansLive.Silo.Api;

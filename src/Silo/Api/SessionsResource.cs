@@ -1,3 +1,4 @@
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.Silo.Api;

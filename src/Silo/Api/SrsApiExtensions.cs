@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.Silo.Api;
 

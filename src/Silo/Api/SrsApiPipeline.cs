@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.Silo.Api;
 

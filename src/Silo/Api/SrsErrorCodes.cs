@@ -1,3 +1,4 @@
+
 namespace OrleansLive.Silo.Api;
 
 /// <summary>SRS's error codes that the HTTP API answers with (body {"code":N}, HTTP status 200).</summary>

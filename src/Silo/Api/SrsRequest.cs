@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.Silo.Api;
 

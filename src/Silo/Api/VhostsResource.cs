@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.Silo.Api;

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Grains.Hooks;
 
 namespace OrleansLive.GrainTests.Hooks;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Grains;
 using OrleansLive.Grains.Config;
 using OrleansLive.Interfaces;

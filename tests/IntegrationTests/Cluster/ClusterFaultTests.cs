@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.IntegrationTests.Support;
 using OrleansLive.Interfaces;
 using Xunit.Abstractions;

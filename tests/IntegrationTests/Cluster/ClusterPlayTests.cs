@@ -1,3 +1,4 @@
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.IntegrationTests.Support;
 using OrleansLive.Interfaces;
 

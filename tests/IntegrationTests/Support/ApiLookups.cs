@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.IntegrationTests.Support;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.IntegrationTests.Support;
 

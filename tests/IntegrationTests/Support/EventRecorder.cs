@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Streams;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.IntegrationTests.Support;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.IntegrationTests.Support;
 

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.GatewayEdge.Recording;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.IntegrationTests.Support;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.IntegrationTests.Support;
 

@@ -1,3 +1,5 @@
+using OrleansLive.GatewayEdge.Sessions;
+
 namespace OrleansLive.IntegrationTests.Support;
 
 /// <summary>Polls a condition until it holds or a deadline passes; tests never sleep a fixed time.</summary>

@@ -121,7 +121,7 @@ public class DvrRecorderTests
         Feed(recorder, SyntheticStream.Publish(3));
         var changed = OrleansLive.UnitTests.Ts.FlvTestVectors.AvcSequenceHeader(3000).Data.ToArray();
         changed[^1] ^= 0x01;
-        recorder.Write(MediaFrame.Copy(FrameTypes.Video, 3000, changed, sequenceHeader: true));
+        recorder.Write(MediaFrame.Copy(FrameTypes.Video, 3000, changed));
         Feed(recorder, SyntheticStream.Media(3, start: 3000, gop: 25));
         recorder.Finish();
 
@@ -136,7 +136,7 @@ public class DvrRecorderTests
         Feed(recorder, SyntheticStream.Publish(3));
         var changed = OrleansLive.UnitTests.Ts.FlvTestVectors.AvcSequenceHeader(3000).Data.ToArray();
         changed[^1] ^= 0x01;
-        recorder.Write(MediaFrame.Copy(FrameTypes.Video, 3000, changed, sequenceHeader: true));
+        recorder.Write(MediaFrame.Copy(FrameTypes.Video, 3000, changed));
         Feed(recorder, SyntheticStream.Media(3, start: 3000));
         recorder.Finish();
 

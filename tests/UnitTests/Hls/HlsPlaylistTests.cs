@@ -1,4 +1,6 @@
+using OrleansLive.GatewayEdge.Protocols.Http;
 using OrleansLive.GatewayEdge.Recording.Hls;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.UnitTests.Hls;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Recording.Hls;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
 using OrleansLive.Media.Codecs;
@@ -160,7 +161,7 @@ public class HlsSegmenterTests
         // A new SPS/PPS at 3 s (a resolution change, say), then the next keyframe.
         var changed = OrleansLive.UnitTests.Ts.FlvTestVectors.AvcSequenceHeader(3000).Data.ToArray();
         changed[^1] ^= 0x01;
-        segmenter.Write(MediaFrame.Copy(FrameTypes.Video, 3000, changed, sequenceHeader: true));
+        segmenter.Write(MediaFrame.Copy(FrameTypes.Video, 3000, changed));
         Feed(segmenter, SyntheticStream.Media(3, start: 3000, gop: 25));
         segmenter.Finish();
 

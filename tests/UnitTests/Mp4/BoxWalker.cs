@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.UnitTests.Mp4;
 

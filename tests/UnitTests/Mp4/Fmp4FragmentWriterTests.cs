@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Flv;
 using OrleansLive.Media.Containers.Mp4;
+using OrleansLive.Media.Samples;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
 namespace OrleansLive.UnitTests.Mp4;
@@ -63,11 +65,11 @@ public class Fmp4FragmentWriterTests
         var output = new ExactBufferWriter();
         foreach (var sample in AvcStream())
         {
-            if (FlvSampleInfo.IsVideoKeyframe(sample) && writer.PendingSamples > 0)
+            if (sample.ToSample().Header.IsKeyframe && writer.PendingSamples > 0)
             {
                 writer.WriteFragment(output);
             }
-            writer.Add(sample);
+            writer.Add((sample).ToSample());
         }
         writer.WriteFragment(output);
         var data = output.ToArray();
@@ -85,7 +87,7 @@ public class Fmp4FragmentWriterTests
         var writer = new Fmp4FragmentWriter(Fmp4WriterTests.AvcTrack(), null);
         foreach (var sample in AvcStream())
         {
-            writer.Add(sample);
+            writer.Add((sample).ToSample());
         }
         Assert.Equal(AvcFrames.Length, writer.PendingSamples);
         var output = new ExactBufferWriter();
@@ -116,14 +118,14 @@ public class Fmp4FragmentWriterTests
     public void Audio_and_video_share_one_mdat_with_separate_offsets()
     {
         var writer = new Fmp4FragmentWriter(Fmp4WriterTests.AvcTrack(), Fmp4WriterTests.AacTrack());
-        writer.Add(AvcSequenceHeader(1000));
-        writer.Add(AacSequenceHeader(1000));
-        writer.Add(AvcFrame(1000, true, 0, Hex(AvcFrames[0].Nalus)));
+        writer.Add((AvcSequenceHeader(1000)).ToSample());
+        writer.Add((AacSequenceHeader(1000)).ToSample());
+        writer.Add((AvcFrame(1000, true, 0, Hex(AvcFrames[0].Nalus))).ToSample());
         for (var i = 0; i < 4; i++)
         {
-            writer.Add(AacFrame((uint)(1000 + (i * 23)), FakeAacRaw(i, 30 + i)));
+            writer.Add((AacFrame((uint)(1000 + (i * 23)), FakeAacRaw(i, 30 + i))).ToSample());
         }
-        writer.Add(AvcFrame(1040, false, 0, Hex(AvcFrames[1].Nalus)));
+        writer.Add((AvcFrame(1040, false, 0, Hex(AvcFrames[1].Nalus))).ToSample());
         var output = new ExactBufferWriter();
         writer.WriteFragment(output);
         var data = output.ToArray();
@@ -153,10 +155,10 @@ public class Fmp4FragmentWriterTests
     {
         var writer = new Fmp4FragmentWriter(null, Fmp4WriterTests.AacTrack());
         var output = new ExactBufferWriter();
-        writer.Add(AacFrame(0, FakeAacRaw(0)));
-        writer.Add(AacFrame(100, FakeAacRaw(1)));
+        writer.Add((AacFrame(0, FakeAacRaw(0))).ToSample());
+        writer.Add((AacFrame(100, FakeAacRaw(1))).ToSample());
         writer.WriteFragment(output);
-        writer.Add(AacFrame(200, FakeAacRaw(2)));
+        writer.Add((AacFrame(200, FakeAacRaw(2))).ToSample());
         writer.WriteFragment(output);
         var data = output.ToArray();
 
@@ -174,7 +176,7 @@ public class Fmp4FragmentWriterTests
         uint[] times = [5000, 5040, 1000, 1040, 3 * 3600 * 1000, uint.MaxValue - 10, 30];
         foreach (var t in times)
         {
-            writer.Add(AvcFrame(t, false, 0, Hex(AvcFrames[1].Nalus)));
+            writer.Add((AvcFrame(t, false, 0, Hex(AvcFrames[1].Nalus))).ToSample());
         }
         writer.WriteFragment(output);
         var data = output.ToArray();
@@ -190,10 +192,10 @@ public class Fmp4FragmentWriterTests
     public void Sequence_headers_and_empty_queues_write_nothing()
     {
         var writer = new Fmp4FragmentWriter(Fmp4WriterTests.AvcTrack(), Fmp4WriterTests.AacTrack());
-        writer.Add(AvcSequenceHeader());
-        writer.Add(AacSequenceHeader());
-        writer.Add(new FlvMediaSample(FlvMediaSample.VideoTag, 0, new byte[] { 0x17, 2, 0, 0, 0 }));
-        writer.Add(EnhancedVideo(0, 1, 1, "hvc1", [0, 0, 0, 0, 0, 0, 1, 0x26])); // codec does not match the track
+        writer.Add((AvcSequenceHeader()).ToSample());
+        writer.Add((AacSequenceHeader()).ToSample());
+        writer.Add((new FlvMediaSample(FlvMediaSample.VideoTag, 0, new byte[] { 0x17, 2, 0, 0, 0 })).ToSample());
+        writer.Add(EnhancedVideo(0, 1, 1, "hvc1", [0, 0, 0, 0, 0, 0, 1, 0x26]).ToSample()); // codec does not match the track
         var output = new ExactBufferWriter();
         writer.WriteFragment(output);
 
@@ -207,7 +209,7 @@ public class Fmp4FragmentWriterTests
     {
         var writer = new Fmp4FragmentWriter(null, Fmp4WriterTests.AacTrack());
         byte[] adts = [0xFF, 0xF1, 0x50, 0x80, 0x01, 0x1F, 0xFC, 9, 8, 7];
-        writer.Add(AacFrame(0, adts));
+        writer.Add((AacFrame(0, adts)).ToSample());
         var output = new ExactBufferWriter();
         writer.WriteFragment(output);
         var data = output.ToArray();

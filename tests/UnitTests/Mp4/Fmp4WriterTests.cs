@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
+using OrleansLive.Media.Containers.Flv;
 using OrleansLive.Media.Containers.Mp4;
+using OrleansLive.Media.Samples;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
 namespace OrleansLive.UnitTests.Mp4;
@@ -9,13 +11,13 @@ public class Fmp4WriterTests
 {
     internal static Fmp4TrackConfig AvcTrack()
     {
-        Assert.True(Fmp4TrackConfig.TryFromFlvVideo(AvcSequenceHeader().Data.Span, out var config));
+        Assert.True(Fmp4TrackConfig.TryFromVideo(AvcSequenceHeader().ToSample(), out var config));
         return config;
     }
 
     internal static Fmp4TrackConfig AacTrack()
     {
-        Assert.True(Fmp4TrackConfig.TryFromFlvAudio(AacSequenceHeader().Data.Span, out var config));
+        Assert.True(Fmp4TrackConfig.TryFromAudio(AacSequenceHeader().ToSample(), out var config));
         return config;
     }
 
@@ -91,13 +93,13 @@ public class Fmp4WriterTests
     [Fact]
     public void Hevc_trak_uses_hvc1_with_hvcc_record()
     {
-        Assert.True(Fmp4TrackConfig.TryFromFlvVideo(EnhancedVideo(0, 1, 0, "hvc1", Hex(HevcRecord)).Data.Span, out var hevc));
+        Assert.True(Fmp4TrackConfig.TryFromVideo(EnhancedVideo(0, 1, 0, "hvc1", Hex(HevcRecord)).ToSample(), out var hevc));
         var init = Init(hevc, null);
 
         Assert.Equal(Fmp4Codec.Hevc, hevc.Codec);
         Assert.Equal((64, 48), (hevc.Width, hevc.Height));
         Assert.Equal(Hex(HevcRecord), BoxWalker.Find(init, "moov/trak/mdia/minf/stbl/stsd/hvc1/hvcC").Body(init).ToArray());
-        Assert.True(Fmp4TrackConfig.TryFromFlvVideo(HevcLegacySequenceHeader().Data.Span, out var legacy));
+        Assert.True(Fmp4TrackConfig.TryFromVideo(HevcLegacySequenceHeader().ToSample(), out var legacy));
         Assert.Equal(Fmp4Codec.Hevc, legacy.Codec);
     }
 
@@ -106,9 +108,9 @@ public class Fmp4WriterTests
     {
         Assert.Equal("avc1.4D400A", AvcTrack().CodecString);
         Assert.Equal("mp4a.40.2", AacTrack().CodecString);
-        Assert.True(Fmp4TrackConfig.TryFromFlvVideo(HevcLegacySequenceHeader().Data.Span, out var hevc));
+        Assert.True(Fmp4TrackConfig.TryFromVideo(HevcLegacySequenceHeader().ToSample(), out var hevc));
         Assert.Equal("hvc1.1.6.L30.90", hevc.CodecString);
-        Assert.True(Fmp4TrackConfig.TryFromFlvVideo(AvcSequenceHeader().Data.Span, 1280, 720, out var sized));
+        Assert.True(Fmp4TrackConfig.TryFromVideo(AvcSequenceHeader().ToSample(), 1280, 720, out var sized));
         Assert.Equal((1280, 720), (sized.Width, sized.Height));
     }
 
@@ -116,7 +118,7 @@ public class Fmp4WriterTests
     public void Mp3_track_comes_from_the_first_frame_header()
     {
         byte[] tag = [0x2F, 0xFF, 0xFB, 0x90, 0xC4, 0, 0];
-        Assert.True(Fmp4TrackConfig.TryFromFlvAudio(tag, out var mp3));
+        Assert.True(Fmp4TrackConfig.TryFromAudio(FlvSampleHeaders.ToSample(FlvSampleHeaders.AudioTag, 0, tag), out var mp3));
         Assert.Equal((Fmp4Codec.Mp3, 44100, 1), (mp3.Codec, mp3.SampleRate, mp3.Channels));
         var init = Init(null, mp3);
         var esds = BoxWalker.Find(init, "moov/trak/mdia/minf/stbl/stsd/mp4a/esds").FullBody(init).ToArray();
@@ -126,8 +128,8 @@ public class Fmp4WriterTests
     [Fact]
     public void Non_sequence_headers_are_not_track_configs()
     {
-        Assert.False(Fmp4TrackConfig.TryFromFlvVideo(AvcFrame(0, true, 0, Hex(AvcFrames[0].Nalus)).Data.Span, out _));
-        Assert.False(Fmp4TrackConfig.TryFromFlvAudio(AacFrame(0, [1, 2, 3]).Data.Span, out _));
+        Assert.False(Fmp4TrackConfig.TryFromVideo(AvcFrame(0, true, 0, Hex(AvcFrames[0].Nalus)).ToSample(), out _));
+        Assert.False(Fmp4TrackConfig.TryFromAudio(AacFrame(0, [1, 2, 3]).ToSample(), out _));
         Assert.Throws<ArgumentException>(() => Fmp4Writer.WriteInitSegment(new ExactBufferWriter(), null, null));
     }
 }

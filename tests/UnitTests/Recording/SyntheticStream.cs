@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
@@ -13,14 +14,14 @@ internal static class SyntheticStream
 {
     public const int FrameMs = 40;
 
-    public static MediaFrame VideoHeader(uint ts = 0) => MediaFrame.Copy(FrameTypes.Video, ts, AvcSequenceHeader().Data.Span, sequenceHeader: true);
+    public static MediaFrame VideoHeader(uint ts = 0) => MediaFrame.Copy(FrameTypes.Video, ts, AvcSequenceHeader().Data.Span);
 
-    public static MediaFrame AudioHeader(uint ts = 0) => MediaFrame.Copy(FrameTypes.Audio, ts, AacSequenceHeader().Data.Span, sequenceHeader: true);
+    public static MediaFrame AudioHeader(uint ts = 0) => MediaFrame.Copy(FrameTypes.Audio, ts, AacSequenceHeader().Data.Span);
 
     public static MediaFrame Metadata() => MediaFrame.Copy(FrameTypes.Script, 0, [2, 0, 10, .. "onMetaData"u8, 8, 0, 0, 0, 0, 0, 0, 9]);
 
     public static MediaFrame Video(uint ts, bool key) =>
-        MediaFrame.Copy(FrameTypes.Video, ts, AvcFrame(ts, key, 0, Hex(AvcFrames[key ? 0 : 1].Nalus)).Data.Span, keyframe: key);
+        MediaFrame.Copy(FrameTypes.Video, ts, AvcFrame(ts, key, 0, Hex(AvcFrames[key ? 0 : 1].Nalus)).Data.Span);
 
     public static MediaFrame Audio(uint ts, int index) => MediaFrame.Copy(FrameTypes.Audio, ts, AacFrame(ts, FakeAacRaw(index)).Data.Span);
 

@@ -1,3 +1,4 @@
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.UnitTests.Streams;
@@ -32,7 +33,7 @@ public sealed class FanOutAllocationTests
                 player.Drain(batch, 256 * 1024);
                 foreach (var queued in batch)
                 {
-                    var form = queued.GetRtmpForm(60000);
+                    var form = RtmpWireForm.Of(queued, 60000);
                     segments.AddRange(form.Segments);
                     sent += form.TotalBytes;
                     queued.Release();

@@ -10,7 +10,7 @@ public sealed class MediaFrameTests
     public void Flv_tag_wraps_the_payload_in_place()
     {
         byte[] payload = [0x17, 0x01, 0, 0, 0, 0xAA, 0xBB];
-        var frame = MediaFrame.Copy(FrameTypes.Video, 0x01020304, payload, keyframe: true);
+        var frame = MediaFrame.Copy(FrameTypes.Video, 0x01020304, payload);
 
         ReadOnlySpan<byte> data = frame.FlvTag.Span;
         Assert.True(FlvReader.TryReadTag(ref data, out var tag));
@@ -25,8 +25,8 @@ public sealed class MediaFrameTests
     public void Rtmp_form_is_read_back_as_the_same_message()
     {
         var payload = Enumerable.Range(0, 150_000).Select(i => (byte)i).ToArray();
-        var frame = MediaFrame.Copy(FrameTypes.Video, 0x1234567, payload, keyframe: true);
-        var form = frame.GetRtmpForm(60000);
+        var frame = MediaFrame.Copy(FrameTypes.Video, 0x1234567, payload);
+        var form = RtmpWireForm.Of(frame, 60000);
         var wire = form.Segments.SelectMany(s => s.ToArray()).ToArray();
         Assert.Equal(form.TotalBytes, wire.Length);
 
@@ -40,7 +40,7 @@ public sealed class MediaFrameTests
         Assert.Equal(payload, message.Payload.ToArray());
         Assert.True(sequence.IsEmpty);
         message.ReturnBuffer();
-        Assert.Same(form, frame.GetRtmpForm(60000));
+        Assert.Same(form, RtmpWireForm.Of(frame, 60000));
         frame.Release();
     }
 

@@ -5,7 +5,7 @@ namespace OrleansLive.UnitTests.Streams;
 public sealed class PlayerQueueTests
 {
     private static MediaFrame Video(uint ts, bool key = false, int size = 100) =>
-        MediaFrame.Copy(FrameTypes.Video, ts, new byte[size], keyframe: key);
+        MediaFrame.Copy(FrameTypes.Video, ts, [(byte)(key ? 0x17 : 0x27), 0x01, .. new byte[Math.Max(0, size - 2)]]);
 
     private static List<MediaFrame> DrainAll(PlayerQueue queue)
     {
@@ -36,7 +36,7 @@ public sealed class PlayerQueueTests
     public void A_lagging_player_skips_ahead_to_the_next_keyframe_keeping_sequence_headers()
     {
         var queue = new PlayerQueue("p", new PlayerQueueLimits(MaxLagMilliseconds: 1000, MaxSkipsPerMinute: 10));
-        var header = MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x00], sequenceHeader: true);
+        var header = MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x00]);
         queue.Enqueue(header, randomAccess: true);
         for (uint ts = 0; ts <= 1040; ts += 40)
         {

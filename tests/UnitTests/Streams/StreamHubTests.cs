@@ -1,3 +1,4 @@
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.UnitTests.Streams;
@@ -25,11 +26,11 @@ public sealed class StreamHubTests
         var hub = NewHub();
         Assert.True(hub.TryAttachPublisher("pub"));
         Publish(hub, MediaFrame.Copy(FrameTypes.Script, 0, [0x02, 0x00, 0x01, (byte)'x']));
-        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x00], sequenceHeader: true));
-        Publish(hub, MediaFrame.Copy(FrameTypes.Audio, 0, [0xAF, 0x00], sequenceHeader: true));
-        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x01], keyframe: true));
+        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x00]));
+        Publish(hub, MediaFrame.Copy(FrameTypes.Audio, 0, [0xAF, 0x00]));
+        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x01]));
         Publish(hub, MediaFrame.Copy(FrameTypes.Video, 40, [0x27, 0x01]));
-        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 2000, [0x17, 0x01], keyframe: true));
+        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 2000, [0x17, 0x01]));
         Publish(hub, MediaFrame.Copy(FrameTypes.Audio, 2010, [0xAF, 0x01]));
 
         var player = new PlayerQueue("p", new PlayerQueueLimits());
@@ -53,12 +54,12 @@ public sealed class StreamHubTests
     {
         var hub = NewHub(gopCache: false);
         hub.TryAttachPublisher("pub");
-        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x00], sequenceHeader: true));
-        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x01], keyframe: true));
+        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x00]));
+        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x01]));
         var player = new PlayerQueue("p", new PlayerQueueLimits());
         hub.AddPlayer(player);
         Publish(hub, MediaFrame.Copy(FrameTypes.Video, 40, [0x27, 0x01]));
-        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 80, [0x17, 0x01], keyframe: true));
+        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 80, [0x17, 0x01]));
         var got = Drain(player);
         Assert.Equal(2, got.Count);
         Assert.True(got[0].IsSequenceHeader);
@@ -79,7 +80,7 @@ public sealed class StreamHubTests
         var b = new PlayerQueue("b", new PlayerQueueLimits());
         hub.AddPlayer(a);
         hub.AddPlayer(b);
-        var frame = MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x01], keyframe: true);
+        var frame = MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x01]);
         hub.Publish(frame);
         var fromA = Drain(a);
         var fromB = Drain(b);

@@ -2,6 +2,7 @@ using System.Buffers;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Flv;
 using OrleansLive.Media.Containers.MpegTs;
+using OrleansLive.Media.Samples;
 
 namespace OrleansLive.UnitTests.Ts;
 
@@ -103,7 +104,7 @@ internal static class FlvTestVectors
         var output = new ArrayBufferWriter<byte>();
         foreach (var sample in samples)
         {
-            muxer.Write(output, sample);
+            muxer.Write(output, (sample).ToSample());
         }
         return output.WrittenSpan.ToArray();
     }

@@ -1,7 +1,9 @@
 using System.Buffers;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Flv;
 using OrleansLive.Media.Containers.MpegTs;
+using OrleansLive.Media.Samples;
 using OrleansLive.UnitTests.Mp4;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
@@ -195,11 +197,11 @@ public class TsMuxerTests
         var output = new ExactBufferWriter();
         foreach (var sample in AvcWithAac())
         {
-            if (FlvSampleInfo.IsVideoKeyframe(sample))
+            if (sample.ToSample().Header.IsKeyframe)
             {
                 muxer.WriteTables(output);
             }
-            muxer.Write(output, sample);
+            muxer.Write(output, (sample).ToSample());
         }
         var reader = new TsReader();
         reader.Read(output.ToArray());
@@ -251,8 +253,8 @@ public class TsMuxerTests
     {
         var output = new ArrayBufferWriter<byte>();
         var muxer = new TsMuxer();
-        muxer.Write(output, AvcSequenceHeader());
-        muxer.Write(output, AacSequenceHeader());
+        muxer.Write(output, (AvcSequenceHeader()).ToSample());
+        muxer.Write(output, (AacSequenceHeader()).ToSample());
 
         Assert.Equal(0, output.WrittenCount);
         Assert.True(muxer.HasVideo);
@@ -298,10 +300,10 @@ public class TsMuxerTests
     {
         var muxer = new TsMuxer { AudioFramesPerPes = 4 };
         var output = new ArrayBufferWriter<byte>();
-        muxer.Write(output, AacSequenceHeader());
+        muxer.Write(output, (AacSequenceHeader()).ToSample());
         for (var i = 0; i < 10; i++)
         {
-            muxer.Write(output, AacFrame((uint)(i * 23), FakeAacRaw(i)));
+            muxer.Write(output, (AacFrame((uint)(i * 23), FakeAacRaw(i))).ToSample());
         }
         muxer.Flush(output);
         var pes = new TsReader().Read(output.WrittenSpan);
@@ -334,7 +336,7 @@ public class TsMuxerTests
         var output = new ArrayBufferWriter<byte>();
         foreach (var sample in samples)
         {
-            muxer.Write(output, sample);
+            muxer.Write(output, (sample).ToSample());
         }
         muxer.Flush(output);
         var pes = new TsReader().Read(output.WrittenSpan);

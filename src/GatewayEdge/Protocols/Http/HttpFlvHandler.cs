@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Cluster;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
 
@@ -42,113 +42,72 @@ public sealed class HttpFlvHandler
         var connection = new HttpPlayerConnection(context);
         using var scope = _logger.BeginScope(LogScopes.Client, connection.ClientId);
         var ip = context.Connection.RemoteIpAddress?.ToString() ?? "";
-        var cluster = _gateway.Cluster;
-        _gateway.Connections.Add(connection);
         _logger.LogInformation("HTTP {Protocol} play {Url} from {Ip}", remux.Protocol, address.Url, ip);
-        var hubOptions = await _gateway.HubOptionsFor(address.Vhost, _logger);
-        var tcUrl = $"http://{context.Request.Host}/{address.App}";
-        var pageUrl = context.Request.Headers.Referer.ToString();
-        PlayVerdict? verdict = null;
+        var sessions = _gateway.Sessions;
+        var client = sessions.Begin(connection, remux.Protocol, remux.Protocol.ToUpperInvariant(), ip, recordNow: false);
+        client.TcUrl = $"http://{context.Request.Host}/{address.App}";
+        client.PageUrl = context.Request.Headers.Referer.ToString();
         try
         {
-            verdict = await cluster.Stream(address.Key).PlayerJoined(new PlayClaim(connection.ClientId, cluster.GatewayId, ip, tcUrl, pageUrl, address.Param));
-        }
-        catch (Exception ex)
-        {
-            _logger.LogWarning(ex, "Stream grain unavailable for {Url}", address.Url);
-        }
-        if (verdict is not { Allowed: true })
-        {
-            // Security rules or on_play refused (403), or no verdict could be had (503).
-            _gateway.Connections.Remove(connection);
-            context.Response.StatusCode = verdict is null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status403Forbidden;
-            _logger.LogWarning("HTTP-FLV play {Url} refused: {Reason}", address.Url, verdict?.Reason ?? "stream grain unavailable");
-            return;
-        }
-        var streamId = verdict.StreamId;
-        var info = new ClientSessionInfo(connection.ClientId, cluster.GatewayId, ip, remux.Protocol, "flv-play", false,
-            address.Vhost, address.App, address.Stream, streamId, tcUrl, pageUrl, "", address.Param, DateTime.UtcNow);
-        cluster.Fire(() => cluster.Client(connection.ClientId).Open(info), "open session");
-
-        var player = new PlayerQueue(connection.ClientId, _gateway.PlayerLimits)
-        {
-            Dropped = p =>
+            var queue = sessions.NewPlayerQueue(client, remux.ReadsTsForm, p =>
             {
                 using (_logger.BeginScope(LogScopes.Client, connection.ClientId))
                 {
                     _logger.LogWarning("HTTP-FLV player too slow: skipped ahead {Skips} times, {Dropped} frames dropped; closing", p.Skips, p.DroppedFrames);
                 }
                 context.Abort();
-            },
-        };
-        var hub = _gateway.Hubs.Rent(address.Vhost, address.App, address.Stream, hubOptions);
-        connection.Player = player;
+            });
+            var result = await sessions.PlayAsync(client, address, "flv-play", queue);
+            if (result.Value is not { } play)
+            {
+                // Security rules or on_play refused (403), or no verdict could be had (503).
+                context.Response.StatusCode = result.Unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status403Forbidden;
+                return;
+            }
+            using (play)
+            {
+                connection.Player = queue;
+                await PlayAsync(context, play, connection, remux);
+            }
+        }
+        finally
+        {
+            sessions.End(client);
+        }
+    }
+
+    private async Task PlayAsync(HttpContext context, PlaySession play, HttpPlayerConnection connection, HttpRemux remux)
+    {
+        var player = play.Queue;
         using var aborted = context.RequestAborted.Register(() => player.Complete(PlayerEnd.Closed));
         try
         {
             context.Response.ContentType = remux.ContentType;
             context.Response.Headers.CacheControl = "no-cache";
-            var output = new CountingBufferWriter(context.Response.BodyWriter);
+            var body = context.Response.BodyWriter;
+            var output = new CountingBufferWriter(body);
             remux.WriteHeader(output);
-            await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+            await body.FlushAsync(context.RequestAborted);
             connection.AddSent(output.Take());
-            hub.AddPlayer(player);
-            if (hub.PublisherClientId is null)
+            await QueueReader.RunAsync(player, async batch =>
             {
-                _gateway.EdgePulls.Poke();
-            }
-            await SendLoopAsync(context, player, connection, remux);
+                var more = true;
+                foreach (var frame in batch)
+                {
+                    more = more && remux.Write(output, frame);
+                }
+                var bytes = output.Take();
+                await body.FlushAsync(context.RequestAborted);
+                player.AddSent(bytes);
+                connection.AddSent(bytes);
+                // SRS's drop_if_not_match: the stream's audio is not what the extension asked for.
+                return more;
+            });
             _logger.LogInformation("HTTP-FLV player ended ({End}); sent {Sent} bytes", player.End, connection.SentBytes);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
             _logger.LogInformation("HTTP-FLV player went away; sent {Sent} bytes", connection.SentBytes);
-        }
-        finally
-        {
-            player.Complete(PlayerEnd.Closed);
-            hub.RemovePlayer(player);
-            _gateway.Hubs.Return(hub);
-            _gateway.Connections.Remove(connection);
-            cluster.Fire(() => cluster.Stream(address.Key).PlayerLeft(connection.ClientId), "player left");
-            var sent = connection.SentBytes;
-            cluster.Fire(() => cluster.Client(connection.ClientId).Close(sent, 0), "close session");
-        }
-    }
-
-    private static async Task SendLoopAsync(HttpContext context, PlayerQueue player, HttpPlayerConnection connection, HttpRemux remux)
-    {
-        var batch = new List<MediaFrame>(64);
-        var body = context.Response.BodyWriter;
-        var output = new CountingBufferWriter(body);
-        while (await player.WaitAsync())
-        {
-            player.Drain(batch, WriteBatchBytes);
-            var more = true;
-            try
-            {
-                foreach (var frame in batch)
-                {
-                    more = more && remux.Write(output, frame);
-                }
-            }
-            finally
-            {
-                foreach (var frame in batch)
-                {
-                    frame.Release();
-                }
-                batch.Clear();
-            }
-            var bytes = output.Take();
-            await body.FlushAsync(context.RequestAborted);
-            player.AddSent(bytes);
-            connection.AddSent(bytes);
-            if (!more)
-            {
-                // SRS's drop_if_not_match: the stream's audio is not what the extension asked for.
-                return;
-            }
         }
     }
 

@@ -1,15 +1,16 @@
 using System.Buffers;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Flv;
-using OrleansLive.Media.Containers.MpegTs;
+using OrleansLive.Media.Samples;
 
 namespace OrleansLive.GatewayEdge.Protocols.Http;
 
 /// <summary>
 /// The live formats of the HTTP stream server, as SRS's http_remux mounts them by extension:
-/// .flv (the shared FLV tags), .ts (MPEG-TS muxed per player), .aac (ADTS) and .mp3 (the MP3
-/// frames). One instance per player: TS continuity counters and the AAC config are per output.
+/// .flv (the shared FLV tags), .ts (the stream's shared MPEG-TS packets), .aac (ADTS) and .mp3 (the
+/// MP3 frames). One instance per player (the AAC config is per output); no format re-parses a frame.
 /// </summary>
 internal abstract class HttpRemux
 {
@@ -38,6 +39,9 @@ internal abstract class HttpRemux
     /// of AAC audio, or the other way round).</summary>
     public abstract bool Write(IBufferWriter<byte> output, MediaFrame frame);
 
+    /// <summary>The player sends the frames' shared TS form (the hub muxes once for all such players).</summary>
+    public virtual bool ReadsTsForm => false;
+
     private sealed class FlvRemux : HttpRemux
     {
         public override string Protocol => "http-flv";
@@ -61,17 +65,17 @@ internal abstract class HttpRemux
 
     private sealed class TsRemux : HttpRemux
     {
-        private readonly TsMuxer _muxer = new();
-
         public override string Protocol => "http-ts";
 
         public override string ContentType => "video/MP2T";
 
+        public override bool ReadsTsForm => true;
+
         public override bool Write(IBufferWriter<byte> output, MediaFrame frame)
         {
-            if (!frame.IsScript)
+            if (frame.TsForm is { } form)
             {
-                _muxer.Write(output, new FlvMediaSample(frame.Type, frame.Timestamp, frame.Payload));
+                output.Write(form.Packets.Span);
             }
             return true;
         }
@@ -82,19 +86,19 @@ internal abstract class HttpRemux
     {
         public override bool Write(IBufferWriter<byte> output, MediaFrame frame)
         {
-            if (!frame.IsAudio || !FlvSampleInfo.TryParseAudio(frame.Payload.Span, out var tag))
+            if (!frame.IsAudio || frame.Length == 0)
             {
                 return true;
             }
-            if (tag.Codec != codec)
+            if (frame.Header.AudioCodec != codec)
             {
                 return false;
             }
-            WriteAudio(output, tag);
+            WriteAudio(output, frame.Sample);
             return true;
         }
 
-        protected abstract void WriteAudio(IBufferWriter<byte> output, FlvAudioTag tag);
+        protected abstract void WriteAudio(IBufferWriter<byte> output, in MediaSample sample);
     }
 
     /// <summary>ADTS: each raw AAC frame behind a header built from the AudioSpecificConfig.</summary>
@@ -106,23 +110,24 @@ internal abstract class HttpRemux
 
         public override string ContentType => "audio/aac";
 
-        protected override void WriteAudio(IBufferWriter<byte> output, FlvAudioTag tag)
+        protected override void WriteAudio(IBufferWriter<byte> output, in MediaSample sample)
         {
-            if (tag.Kind == FlvAudioPacketKind.SequenceHeader)
+            var body = sample.Data.Span;
+            if (sample.Header.IsConfig)
             {
-                _config = AudioSpecificConfig.TryParse(tag.Body, out var config) ? config : _config;
+                _config = AudioSpecificConfig.TryParse(body, out var config) ? config : _config;
             }
-            else if (tag.Kind == FlvAudioPacketKind.RawFrame && !tag.Body.IsEmpty)
+            else if (sample.Header.Part == SamplePart.Frame && !body.IsEmpty)
             {
-                if (AudioSpecificConfig.HasAdtsHeader(tag.Body))
+                if (AudioSpecificConfig.HasAdtsHeader(body))
                 {
-                    output.Write(tag.Body);
+                    output.Write(body);
                 }
                 else if (_config is { } config)
                 {
-                    config.WriteAdtsHeader(output.GetSpan(AudioSpecificConfig.AdtsHeaderSize), tag.Body.Length);
+                    config.WriteAdtsHeader(output.GetSpan(AudioSpecificConfig.AdtsHeaderSize), body.Length);
                     output.Advance(AudioSpecificConfig.AdtsHeaderSize);
-                    output.Write(tag.Body);
+                    output.Write(body);
                 }
             }
         }
@@ -135,7 +140,13 @@ internal abstract class HttpRemux
 
         public override string ContentType => "audio/mpeg";
 
-        protected override void WriteAudio(IBufferWriter<byte> output, FlvAudioTag tag) => output.Write(tag.Body);
+        protected override void WriteAudio(IBufferWriter<byte> output, in MediaSample sample)
+        {
+            if (sample.Header.Part == SamplePart.Frame)
+            {
+                output.Write(sample.Data.Span);
+            }
+        }
     }
 }
 

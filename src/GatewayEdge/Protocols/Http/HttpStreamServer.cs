@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Recording.Hls;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.GatewayEdge.Protocols.Http;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Amf;
@@ -140,7 +141,7 @@ public sealed class RtmpClient : IAsyncDisposable
                 // Same stream id and chunk size as players get: send the shared bytes, no copy.
                 foreach (var frame in frames)
                 {
-                    var form = frame.GetRtmpForm(chunkSize);
+                    var form = RtmpWireForm.Of(frame, chunkSize);
                     _segments.AddRange(form.Segments);
                     bytes += form.TotalBytes;
                 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Amf;
@@ -16,7 +17,6 @@ public sealed partial class RtmpConnection
     private string? _app;
     private string? _pageUrl;
     private string? _swfUrl;
-    private string? _connectVhost;
     private bool _connected;
     private bool _fmlePublish;
 
@@ -113,15 +113,14 @@ public sealed partial class RtmpConnection
         }
         var objectEncoding = props.GetNumber("objectEncoding") ?? 0;
         var probe = StreamAddress.Resolve(StreamAddress.HostOf(_tcUrl), _app, "", _gateway.KnownVhosts);
-        _connectVhost = probe.Vhost;
         _logger.LogInformation("RTMP connect app={App} tcUrl={TcUrl} vhost={Vhost}", probe.App, _tcUrl, probe.Vhost);
-
-        var settings = await Cluster.GetVhostSettings(probe.Vhost);
-        if (!settings.Enabled)
+        var client = Client;
+        (client.TcUrl, client.PageUrl, client.SwfUrl, client.Vhost, client.App) = (_tcUrl, _pageUrl, _swfUrl, probe.Vhost, probe.App);
+        if (await Sessions.ConnectAsync(client, probe) is { } refusal)
         {
-            throw new RtmpProtocolException($"vhost '{probe.Vhost}' is disabled");
+            // As SRS: a refused client is closed without an error status.
+            throw new RtmpProtocolException(refusal);
         }
-        await ConnectSessionAsync(probe);
         _connected = true;
 
         var chunkSize = _gateway.Options.OutChunkSize;
@@ -158,7 +157,7 @@ public sealed partial class RtmpConnection
         _paused = pause;
         if (!pause)
         {
-            _player?.WaitForKeyframe();
+            _play?.Queue.WaitForKeyframe();
         }
         var info = pause
             ? Status("status", "NetStream.Pause.Notify", "Paused stream.")

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
-using OrleansLive.Interfaces;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Amf;
 using OrleansLive.Media.Containers.Flv;
@@ -11,33 +11,25 @@ namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
 /// <summary>The playing side: a queue of shared frames drained by vectored socket sends.</summary>
 public sealed partial class RtmpConnection
 {
-    /// <summary>Upper bound of payload bytes per vectored send.</summary>
-    private const int SendBatchBytes = 256 * 1024;
-
-    private PlayerQueue? _player;
-    private StreamHub? _playHub;
-    private StreamAddress? _playAddress;
+    private PlaySession? _play;
     private Task? _playLoop;
     private volatile bool _paused;
 
     private async Task OnPlayAsync(RtmpCommand command)
     {
-        if (_publishHub is not null || _player is not null)
+        if (_publish is not null || _play is not null)
         {
             throw new RtmpProtocolException("'play' on a connection that already publishes or plays");
         }
         var address = ResolveStream(command, "play");
-        var hubOptions = await _gateway.HubOptionsFor(address.Vhost, _logger);
-        var claim = new PlayClaim(ClientId, Cluster.GatewayId, _ip, _tcUrl ?? "", _pageUrl ?? "", address.Param);
-        var verdict = await Cluster.Stream(address.Key).PlayerJoined(claim);
-        if (!verdict.Allowed)
+        var queue = Sessions.NewPlayerQueue(Client, readsTsForm: false, OnPlayerDropped);
+        var result = await Sessions.PlayAsync(Client, address, "rtmp-play", queue);
+        if (result.Value is not { } play)
         {
             // As SRS: a refused player is closed, without a status message (the close is logged).
-            throw new RtmpProtocolException($"play refused: {verdict.Reason}");
+            throw new RtmpProtocolException($"play refused: {result.Refusal}");
         }
-        var streamId = verdict.StreamId;
-        OpenSession("rtmp-play", publish: false, address, streamId);
-        _logger.LogInformation("RTMP play {Url}", address.Url);
+        _play = play;
 
         var streamIdOnWire = RtmpWireForm.PlayStreamId;
         var reset = Status("status", "NetStream.Play.Reset", "Playing and resetting stream.");
@@ -56,57 +48,41 @@ public sealed partial class RtmpConnection
         }
         // Media sends try a non-blocking send first (SendSegmentsAsync); async operations are unaffected.
         _socket.Blocking = false;
-        var player = new PlayerQueue(ClientId, _gateway.PlayerLimits) { Dropped = OnPlayerDropped };
-        var hub = _gateway.Hubs.Rent(address.Vhost, address.App, address.Stream, hubOptions);
-        _player = player;
-        _playHub = hub;
-        _playAddress = address;
-        hub.AddPlayer(player);
-        if (hub.PublisherClientId is null)
-        {
-            _gateway.EdgePulls.Poke();
-        }
-        _playLoop = PlayLoopAsync(player);
+        _playLoop = PlayLoopAsync(play);
     }
 
-    private async Task PlayLoopAsync(PlayerQueue player)
+    private async Task PlayLoopAsync(PlaySession play)
     {
         await Task.Yield();
-        var batch = new List<MediaFrame>(64);
+        var player = play.Queue;
         var segments = new List<ArraySegment<byte>>(128);
         var chunkSize = _gateway.Options.OutChunkSize;
         var sendTimeout = TimeSpan.FromSeconds(_gateway.Options.SendTimeoutSeconds);
         try
         {
-            while (await player.WaitAsync())
+            await QueueReader.RunAsync(player, async batch =>
             {
-                player.Drain(batch, SendBatchBytes);
                 var bytes = 0;
                 foreach (var frame in batch)
                 {
-                    if (_paused)
+                    if (!_paused)
                     {
-                        continue;
+                        var form = RtmpWireForm.Of(frame, chunkSize);
+                        segments.AddRange(form.Segments);
+                        bytes += form.TotalBytes;
                     }
-                    var form = frame.GetRtmpForm(chunkSize);
-                    segments.AddRange(form.Segments);
-                    bytes += form.TotalBytes;
                 }
                 if (bytes > 0)
                 {
                     await SendSegmentsAsync(segments, bytes, sendTimeout);
                     player.AddSent(bytes);
                 }
-                foreach (var frame in batch)
-                {
-                    frame.Release();
-                }
-                batch.Clear();
                 segments.Clear();
-            }
+                return true;
+            });
             if (player.End == PlayerEnd.Unpublished)
             {
-                _logger.LogInformation("Stream {Url} unpublished; ending player", _playAddress?.Url);
+                _logger.LogInformation("Stream {Url} unpublished; ending player", play.Address.Url);
                 var info = Status("status", "NetStream.Play.UnpublishNotify", "stream is unpublished.");
                 await SendMessagesAsync((w, o) =>
                 {
@@ -125,10 +101,6 @@ public sealed partial class RtmpConnection
         }
         finally
         {
-            foreach (var frame in batch)
-            {
-                frame.Release();
-            }
             if (player.End != PlayerEnd.Closed)
             {
                 Kick();
@@ -191,23 +163,14 @@ public sealed partial class RtmpConnection
 
     private async Task StopPlayingAsync()
     {
-        var player = _player;
-        var hub = _playHub;
-        var address = _playAddress;
-        if (player is null || hub is null || address is null)
+        if (Interlocked.Exchange(ref _play, null) is not { } play)
         {
             return;
         }
-        _player = null;
-        _playHub = null;
-        _playAddress = null;
-        player.Complete(PlayerEnd.Closed);
-        hub.RemovePlayer(player);
-        _gateway.Hubs.Return(hub);
+        play.Dispose();
         if (_playLoop is { } loop)
         {
             await loop.ConfigureAwait(false);
         }
-        Cluster.Fire(() => Cluster.Stream(address.Key).PlayerLeft(ClientId), "player left");
     }
 }

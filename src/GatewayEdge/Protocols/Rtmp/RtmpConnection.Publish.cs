@@ -2,56 +2,29 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
-using OrleansLive.Interfaces;
-using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Containers.Amf;
-using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
 
-/// <summary>The publishing side: lease from the stream grain, then frames into the local hub.</summary>
+/// <summary>The publishing side: a publish session from the session service, then frames into it.</summary>
 public sealed partial class RtmpConnection
 {
-    private StreamHub? _publishHub;
-    private StreamAddress? _publishAddress;
-    private List<IAsyncDisposable> _extensions = [];
-    private VideoInfo? _video;
-    private AudioInfo? _audio;
+    private PublishSession? _publish;
 
     private async Task OnPublishAsync(RtmpCommand command)
     {
-        if (_publishHub is not null || _player is not null)
+        if (_publish is not null || _play is not null)
         {
             throw new RtmpProtocolException("'publish' on a connection that already publishes or plays");
         }
         var address = ResolveStream(command, "publish");
         using var scope = _logger.BeginScope("stream {Stream}", address.Url);
-        var claim = new PublishClaim(ClientId, Cluster.GatewayId, _ip, _tcUrl ?? "", address.Param);
-        var verdict = await Cluster.Stream(address.Key).AcquirePublish(claim);
-        if (!verdict.Granted)
+        var result = await Sessions.PublishAsync(Client, address, _fmlePublish ? "fmle-publish" : "flash-publish", _closed.Token);
+        if (result.Value is not { } publish)
         {
-            await RefusePublishAsync(address, verdict.Reason ?? "stream is busy");
+            await RefusePublishAsync(result.Refusal ?? "stream is busy");
             return;
         }
-        var hub = _gateway.Hubs.Rent(address.Vhost, address.App, address.Stream, await _gateway.HubOptionsFor(address.Vhost, _logger));
-        if (hub.PublisherIsEdge)
-        {
-            // The lease moved here: the pull from the old publisher's gateway gives way.
-            await _gateway.EdgePulls.StopAsync(address.Key);
-        }
-        if (!hub.TryAttachPublisher(ClientId))
-        {
-            _gateway.Hubs.Return(hub);
-            Cluster.Fire(() => Cluster.Stream(address.Key).ReleasePublish(ClientId), "release lease");
-            await RefusePublishAsync(address, "stream is busy on this gateway");
-            return;
-        }
-        _publishHub = hub;
-        _publishAddress = address;
-        OpenSession(_fmlePublish ? "fmle-publish" : "flash-publish", publish: true, address, verdict.StreamId);
-        _logger.LogInformation("RTMP publish {Url} started (stream id {StreamId})", address.Url, verdict.StreamId);
-        _extensions = await _gateway.StartPublishExtensionsAsync(
-            new PublishContext(hub, address, ClientId, verdict.StreamId, _tcUrl ?? "", _logger) { Ip = _ip }, _closed.Token);
+        _publish = publish;
 
         var start = Status("status", "NetStream.Publish.Start", "Started publishing stream.");
         start.Add("clientid", ClientId);
@@ -66,9 +39,8 @@ public sealed partial class RtmpConnection
     }
 
     /// <summary>SRS closes a refused publisher; we first say why with NetStream.Publish.BadName.</summary>
-    private async Task RefusePublishAsync(StreamAddress address, string reason)
+    private async Task RefusePublishAsync(string reason)
     {
-        _logger.LogWarning("RTMP publish {Url} refused: {Reason}", address.Url, reason);
         try
         {
             await SendCommandAsync(StreamCsid, RtmpWireForm.PlayStreamId, "onStatus", 0, null, Status("error", "NetStream.Publish.BadName", reason));
@@ -95,37 +67,16 @@ public sealed partial class RtmpConnection
         return address;
     }
 
-    /// <summary>Hands an audio or video message to the hub. True when the frame took the buffer.</summary>
+    /// <summary>Hands an audio or video message to the stream. True when the frame took the buffer.</summary>
     private bool OnMedia(RtmpMessage message)
     {
-        var hub = _publishHub;
-        if (hub is null || message.Length == 0)
+        var publish = _publish;
+        if (publish is null || message.Length == 0)
         {
             return false;
         }
-        var payload = message.Payload;
-        bool sequenceHeader, keyframe = false;
-        if (message.TypeId == RtmpMessageType.Video)
-        {
-            sequenceHeader = FlvVideo.IsSequenceHeader(payload);
-            keyframe = !sequenceHeader && FlvVideo.IsKeyframe(payload);
-            if (sequenceHeader && VideoCodecInfo.TryParse(payload, out var video))
-            {
-                _video = video.ToInfo();
-                ReportCodecs();
-            }
-        }
-        else
-        {
-            sequenceHeader = FlvAudio.IsSequenceHeader(payload);
-            if ((sequenceHeader || _audio is null) && AudioCodecInfo.TryParse(payload, out var audio))
-            {
-                _audio = audio.ToInfo();
-                ReportCodecs();
-            }
-        }
-        var frame = MediaFrame.FromPooled(message.TypeId, message.Timestamp, message.Buffer, message.Length, keyframe, sequenceHeader);
-        hub.Publish(frame);
+        var frame = MediaFrame.FromPooled(message.TypeId, message.Timestamp, message.Buffer, message.Length);
+        publish.Publish(frame);
         frame.Release();
         return true;
     }
@@ -133,8 +84,8 @@ public sealed partial class RtmpConnection
     /// <summary>Passes onMetaData on to players, without the encoder's @setDataFrame wrapper.</summary>
     private void OnData(RtmpMessage message)
     {
-        var hub = _publishHub;
-        if (hub is null)
+        var publish = _publish;
+        if (publish is null)
         {
             return;
         }
@@ -154,42 +105,15 @@ public sealed partial class RtmpConnection
             return;
         }
         var frame = MediaFrame.Copy(FrameTypes.Script, message.Timestamp, body);
-        hub.Publish(frame);
+        publish.Publish(frame);
         frame.Release();
-    }
-
-    private void ReportCodecs()
-    {
-        if (_publishAddress is { } address)
-        {
-            var (video, audio) = (_video, _audio);
-            Cluster.Fire(() => Cluster.Stream(address.Key).SetCodecs(ClientId, video, audio), "set codecs");
-        }
     }
 
     private async Task StopPublishingAsync()
     {
-        var hub = _publishHub;
-        var address = _publishAddress;
-        if (hub is null || address is null)
+        if (Interlocked.Exchange(ref _publish, null) is { } publish)
         {
-            return;
-        }
-        _publishHub = null;
-        _publishAddress = null;
-        hub.DetachPublisher(ClientId);
-        await GatewayContext.StopPublishExtensionsAsync(_extensions, _logger);
-        _extensions = [];
-        _gateway.Hubs.Return(hub);
-        _logger.LogInformation("RTMP publish {Url} stopped", address.Url);
-        try
-        {
-            await Cluster.Stream(address.Key).ReleasePublish(ClientId);
-        }
-        catch (Exception ex)
-        {
-            // The lease then expires on its own once this gateway stops renewing it.
-            _logger.LogWarning(ex, "Could not release the publish lease of {Url}", address.Url);
+            await publish.DisposeAsync();
         }
     }
 }

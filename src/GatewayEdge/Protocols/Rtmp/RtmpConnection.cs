@@ -3,7 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Cluster;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
 using OrleansLive.Media.Codecs;
@@ -33,7 +33,7 @@ public sealed partial class RtmpConnection : IClientConnection
     private readonly ArrayBufferWriter<byte> _out = new(4096);
     private readonly RtmpChunkReader _reader;
     private readonly string _ip;
-    private readonly DateTime _started = DateTime.UtcNow;
+    private ClientSession? _client;
     private long _sentBytes;
     private long _handshakeBytes;
     private uint _peerAckWindow;
@@ -55,7 +55,10 @@ public sealed partial class RtmpConnection : IClientConnection
 
     public long RecvBytes => Interlocked.Read(ref _handshakeBytes) + _reader.BytesConsumed;
 
-    private ClusterLink Cluster => _gateway.Cluster;
+    private StreamSessions Sessions => _gateway.Sessions;
+
+    /// <summary>This connection's session; set for the whole of <see cref="RunAsync"/>.</summary>
+    private ClientSession Client => _client ?? throw new InvalidOperationException("RTMP connection not started");
 
     public void Kick()
     {
@@ -70,9 +73,8 @@ public sealed partial class RtmpConnection : IClientConnection
     public async Task RunAsync()
     {
         using var scope = _logger.BeginScope(LogScopes.Client, ClientId);
-        _gateway.Connections.Add(this);
+        _client = Sessions.Begin(this, "rtmp", "RTMP", _ip, recordNow: true);
         _logger.LogInformation("RTMP client connected from {Ip}", _ip);
-        OpenSession();
         var reason = "closed by peer";
         try
         {
@@ -137,7 +139,7 @@ public sealed partial class RtmpConnection : IClientConnection
         while (true)
         {
             // Players may legitimately stay silent for hours; everyone else must keep talking.
-            idle.CancelAfter(_player is null ? receiveTimeout : Timeout.InfiniteTimeSpan);
+            idle.CancelAfter(_play is null ? receiveTimeout : Timeout.InfiniteTimeSpan);
             var result = await input.ReadAsync(idle.Token);
             var buffer = result.Buffer;
             try
@@ -235,17 +237,6 @@ public sealed partial class RtmpConnection : IClientConnection
         return SendControlAsync((w, o) => RtmpControl.Acknowledgement(w, o, unchecked((uint)received)));
     }
 
-    private void OpenSession(string type = ClientSessionInfo.UnknownType, bool publish = false, StreamAddress? address = null, string? streamId = null)
-    {
-        var info = SessionInfo(type, publish, address, streamId);
-        Cluster.Fire(() => Cluster.Client(ClientId).Open(info), "open session");
-    }
-
-    private ClientSessionInfo SessionInfo(string type = ClientSessionInfo.UnknownType, bool publish = false, StreamAddress? address = null, string? streamId = null) => new(
-        ClientId, Cluster.GatewayId, _ip, "rtmp", type, publish,
-        address?.Vhost ?? _connectVhost ?? "", address?.App ?? _app ?? "", address?.Stream ?? "", streamId,
-        _tcUrl ?? "", _pageUrl ?? "", _swfUrl ?? "", address?.Param ?? "", _started);
-
     private async Task CleanupAsync()
     {
         if (!_closed.IsCancellationRequested)
@@ -254,9 +245,7 @@ public sealed partial class RtmpConnection : IClientConnection
         }
         await StopPlayingAsync();
         await StopPublishingAsync();
-        _gateway.Connections.Remove(this);
-        var (sent, recv) = (SentBytes, RecvBytes);
-        Cluster.Fire(() => Cluster.Client(ClientId).Close(sent, recv), "close session");
+        Sessions.End(Client);
         _reader.Dispose();
         _socket.Dispose();
     }

@@ -1,7 +1,7 @@
 using System.Buffers;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Amf;
-using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
 

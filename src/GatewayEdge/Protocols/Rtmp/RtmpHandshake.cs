@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Flv;
 

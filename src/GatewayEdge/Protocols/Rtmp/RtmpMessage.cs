@@ -1,4 +1,5 @@
 using System.Buffers;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Amf;
 using OrleansLive.Media.Containers.Flv;

@@ -1,4 +1,5 @@
 
+
 namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
 
 /// <summary>RTMP message type ids (Adobe RTMP specification, sections 5.4 and 7.1).</summary>

@@ -1,4 +1,5 @@
 
+
 namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
 
 /// <summary>The peer sent bytes that break the RTMP protocol; the connection should be closed.</summary>

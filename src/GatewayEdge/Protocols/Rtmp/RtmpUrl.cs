@@ -1,5 +1,5 @@
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
 

@@ -1,4 +1,5 @@
 
+
 namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
 
 /// <summary>User control message event types (Adobe RTMP specification, 7.1.7).</summary>

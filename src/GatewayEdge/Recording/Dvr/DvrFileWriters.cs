@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using OrleansLive.GatewayEdge.Recording;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Flv;
@@ -115,23 +116,23 @@ internal sealed class FlvDvrWriter : DvrFileWriter
     private readonly byte[] _tagSize = new byte[FlvConstants.PreviousTagSizeSize];
     private readonly long _durationOffset = -1;
 
-    public FlvDvrWriter(Stream file, byte[]? metadata, byte[]? videoHeader, byte[]? audioHeader)
+    public FlvDvrWriter(Stream file, MediaFrame? metadata, MediaFrame? videoHeader, MediaFrame? audioHeader)
         : base(file)
     {
         var header = new byte[FlvConstants.FileHeaderSize + FlvConstants.PreviousTagSizeSize];
         var known = videoHeader is not null || audioHeader is not null;
         FlvWriter.WriteFileHeader(header, hasAudio: !known || audioHeader is not null, hasVideo: !known || videoHeader is not null);
         Append(header);
-        var (script, durationAt) = DvrMetadata.Rewrite(metadata);
+        var (script, durationAt) = DvrMetadata.Rewrite(metadata?.Payload.ToArray());
         _durationOffset = Size + FlvConstants.TagHeaderSize + durationAt;
         WriteTag(FrameTypes.Script, 0, script);
         if (videoHeader is not null)
         {
-            WriteTag(FrameTypes.Video, 0, videoHeader);
+            WriteTag(FrameTypes.Video, 0, videoHeader.Payload.Span);
         }
         if (audioHeader is not null)
         {
-            WriteTag(FrameTypes.Audio, 0, audioHeader);
+            WriteTag(FrameTypes.Audio, 0, audioHeader.Payload.Span);
         }
     }
 
@@ -197,16 +198,16 @@ internal sealed class Mp4DvrWriter : DvrFileWriter
 
     /// <summary>Builds the tracks from the decoder configurations (the first MP3 frame stands in for
     /// MP3's); null if neither track can be described.</summary>
-    public static Mp4DvrWriter? TryCreate(Func<Stream> open, byte[]? videoHeader, byte[]? audioHeader)
+    public static Mp4DvrWriter? TryCreate(Func<Stream> open, MediaFrame? videoHeader, MediaFrame? audioHeader)
     {
         Fmp4TrackConfig? video = null, audio = null;
         if (videoHeader is not null)
         {
-            Fmp4TrackConfig.TryFromFlvVideo(videoHeader, out video);
+            Fmp4TrackConfig.TryFromVideo(videoHeader.Sample, out video);
         }
         if (audioHeader is not null)
         {
-            Fmp4TrackConfig.TryFromFlvAudio(audioHeader, out audio);
+            Fmp4TrackConfig.TryFromAudio(audioHeader.Sample, out audio);
         }
         return video is null && audio is null ? null : new Mp4DvrWriter(open(), video, audio);
     }
@@ -215,7 +216,7 @@ internal sealed class Mp4DvrWriter : DvrFileWriter
 
     public override void Write(MediaFrame frame, long timestamp)
     {
-        if (frame.IsAudio && _mp3 != (FlvAudio.SoundFormat(frame.Payload.Span) == FlvAudio.FormatMp3))
+        if (frame.IsAudio && _mp3 != (frame.Header.AudioCodec == AudioCodecId.Mp3))
         {
             return;
         }
@@ -229,7 +230,7 @@ internal sealed class Mp4DvrWriter : DvrFileWriter
             _fragmentStart = timestamp;
         }
         var before = _fragments.PendingSamples;
-        _fragments.Add(new FlvMediaSample(frame.Type, (uint)Math.Clamp(timestamp, 0, uint.MaxValue), frame.Payload));
+        _fragments.Add(frame.Sample with { Dts = Math.Clamp(timestamp, 0, uint.MaxValue) });
         HasMedia |= _fragments.PendingSamples > before;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Recording;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
 using OrleansLive.Media.Codecs;
@@ -48,9 +49,10 @@ public sealed class DvrRecorder
     private long _retryAfter = long.MinValue;
     private bool _failing;
     private bool _restartForConfig;
-    private byte[]? _metadata;
-    private byte[]? _videoHeader;
-    private byte[]? _audioHeader;
+    // Held by reference (the frames are shared and immutable) for the headers of each new file.
+    private MediaFrame? _metadata;
+    private MediaFrame? _videoHeader;
+    private MediaFrame? _audioHeader;
 
     public DvrRecorder(DvrAssignment assignment, string vhost, string app, string stream, string clientId, string gatewayId,
         IMediaFileSystem files, ILogger logger, Action<DvrFile> opened, Action<DvrFile> closed, Func<DateTimeOffset>? clock = null)
@@ -80,7 +82,7 @@ public sealed class DvrRecorder
     public void Write(MediaFrame frame)
     {
         var firstMp3 = frame.IsAudio && !frame.IsSequenceHeader && _audioHeader is null
-            && FlvAudio.SoundFormat(frame.Payload.Span) == FlvAudio.FormatMp3;
+            && frame.Header.AudioCodec == AudioCodecId.Mp3;
         if (frame.IsScript || frame.IsSequenceHeader || firstMp3)
         {
             if (OnHeader(frame) || !firstMp3)
@@ -143,9 +145,10 @@ public sealed class DvrRecorder
     {
         ref var slot = ref frame.IsScript ? ref _metadata : ref frame.IsVideo ? ref _videoHeader : ref _audioHeader;
         var payload = frame.Payload.Span;
-        var changed = slot is not null && !payload.SequenceEqual(slot);
+        var changed = slot is not null && !payload.SequenceEqual(slot.Payload.Span);
         var same = slot is not null && !changed;
-        slot = payload.ToArray();
+        slot?.Release();
+        slot = frame.AddRef();
         _cuts.HasVideo = HasVideo;
         if (same || _writer is null)
         {

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.Recording;
-using OrleansLive.GatewayEdge.Streams;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Recording.Dvr;

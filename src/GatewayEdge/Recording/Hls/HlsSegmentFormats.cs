@@ -1,9 +1,10 @@
 using System.Buffers;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Containers.Flv;
 using OrleansLive.Media.Containers.Mp4;
 using OrleansLive.Media.Containers.MpegTs;
+using OrleansLive.Media.Samples;
 
 namespace OrleansLive.GatewayEdge.Recording.Hls;
 
@@ -46,8 +47,8 @@ internal abstract class HlsSegmentFormat
         }
     }
 
-    protected static FlvMediaSample Sample(MediaFrame frame, long timestamp) =>
-        new(frame.Type, unchecked((uint)timestamp), frame.Payload);
+    /// <summary>The frame's sample on the segmenter's (jitter-corrected) timeline.</summary>
+    protected static MediaSample Sample(MediaFrame frame, long timestamp) => frame.Sample with { Dts = unchecked((uint)timestamp) };
 }
 
 /// <summary>MPEG-TS segments: PAT/PMT at the start of each, in-band parameter sets at keyframes.</summary>
@@ -82,8 +83,8 @@ internal sealed class TsSegmentFormat : HlsSegmentFormat
 /// </summary>
 internal sealed class Fmp4SegmentFormat : HlsSegmentFormat
 {
-    private byte[]? _videoHeader;
-    private byte[]? _audioHeader;
+    private MediaSample? _videoHeader;
+    private MediaSample? _audioHeader;
     private Fmp4FragmentWriter? _fragments;
     private bool _hasVideoTrack;
     private uint _nextSequence = 1;
@@ -92,13 +93,13 @@ internal sealed class Fmp4SegmentFormat : HlsSegmentFormat
 
     public override void OnSequenceHeader(MediaFrame frame)
     {
-        var payload = frame.Payload.Span;
+        var sample = frame.Sample;
         ref var slot = ref frame.IsVideo ? ref _videoHeader : ref _audioHeader;
-        if (slot is not null && payload.SequenceEqual(slot))
+        if (slot is { } held && held.Header == sample.Header && held.Data.Span.SequenceEqual(sample.Data.Span))
         {
             return;
         }
-        slot = payload.ToArray();
+        slot = sample.Detach();
         ConfigChanged = true;
     }
 
@@ -113,13 +114,13 @@ internal sealed class Fmp4SegmentFormat : HlsSegmentFormat
             _nextSequence = _fragments.SequenceNumber;
         }
         Fmp4TrackConfig? video = null, audio = null;
-        if (_videoHeader is not null)
+        if (_videoHeader is { } videoHeader)
         {
-            Fmp4TrackConfig.TryFromFlvVideo(_videoHeader, out video);
+            Fmp4TrackConfig.TryFromVideo(videoHeader, out video);
         }
-        if (_audioHeader is not null)
+        if (_audioHeader is { } audioHeader)
         {
-            Fmp4TrackConfig.TryFromFlvAudio(_audioHeader, out audio);
+            Fmp4TrackConfig.TryFromAudio(audioHeader, out audio);
         }
         if (video is null && audio is null)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Recording;
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
 using OrleansLive.Media.Codecs;
@@ -94,7 +95,7 @@ public sealed class HlsSegmenter
             return;
         }
         var firstMp3 = frame.IsAudio && !frame.IsSequenceHeader && _audioHeader is null
-            && FlvAudio.SoundFormat(frame.Payload.Span) is FlvAudio.FormatMp3;
+            && frame.Header.AudioCodec == AudioCodecId.Mp3;
         if (frame.IsSequenceHeader || firstMp3)
         {
             OnHeader(frame);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Recording;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.GatewayEdge.Recording.Hls;
 

@@ -1,4 +1,5 @@
 using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Samples;
 
 namespace OrleansLive.Media.Containers.Flv;
 

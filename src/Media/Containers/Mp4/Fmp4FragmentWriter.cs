@@ -1,6 +1,6 @@
 using System.Buffers;
 using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Containers.Flv;
+using OrleansLive.Media.Samples;
 
 namespace OrleansLive.Media.Containers.Mp4;
 
@@ -42,29 +42,30 @@ public sealed class Fmp4FragmentWriter
     /// Queues a coded video frame or audio frame for the configured tracks; sequence headers,
     /// other codecs and empty frames are ignored.
     /// </summary>
-    public void Add(in FlvMediaSample sample)
+    public void Add(in MediaSample sample)
     {
-        var data = sample.Data.Span;
+        var header = sample.Header;
+        var body = sample.Data.Span;
+        if (header.Part != SamplePart.Frame || body.IsEmpty)
+        {
+            return;
+        }
         if (sample.IsVideo && _video is not null)
         {
-            if (FlvSampleInfo.TryParseVideo(data, out var tag)
-                && tag.Kind == FlvVideoPacketKind.CodedFrames
-                && !tag.Body.IsEmpty
-                && (tag.Codec == VideoCodecId.H265) == (_video.Config.Codec == Fmp4Codec.Hevc))
+            if (header.VideoCodec == (_video.Config.Codec == Fmp4Codec.Hevc ? VideoCodecId.H265 : VideoCodecId.H264))
             {
-                _video.Add(sample.Timestamp, tag.CompositionTime, tag.IsKeyframe, tag.Body);
+                _video.Add(unchecked((uint)sample.Dts), header.CompositionTime, header.Keyframe, body);
             }
         }
         else if (sample.IsAudio && _audio is not null)
         {
-            if (FlvSampleInfo.TryParseAudio(data, out var tag)
-                && tag.Kind == FlvAudioPacketKind.RawFrame
-                && (tag.Codec == AudioCodecId.Mp3) == (_audio.Config.Codec == Fmp4Codec.Mp3))
+            var codec = header.AudioCodec;
+            if (codec is AudioCodecId.Aac or AudioCodecId.Mp3 && (codec == AudioCodecId.Mp3) == (_audio.Config.Codec == Fmp4Codec.Mp3))
             {
-                var frame = tag.Codec == AudioCodecId.Aac ? AudioSpecificConfig.StripAdtsHeader(tag.Body) : tag.Body;
+                var frame = codec == AudioCodecId.Aac ? AudioSpecificConfig.StripAdtsHeader(body) : body;
                 if (!frame.IsEmpty)
                 {
-                    _audio.Add(sample.Timestamp, 0, sync: true, frame);
+                    _audio.Add(unchecked((uint)sample.Dts), 0, sync: true, frame);
                 }
             }
         }

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Containers.Flv;
+using OrleansLive.Media.Samples;
 
 namespace OrleansLive.Media.Containers.Mp4;
 
@@ -53,17 +53,16 @@ public sealed class Fmp4TrackConfig
         _ => "mp4a.6B",
     };
 
-    /// <summary>Builds a video track from an FLV AVC/HEVC sequence header; size comes from the SPS.</summary>
-    public static bool TryFromFlvVideo(ReadOnlySpan<byte> seqHeaderTagData, [NotNullWhen(true)] out Fmp4TrackConfig? config) =>
-        TryFromFlvVideo(seqHeaderTagData, 0, 0, out config);
+    /// <summary>Builds a video track from an AVC/HEVC decoder configuration sample; size comes from the SPS.</summary>
+    public static bool TryFromVideo(in MediaSample config, [NotNullWhen(true)] out Fmp4TrackConfig? track) =>
+        TryFromVideo(config, 0, 0, out track);
 
     /// <summary>As above, but a non-zero width/height overrides what the SPS says.</summary>
-    public static bool TryFromFlvVideo(ReadOnlySpan<byte> seqHeaderTagData, int width, int height, [NotNullWhen(true)] out Fmp4TrackConfig? config)
+    public static bool TryFromVideo(in MediaSample config, int width, int height, [NotNullWhen(true)] out Fmp4TrackConfig? track)
     {
-        config = null;
-        if (!FlvSampleInfo.TryParseVideo(seqHeaderTagData, out var tag)
-            || tag.Kind != FlvVideoPacketKind.SequenceHeader
-            || !VideoDecoderConfig.TryParse(tag.Codec, tag.Body, out var record))
+        track = null;
+        if (!config.IsVideo || !config.Header.IsConfig
+            || !VideoDecoderConfig.TryParse(config.Header.VideoCodec, config.Data.Span, out var record))
         {
             return false;
         }
@@ -80,7 +79,7 @@ public sealed class Fmp4TrackConfig
                 (width, height) = (sps.Width, sps.Height);
             }
         }
-        config = new Fmp4TrackConfig(hevc ? Fmp4Codec.Hevc : Fmp4Codec.Avc, VideoTrackId, VideoTimescale, record.Record)
+        track = new Fmp4TrackConfig(hevc ? Fmp4Codec.Hevc : Fmp4Codec.Avc, VideoTrackId, VideoTimescale, record.Record)
         {
             Width = width,
             Height = height,
@@ -89,29 +88,26 @@ public sealed class Fmp4TrackConfig
     }
 
     /// <summary>
-    /// Builds an audio track from an FLV AAC sequence header (AudioSpecificConfig), or from the
-    /// first MP3 frame since MP3 has no sequence header.
+    /// Builds an audio track from an AAC configuration sample (AudioSpecificConfig), or from the
+    /// first MP3 frame since MP3 has no configuration.
     /// </summary>
-    public static bool TryFromFlvAudio(ReadOnlySpan<byte> tagData, [NotNullWhen(true)] out Fmp4TrackConfig? config)
+    public static bool TryFromAudio(in MediaSample sample, [NotNullWhen(true)] out Fmp4TrackConfig? track)
     {
-        config = null;
-        if (!FlvSampleInfo.TryParseAudio(tagData, out var tag))
+        track = null;
+        var body = sample.Data.Span;
+        var codec = sample.Header.AudioCodec;
+        if (codec == AudioCodecId.Aac && sample.Header.IsConfig && AudioSpecificConfig.TryParse(body, out var asc))
         {
-            return false;
-        }
-        if (tag.Codec == AudioCodecId.Aac && tag.Kind == FlvAudioPacketKind.SequenceHeader
-            && AudioSpecificConfig.TryParse(tag.Body, out var asc))
-        {
-            config = new Fmp4TrackConfig(Fmp4Codec.Aac, AudioTrackId, (uint)asc.SampleRate, tag.Body.ToArray())
+            track = new Fmp4TrackConfig(Fmp4Codec.Aac, AudioTrackId, (uint)asc.SampleRate, body.ToArray())
             {
                 SampleRate = asc.SampleRate,
                 Channels = asc.ChannelConfig == 7 ? 8 : asc.ChannelConfig == 0 ? 2 : asc.ChannelConfig,
             };
             return true;
         }
-        if (tag.Codec == AudioCodecId.Mp3 && MpegAudioHeader.TryParse(tag.Body, out var rate, out var channels))
+        if (codec == AudioCodecId.Mp3 && sample.Header.Part == SamplePart.Frame && MpegAudioHeader.TryParse(body, out var rate, out var channels))
         {
-            config = new Fmp4TrackConfig(Fmp4Codec.Mp3, AudioTrackId, (uint)rate, [])
+            track = new Fmp4TrackConfig(Fmp4Codec.Mp3, AudioTrackId, (uint)rate, [])
             {
                 SampleRate = rate,
                 Channels = channels,

@@ -1,4 +1,3 @@
-using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.Media.Containers.MpegTs;
 

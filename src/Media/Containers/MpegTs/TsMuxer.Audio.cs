@@ -1,6 +1,6 @@
 using System.Buffers;
 using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Containers.Flv;
+using OrleansLive.Media.Samples;
 
 namespace OrleansLive.Media.Containers.MpegTs;
 
@@ -24,15 +24,17 @@ public sealed partial class TsMuxer
     /// <summary>Writes audio frames still queued for packing; call before closing a segment.</summary>
     public void Flush(IBufferWriter<byte> output) => FlushAudio(output);
 
-    private void WriteAudio(IBufferWriter<byte> output, uint timestamp, ReadOnlySpan<byte> data)
+    private void WriteAudio(IBufferWriter<byte> output, in MediaSample sample)
     {
-        if (!FlvSampleInfo.TryParseAudio(data, out var tag) || tag.Codec == AudioCodecId.Unknown)
+        var codec = sample.Header.AudioCodec;
+        if (codec is not (AudioCodecId.Aac or AudioCodecId.Mp3))
         {
             return;
         }
-        if (tag.Kind == FlvAudioPacketKind.SequenceHeader)
+        var body = sample.Data.Span;
+        if (sample.Header.IsConfig)
         {
-            if (AudioSpecificConfig.TryParse(tag.Body, out var config))
+            if (codec == AudioCodecId.Aac && AudioSpecificConfig.TryParse(body, out var config))
             {
                 FlushAudio(output);
                 _aac = config;
@@ -40,23 +42,23 @@ public sealed partial class TsMuxer
             }
             return;
         }
-        if (tag.Kind != FlvAudioPacketKind.RawFrame || tag.Body.IsEmpty)
+        if (sample.Header.Part != SamplePart.Frame || body.IsEmpty)
         {
             return;
         }
-        var adts = tag.Codec == AudioCodecId.Aac && !AudioSpecificConfig.HasAdtsHeader(tag.Body);
+        var adts = codec == AudioCodecId.Aac && !AudioSpecificConfig.HasAdtsHeader(body);
         if (adts && _aac is null)
         {
             // Without an AudioSpecificConfig there is nothing to build the ADTS header from.
             return;
         }
 
-        var pts = timestamp * 90L;
-        if (_audioPending > 0 && (tag.Codec != AudioCodec || pts < _audioLastPts || pts - _audioLastPts > MaxPackGap))
+        var pts = sample.Dts * 90L;
+        if (_audioPending > 0 && (codec != AudioCodec || pts < _audioLastPts || pts - _audioLastPts > MaxPackGap))
         {
             FlushAudio(output);
         }
-        SetAudioCodec(tag.Codec);
+        SetAudioCodec(codec);
         if (_audioPending == 0)
         {
             _audioPes.Clear();
@@ -64,9 +66,9 @@ public sealed partial class TsMuxer
         }
         if (adts)
         {
-            _aac!.Value.WriteAdtsHeader(_audioPes.Append(AudioSpecificConfig.AdtsHeaderSize), tag.Body.Length);
+            _aac!.Value.WriteAdtsHeader(_audioPes.Append(AudioSpecificConfig.AdtsHeaderSize), body.Length);
         }
-        _audioPes.Append(tag.Body);
+        _audioPes.Append(body);
         _audioPending++;
         _audioLastPts = pts;
         if (_audioPending >= AudioFramesPerPes)

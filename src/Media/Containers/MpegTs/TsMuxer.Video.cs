@@ -1,6 +1,6 @@
 using System.Buffers;
 using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Containers.Flv;
+using OrleansLive.Media.Samples;
 
 namespace OrleansLive.Media.Containers.MpegTs;
 
@@ -14,55 +14,59 @@ public sealed partial class TsMuxer
 
     private VideoDecoderConfig? _videoConfig;
 
-    private void WriteVideo(IBufferWriter<byte> output, uint timestamp, ReadOnlySpan<byte> data)
+    private void WriteVideo(IBufferWriter<byte> output, in MediaSample sample)
     {
-        if (!FlvSampleInfo.TryParseVideo(data, out var tag) || tag.Codec == VideoCodecId.Unknown)
+        var header = sample.Header;
+        var codec = header.VideoCodec;
+        if (codec is not (VideoCodecId.H264 or VideoCodecId.H265))
         {
             return;
         }
-        if (tag.Kind == FlvVideoPacketKind.SequenceHeader)
+        var body = sample.Data.Span;
+        if (header.IsConfig)
         {
-            if (VideoDecoderConfig.TryParse(tag.Codec, tag.Body, out var parsed))
+            if (VideoDecoderConfig.TryParse(codec, body, out var parsed))
             {
                 _videoConfig = parsed;
-                SetVideoCodec(tag.Codec);
+                SetVideoCodec(codec);
             }
             return;
         }
-        if (tag.Kind != FlvVideoPacketKind.CodedFrames || tag.Body.IsEmpty)
+        if (header.Part != SamplePart.Frame || body.IsEmpty)
         {
             return;
         }
-        SetVideoCodec(tag.Codec);
-        var config = _videoConfig?.Codec == tag.Codec ? _videoConfig : null;
+        SetVideoCodec(codec);
+        var config = _videoConfig?.Codec == codec ? _videoConfig : null;
         var lengthSize = config?.NalLengthSize ?? 4;
-        var hevc = tag.Codec == VideoCodecId.H265;
+        var hevc = codec == VideoCodecId.H265;
+        var keyframe = header.Keyframe;
 
         _videoPes.Clear();
         _videoPes.Append(hevc ? HevcAud : AvcAud);
-        if (tag.IsKeyframe && config is not null && !ContainsSps(tag.Body, lengthSize, hevc))
+        if (keyframe && config is not null && !ContainsSps(body, lengthSize, hevc))
         {
             _videoPes.Append(config.ParameterSetsAnnexB);
         }
-        if (!AppendAnnexB(tag.Body, lengthSize, hevc))
+        if (!AppendAnnexB(body, lengthSize, hevc))
         {
             return;
         }
 
-        if (tag.IsKeyframe)
+        if (keyframe)
         {
             // Audio queued for packing belongs before the random access point.
             FlushAudio(output);
         }
         // A segmenter that just called WriteTables for this keyframe does not get them twice.
-        if ((tag.IsKeyframe && !_tablesFresh) || _tablesPending)
+        if ((keyframe && !_tablesFresh) || _tablesPending)
         {
             WriteTables(output);
         }
-        var dts = timestamp * 90L;
-        var pts = dts + (tag.CompositionTime * 90L);
+        var dts = sample.Dts * 90L;
+        var pts = dts + (header.CompositionTime * 90L);
         var pes = _videoPes.Finish(VideoStreamId, pts, dts, video: true);
-        WritePesPackets(output, VideoPid, ref _videoCc, pes, tag.IsKeyframe, NextPcr(dts, tag.IsKeyframe));
+        WritePesPackets(output, VideoPid, ref _videoCc, pes, keyframe, NextPcr(dts, keyframe));
     }
 
     /// <summary>Copies length-prefixed NAL units behind start codes, dropping access unit delimiters.</summary>

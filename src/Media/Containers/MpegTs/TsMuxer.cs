@@ -1,6 +1,6 @@
 using System.Buffers;
 using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Containers.Flv;
+using OrleansLive.Media.Samples;
 
 namespace OrleansLive.Media.Containers.MpegTs;
 
@@ -43,16 +43,16 @@ public sealed partial class TsMuxer
 
     public bool HasAudio => AudioCodec != AudioCodecId.Unknown;
 
-    /// <summary>Muxes one FLV tag body; sequence headers and unsupported codecs emit nothing.</summary>
-    public void Write(IBufferWriter<byte> output, in FlvMediaSample sample)
+    /// <summary>Muxes one sample; configurations only update state, unsupported codecs emit nothing.</summary>
+    public void Write(IBufferWriter<byte> output, in MediaSample sample)
     {
         if (sample.IsVideo)
         {
-            WriteVideo(output, sample.Timestamp, sample.Data.Span);
+            WriteVideo(output, sample);
         }
         else if (sample.IsAudio)
         {
-            WriteAudio(output, sample.Timestamp, sample.Data.Span);
+            WriteAudio(output, sample);
         }
     }
 

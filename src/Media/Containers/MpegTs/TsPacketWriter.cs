@@ -1,6 +1,5 @@
 using System.Buffers;
 using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.Media.Containers.MpegTs;
 

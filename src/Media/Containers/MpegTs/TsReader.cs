@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.Media.Containers.MpegTs;
 

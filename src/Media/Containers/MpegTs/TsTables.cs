@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.Media.Containers.MpegTs;
 

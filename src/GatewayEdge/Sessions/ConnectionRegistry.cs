@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace OrleansLive.GatewayEdge.Cluster;
+namespace OrleansLive.GatewayEdge.Sessions;
 
 /// <summary>A live client connection of any protocol, as the gateway tracks it.</summary>
 public interface IClientConnection

@@ -1,6 +1,7 @@
+using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Interfaces;
 
-namespace OrleansLive.GatewayEdge;
+namespace OrleansLive.GatewayEdge.Streams;
 
 /// <summary>Where a client wants to publish or play, resolved the way SRS does it.</summary>
 public sealed record StreamAddress(string Vhost, string App, string Stream, string Param)

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
 
-namespace OrleansLive.GatewayEdge.Recording.Hls;
+namespace OrleansLive.GatewayEdge.Protocols.Http;
 
 /// <summary>
 /// Serves HLS files from disk on the HTTP stream server: `GET /{app}/{stream}.m3u8`, its segments

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Streams;
 
-namespace OrleansLive.GatewayEdge.Streams;
+namespace OrleansLive.GatewayEdge.Sessions;
 
 /// <summary>
 /// Work that runs beside a live publish on the gateway holding the publisher: HLS and DVR writers,

@@ -1,6 +1,7 @@
-using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using System.Runtime.InteropServices;
+using OrleansLive.GatewayEdge.Streams;
 
-namespace OrleansLive.GatewayEdge.Streams;
+namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
 
 /// <summary>
 /// A frame as RTMP chunks for players: fmt-0 header, payload slice, fmt-3 header, payload slice...
@@ -33,8 +34,15 @@ public sealed class RtmpWireForm
         _ => 8,
     };
 
-    internal static RtmpWireForm Build(MediaFrame frame, byte[] buffer, int chunkSize)
+    /// <summary>The frame's shared form for this chunk size, built once.</summary>
+    public static RtmpWireForm Of(MediaFrame frame, int chunkSize) =>
+        frame.GetWireForm(WireFormat.Rtmp, chunkSize, static (f, size) => Build(f, size), static (form, size) => form.ChunkSize == size);
+
+    private static RtmpWireForm Build(MediaFrame frame, int chunkSize)
     {
+        // The payload slices point into the frame's pooled buffer: no copy of the media.
+        MemoryMarshal.TryGetArray(frame.FlvTag, out var tag);
+        var buffer = tag.Array!;
         var length = frame.Length;
         var chunks = Math.Max(1, (length + chunkSize - 1) / chunkSize);
         var headers = new byte[RtmpChunkWriter.MaxHeaderSize * chunks];

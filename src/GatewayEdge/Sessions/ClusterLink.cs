@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OrleansLive.Interfaces;
 
-namespace OrleansLive.GatewayEdge.Cluster;
+namespace OrleansLive.GatewayEdge.Sessions;
 
 /// <summary>
 /// The gateway's calls into the grains. Decisions (publish lease, vhost settings) are awaited;

@@ -1,0 +1,38 @@
+using OrleansLive.GatewayEdge.Streams;
+
+namespace OrleansLive.GatewayEdge.Sessions;
+
+/// <summary>An admitted player: its queue on the stream's hub. Disposing leaves the hub and tells the stream grain.</summary>
+public sealed class PlaySession : IDisposable
+{
+    private readonly StreamSessions _owner;
+    private int _disposed;
+
+    internal PlaySession(StreamSessions owner, ClientSession client, StreamHub hub, StreamAddress address, string streamId, PlayerQueue queue)
+    {
+        _owner = owner;
+        Client = client;
+        Hub = hub;
+        Address = address;
+        StreamId = streamId;
+        Queue = queue;
+    }
+
+    public ClientSession Client { get; }
+
+    public StreamHub Hub { get; }
+
+    public StreamAddress Address { get; }
+
+    public string StreamId { get; }
+
+    public PlayerQueue Queue { get; }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _owner.EndPlay(this);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Streams;
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.GatewayEdge.Sessions;
+
+/// <summary>
+/// The one publish/play choreography of the gateway, for every protocol: the only code that calls the
+/// stream, client-session and vhost grains for admission. A protocol adapter names its protocol and
+/// client type and gets the same lease, hook verdicts, session records, hub attach and detach, publish
+/// extensions, codec reports, log lines and API records as every other protocol.
+/// </summary>
+public sealed class StreamSessions
+{
+    private readonly StreamHubRegistry _hubs;
+    private readonly ConnectionRegistry _connections;
+    private readonly IRemoteStreams _remote;
+    private readonly IReadOnlyList<IPublishExtension> _extensions;
+    private readonly PlayerQueueLimits _playerLimits;
+    private readonly ILogger _logger;
+
+    public StreamSessions(
+        ClusterLink cluster,
+        StreamHubRegistry hubs,
+        ConnectionRegistry connections,
+        IRemoteStreams remote,
+        IEnumerable<IPublishExtension> extensions,
+        PlayerQueueLimits playerLimits,
+        ILogger<StreamSessions> logger)
+    {
+        Cluster = cluster;
+        _hubs = hubs;
+        _connections = connections;
+        _remote = remote;
+        _extensions = [.. extensions];
+        _playerLimits = playerLimits;
+        _logger = logger;
+    }
+
+    private ClusterLink Cluster { get; }
+
+    /// <summary>A connection arrived: it is registered for kicks and counters. With
+    /// <paramref name="recordNow"/> it gets a session record at once (RTMP, whose role comes later);
+    /// otherwise its first record is written when a publish or play is admitted.</summary>
+    public ClientSession Begin(IClientConnection connection, string protocol, string label, string ip, bool recordNow)
+    {
+        var client = new ClientSession(connection, protocol, label, ip);
+        _connections.Add(connection);
+        if (recordNow)
+        {
+            Record(client, ClientSessionInfo.UnknownType, publish: false, address: null, streamId: null);
+        }
+        return client;
+    }
+
+    /// <summary>The connection ended: its record, if it has one, is closed with the connection's byte counts.</summary>
+    public void End(ClientSession client)
+    {
+        _connections.Remove(client.Connection);
+        if (client.Recorded)
+        {
+            var (sent, recv) = (client.Connection.SentBytes, client.Connection.RecvBytes);
+            Cluster.Fire(() => Cluster.Client(client.ClientId).Close(sent, recv), "close session");
+        }
+    }
+
+    /// <summary>SRS's connect step: the vhost must be enabled and on_connect must allow the client.
+    /// Returns the refusal reason, or null when the client may go on.</summary>
+    public async Task<string?> ConnectAsync(ClientSession client, StreamAddress probe)
+    {
+        var settings = await Cluster.GetVhostSettings(probe.Vhost);
+        if (!settings.Enabled)
+        {
+            return $"vhost '{probe.Vhost}' is disabled";
+        }
+        // At connect time SRS's request has the app and the tcUrl's query as its param, no stream yet.
+        var info = client.Info(Cluster.GatewayId, ClientSessionInfo.UnknownType, false, probe with { Stream = "" }, null);
+        var verdict = await Cluster.Client(client.ClientId).Connect(info);
+        return verdict.Allowed ? null : $"connect refused: {verdict.Reason}";
+    }
+
+    /// <summary>
+    /// Takes the publish lease (security rules and on_publish run in the stream grain), makes this
+    /// client the publisher of the local hub and starts the publish extensions (HLS, DVR, forward).
+    /// </summary>
+    public async Task<SessionResult<PublishSession>> PublishAsync(ClientSession client, StreamAddress address, string clientType, CancellationToken cancellationToken)
+    {
+        var claim = new PublishClaim(client.ClientId, Cluster.GatewayId, client.Ip, client.TcUrl, address.Param);
+        var verdict = await Cluster.Stream(address.Key).AcquirePublish(claim);
+        if (!verdict.Granted)
+        {
+            return Refuse<PublishSession>(client, "publish", address, verdict.Reason ?? "stream is busy");
+        }
+        var hub = _hubs.Rent(address.Vhost, address.App, address.Stream, await HubOptionsFor(address.Vhost));
+        if (hub.PublisherIsEdge)
+        {
+            // The lease moved here: the pull from the old publisher's gateway gives way.
+            await _remote.GiveWayAsync(address.Key);
+        }
+        if (!hub.TryAttachPublisher(client.ClientId))
+        {
+            _hubs.Return(hub);
+            Cluster.Fire(() => Cluster.Stream(address.Key).ReleasePublish(client.ClientId), "release lease");
+            return Refuse<PublishSession>(client, "publish", address, "stream is busy on this gateway");
+        }
+        Record(client, clientType, publish: true, address, verdict.StreamId);
+        _logger.LogInformation("{Protocol} publish {Url} started (stream id {StreamId})", client.Label, address.Url, verdict.StreamId);
+        var context = new PublishContext(hub, address, client.ClientId, verdict.StreamId, client.TcUrl, _logger) { Ip = client.Ip };
+        var extensions = await StartExtensionsAsync(context, cancellationToken);
+        return new(new PublishSession(this, client, hub, address, verdict.StreamId, extensions), null);
+    }
+
+    /// <summary>
+    /// Asks the stream grain (security rules, on_play), records the player and adds its queue to the
+    /// local hub, primed from the GOP cache. A stream published on another gateway is pulled here.
+    /// </summary>
+    public async Task<SessionResult<PlaySession>> PlayAsync(ClientSession client, StreamAddress address, string clientType, PlayerQueue queue)
+    {
+        var hubOptions = await HubOptionsFor(address.Vhost);
+        PlayVerdict verdict;
+        try
+        {
+            var claim = new PlayClaim(client.ClientId, Cluster.GatewayId, client.Ip, client.TcUrl, client.PageUrl, address.Param);
+            verdict = await Cluster.Stream(address.Key).PlayerJoined(claim);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Stream grain unavailable for {Url}", address.Url);
+            return SessionResult<PlaySession>.NoAnswer("stream grain unavailable");
+        }
+        if (!verdict.Allowed)
+        {
+            return Refuse<PlaySession>(client, "play", address, verdict.Reason ?? "refused");
+        }
+        Record(client, clientType, publish: false, address, verdict.StreamId);
+        _logger.LogInformation("{Protocol} play {Url}", client.Label, address.Url);
+        var hub = _hubs.Rent(address.Vhost, address.App, address.Stream, hubOptions);
+        hub.AddPlayer(queue);
+        if (hub.PublisherClientId is null)
+        {
+            _remote.PlayerWaiting();
+        }
+        return new(new PlaySession(this, client, hub, address, verdict.StreamId, queue), null);
+    }
+
+    /// <summary>A new player queue with the gateway's player limits.</summary>
+    public PlayerQueue NewPlayerQueue(ClientSession client, bool readsTsForm, Action<PlayerQueue> dropped) =>
+        new(client.ClientId, _playerLimits) { ReadsTsForm = readsTsForm, Dropped = dropped };
+
+    internal void ReportCodecs(ClientSession client, StreamAddress address, VideoInfo? video, AudioInfo? audio) =>
+        Cluster.Fire(() => Cluster.Stream(address.Key).SetCodecs(client.ClientId, video, audio), "set codecs");
+
+    internal async Task EndPublishAsync(PublishSession session)
+    {
+        var (client, address) = (session.Client, session.Address);
+        session.Hub.DetachPublisher(client.ClientId);
+        await StopExtensionsAsync(session.Extensions);
+        _hubs.Return(session.Hub);
+        _logger.LogInformation("{Protocol} publish {Url} stopped", client.Label, address.Url);
+        try
+        {
+            await Cluster.Stream(address.Key).ReleasePublish(client.ClientId);
+        }
+        catch (Exception ex)
+        {
+            // The lease then expires on its own once this gateway stops renewing it.
+            _logger.LogWarning(ex, "Could not release the publish lease of {Url}", address.Url);
+        }
+    }
+
+    internal void EndPlay(PlaySession session)
+    {
+        session.Queue.Complete(PlayerEnd.Closed);
+        session.Hub.RemovePlayer(session.Queue);
+        _hubs.Return(session.Hub);
+        var clientId = session.Client.ClientId;
+        Cluster.Fire(() => Cluster.Stream(session.Address.Key).PlayerLeft(clientId), "player left");
+    }
+
+    private SessionResult<T> Refuse<T>(ClientSession client, string action, StreamAddress address, string reason)
+        where T : class
+    {
+        _logger.LogWarning("{Protocol} {Action} {Url} refused: {Reason}", client.Label, action, address.Url, reason);
+        return SessionResult<T>.Refused(reason);
+    }
+
+    private void Record(ClientSession client, string type, bool publish, StreamAddress? address, string? streamId)
+    {
+        client.Recorded = true;
+        var info = client.Info(Cluster.GatewayId, type, publish, address, streamId);
+        Cluster.Fire(() => Cluster.Client(client.ClientId).Open(info), "open session");
+    }
+
+    /// <summary>Starts every publish extension; one that fails is logged and left out.</summary>
+    private async Task<List<IAsyncDisposable>> StartExtensionsAsync(PublishContext context, CancellationToken cancellationToken)
+    {
+        var started = new List<IAsyncDisposable>();
+        foreach (var extension in _extensions)
+        {
+            try
+            {
+                if (await extension.StartAsync(context, cancellationToken) is { } handle)
+                {
+                    started.Add(handle);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogError(ex, "{Extension} failed to start for {Url}", extension.GetType().Name, context.Address.Url);
+            }
+        }
+        return started;
+    }
+
+    /// <summary>Stops what <see cref="StartExtensionsAsync"/> started, logging failures.</summary>
+    private async Task StopExtensionsAsync(List<IAsyncDisposable> started)
+    {
+        foreach (var handle in started)
+        {
+            try
+            {
+                await handle.DisposeAsync();
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "{Extension} failed to stop cleanly", handle.GetType().Name);
+            }
+        }
+    }
+
+    /// <summary>The vhost's media settings for a stream hub; defaults if the cluster cannot say.</summary>
+    private async Task<StreamHubOptions> HubOptionsFor(string vhost)
+    {
+        try
+        {
+            var settings = await Cluster.GetVhostSettings(vhost);
+            return new StreamHubOptions(settings.GopCache);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Vhost settings unavailable for {Vhost}; using defaults", vhost);
+            return new StreamHubOptions();
+        }
+    }
+}
