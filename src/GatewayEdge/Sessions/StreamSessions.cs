@@ -143,6 +143,9 @@ public sealed class StreamSessions
         return new(new PlaySession(this, client, hub, address, verdict.StreamId, queue), null);
     }
 
+    /// <summary>A vhost's settings, for protocol code that serves per-vhost files (HLS from disk).</summary>
+    public Task<VhostSettings> GetVhostSettingsAsync(string vhost) => Cluster.GetVhostSettings(vhost);
+
     /// <summary>A new player queue with the gateway's player limits.</summary>
     public PlayerQueue NewPlayerQueue(ClientSession client, bool readsTsForm, Action<PlayerQueue> dropped) =>
         new(client.ClientId, _playerLimits) { ReadsTsForm = readsTsForm, Dropped = dropped };

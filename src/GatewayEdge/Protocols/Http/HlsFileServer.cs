@@ -130,7 +130,7 @@ public sealed class HlsFileServer
         HlsSettings settings;
         try
         {
-            settings = (await _gateway.Cluster.GetVhostSettings(vhost)).Hls;
+            settings = (await _gateway.Sessions.GetVhostSettingsAsync(vhost)).Hls;
         }
         catch (Exception ex)
         {
