@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansLive.Grains.Config;
@@ -14,8 +15,27 @@ public static class HooksServiceCollectionExtensions
     public static IServiceCollection AddLiveHooks(this IServiceCollection services)
     {
         services.TryAddSingleton(_ => HookServerIdentity.CreateRandom());
-        services.TryAddSingleton<HttpHookClient>();
+        if (!services.Any(d => d.ServiceType == typeof(HttpHookClient)))
+        {
+            AddHookHttpClient(services);
+            services.AddSingleton<HttpHookClient>();
+        }
         services.TryAddSingleton<VhostConfigStore>();
         return services;
     }
+
+    /// <summary>No redirects or cookies, answers up to 64 KiB; each call sets its own deadline.</summary>
+    private static void AddHookHttpClient(IServiceCollection services) =>
+        services.AddHttpClient(HttpHookClient.HttpClientName, http =>
+            {
+                http.Timeout = Timeout.InfiniteTimeSpan;
+                http.MaxResponseContentBufferSize = HttpHookClient.MaxResponseBytes;
+                http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("OrleansLive", "1.0"));
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                UseCookies = false,
+            });
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -13,32 +12,25 @@ namespace OrleansLive.Grains.Hooks;
 /// background, retried with doubling backoff after a transport error or a non-2xx status; what the
 /// backend answers in the body is only logged, as in SRS.
 /// </summary>
-public sealed class HttpHookClient : IDisposable
+public sealed class HttpHookClient
 {
+    /// <summary>The named client from <see cref="IHttpClientFactory"/> (see <see cref="HooksServiceCollectionExtensions"/>).</summary>
+    public const string HttpClientName = "hooks";
+
     /// <summary>Notifications waiting beyond this are dropped (and logged), so a dead backend cannot eat the memory.</summary>
     public const int MaxPendingNotifications = 10_000;
 
-    private const int MaxResponseBytes = 64 * 1024;
+    internal const int MaxResponseBytes = 64 * 1024;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    private readonly HttpClient _http;
+    private readonly IHttpClientFactory _http;
     private readonly ILogger<HttpHookClient> _logger;
     private int _pending;
 
-    public HttpHookClient(ILogger<HttpHookClient> logger)
+    public HttpHookClient(IHttpClientFactory http, ILogger<HttpHookClient> logger)
     {
+        _http = http;
         _logger = logger;
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            UseCookies = false,
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-            MaxResponseContentBufferSize = MaxResponseBytes,
-        };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("OrleansLive", "1.0"));
     }
 
     /// <summary>First wait before a notification is retried; doubles per attempt, capped at 30 s.</summary>
@@ -101,8 +93,6 @@ public sealed class HttpHookClient : IDisposable
         });
     }
 
-    public void Dispose() => _http.Dispose();
-
     private async Task DeliverAsync(string action, string url, string json, TimeSpan timeout, int retries)
     {
         var backoff = RetryBackoff;
@@ -138,7 +128,7 @@ public sealed class HttpHookClient : IDisposable
         try
         {
             using var content = new StringContent(json, Encoding.UTF8, "application/json");
-            using var response = await _http.PostAsync(url, content, cts.Token);
+            using var response = await _http.CreateClient(HttpClientName).PostAsync(url, content, cts.Token);
             var text = await response.Content.ReadAsStringAsync(cts.Token);
             var status = (int)response.StatusCode;
             var allowed = HookResponse.IsAllow(status, text, out var reason);

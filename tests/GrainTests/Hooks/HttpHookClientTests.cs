@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrleansLive.Grains.Hooks;
 
 namespace OrleansLive.GrainTests.Hooks;
@@ -19,9 +18,17 @@ public sealed class HttpHookClientTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<(string Path, string Body)> _calls = new();
     private readonly ConcurrentDictionary<string, int> _hits = new();
-    private readonly HttpHookClient _client = new(NullLogger<HttpHookClient>.Instance) { RetryBackoff = TimeSpan.FromMilliseconds(50) };
+    private readonly ServiceProvider _services;
+    private readonly HttpHookClient _client;
     private WebApplication? _app;
     private string _base = "";
+
+    public HttpHookClientTests()
+    {
+        _services = new ServiceCollection().AddLogging().AddLiveHooks().BuildServiceProvider();
+        _client = _services.GetRequiredService<HttpHookClient>();
+        _client.RetryBackoff = TimeSpan.FromMilliseconds(50);
+    }
 
     public async Task InitializeAsync()
     {
@@ -55,7 +62,7 @@ public sealed class HttpHookClientTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
+        await _services.DisposeAsync();
         if (_app is not null)
         {
             await _app.StopAsync();
