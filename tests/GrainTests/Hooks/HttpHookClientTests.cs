@@ -25,9 +25,10 @@ public sealed class HttpHookClientTests : IAsyncLifetime
 
     public HttpHookClientTests()
     {
-        _services = new ServiceCollection().AddLogging().AddLiveHooks().BuildServiceProvider();
+        _services = new ServiceCollection().AddLogging()
+            .Configure<HttpHookClientOptions>(o => o.RetryBackoff = TimeSpan.FromMilliseconds(50))
+            .AddLiveHooks().BuildServiceProvider();
         _client = _services.GetRequiredService<HttpHookClient>();
-        _client.RetryBackoff = TimeSpan.FromMilliseconds(50);
     }
 
     public async Task InitializeAsync()
