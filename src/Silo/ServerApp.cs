@@ -2,11 +2,11 @@ using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansLive.GatewayEdge;
+using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Grains;
 using OrleansLive.Interfaces;
 using OrleansLive.Silo.Api;
-using StackExchange.Redis;
 
 namespace OrleansLive.Silo;
 
@@ -23,8 +23,8 @@ public static class ServerApp
         silo.UseLocalhostClustering(
             siloPort: orleans.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
             gatewayPort: orleans.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
-            serviceId: orleans["ServiceId"] ?? "orleans-live",
-            clusterId: orleans["ClusterId"] ?? "orleans-live");
+            serviceId: ClusterSetup.ServiceId(orleans),
+            clusterId: ClusterSetup.ClusterId(orleans));
         silo.AddMemoryGrainStorage(StorageNames.Default);
         silo.AddMemoryGrainStorage(StorageNames.Sessions);
         silo.AddMemoryGrainStorage(LiveEventStreams.PubSubStore);
@@ -39,29 +39,17 @@ public static class ServerApp
             orleans.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
             orleans.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
             listenOnAnyHostAddress: true);
-        silo.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = orleans["ClusterId"] ?? "orleans-live";
-            o.ServiceId = orleans["ServiceId"] ?? "orleans-live";
-        });
+        silo.Configure<ClusterOptions>(o => ClusterSetup.ConfigureIds(o, orleans));
         // Failure detection (Orleans' defaults unless "Orleans:Membership" says otherwise).
         silo.Configure<ClusterMembershipOptions>(orleans.GetSection("Membership").Bind);
-        silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis));
-        silo.AddRedisGrainStorage(StorageNames.Default, o => o.ConfigurationOptions = RedisOptions(redis));
-        silo.AddRedisGrainStorage(LiveEventStreams.PubSubStore, o => o.ConfigurationOptions = RedisOptions(redis));
+        silo.UseRedisClustering(o => o.ConfigurationOptions = ClusterSetup.RedisOptions(redis));
+        silo.AddRedisGrainStorage(StorageNames.Default, o => o.ConfigurationOptions = ClusterSetup.RedisOptions(redis));
+        silo.AddRedisGrainStorage(LiveEventStreams.PubSubStore, o => o.ConfigurationOptions = ClusterSetup.RedisOptions(redis));
         silo.AddRedisGrainStorage(StorageNames.Sessions, o =>
         {
-            o.ConfigurationOptions = RedisOptions(redis);
+            o.ConfigurationOptions = ClusterSetup.RedisOptions(redis);
             o.EntryExpiry = sessionRetention;
         });
-    }
-
-    /// <summary>Keeps retrying while Redis is away instead of failing the silo.</summary>
-    internal static ConfigurationOptions RedisOptions(string connectionString)
-    {
-        var options = ConfigurationOptions.Parse(connectionString);
-        options.AbortOnConnectFail = false;
-        return options;
     }
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -76,14 +64,13 @@ public static class ServerApp
         var orleans = config.GetSection("Orleans");
         builder.UseOrleans(silo =>
         {
-            var redis = config["Redis:ConnectionString"];
-            if (string.IsNullOrWhiteSpace(redis))
+            if (ClusterSetup.RedisConnectionString(config) is { } redis)
             {
-                UseEmbedded(silo, orleans);
+                UseRedis(silo, orleans, redis, config.GetValue("Sessions:Retention", TimeSpan.FromDays(7)));
             }
             else
             {
-                UseRedis(silo, orleans, redis, config.GetValue("Sessions:Retention", TimeSpan.FromDays(7)));
+                UseEmbedded(silo, orleans);
             }
             // on_hls / on_dvr events for subscribers such as the HTTP hooks. Few, rare events: two
             // queues polled four times a second instead of eight polled ten times (idle CPU).

@@ -3,6 +3,8 @@ using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
+using Polly;
+using Polly.Retry;
 
 namespace OrleansLive.GatewayEdge.Forward;
 
@@ -33,25 +35,41 @@ internal sealed class ForwardTarget
         var attempts = 0;
         var failures = 0;
         string? lastError = null;
+        // Retries every failed attempt until the publish ends; the delay restarts at 1 s after an
+        // attempt that got as far as sending.
+        var retry = new ResiliencePipelineBuilder<Outcome>()
+            .AddRetry(new RetryStrategyOptions<Outcome>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Ended: false }),
+                MaxRetryAttempts = int.MaxValue,
+                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(ForwardExtension.Backoff(failures)),
+                OnRetry = args =>
+                {
+                    _logger.LogWarning("Forward of {Url} to {Destination} failed (attempt {Attempt}): {Error}; retrying in {Delay} s",
+                        _context.Address.Url, _url, attempts, lastError, args.RetryDelay.TotalSeconds);
+                    Report(ForwardStates.Retrying, attempts, lastError);
+                    return default;
+                },
+            })
+            .Build();
         try
         {
-            while (!stop.IsCancellationRequested)
+            await retry.ExecuteAsync(async _ =>
             {
+                if (stop.IsCancellationRequested)
+                {
+                    return new Outcome(true, false, null);
+                }
                 attempts++;
                 Report(ForwardStates.Connecting, attempts, lastError);
                 var outcome = await AttemptAsync(url, attempts, stop);
-                if (outcome.Ended)
+                if (!outcome.Ended)
                 {
-                    break;
+                    failures = outcome.WasActive ? 1 : failures + 1;
+                    lastError = outcome.Error;
                 }
-                failures = outcome.WasActive ? 1 : failures + 1;
-                lastError = outcome.Error;
-                var delay = ForwardExtension.Backoff(failures);
-                _logger.LogWarning("Forward of {Url} to {Destination} failed (attempt {Attempt}): {Error}; retrying in {Delay} s",
-                    _context.Address.Url, _url, attempts, lastError, delay.TotalSeconds);
-                Report(ForwardStates.Retrying, attempts, lastError);
-                await Task.Delay(delay, stop);
-            }
+                return outcome;
+            }, stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLive.GatewayEdge.Sessions;
@@ -7,18 +8,17 @@ namespace OrleansLive.GatewayEdge.Limits;
 
 /// <summary>
 /// Admits or refuses a new client connection: at most <see cref="GatewayLimitsOptions.MaxConnections"/>
-/// open at once, and at most <see cref="GatewayLimitsOptions.MaxConnectionsPerIpPerSecond"/> attempts
-/// per IP per second. Refusals are counted by reason and logged at most once a second.
+/// open at once (a concurrency limiter), and at most <see cref="GatewayLimitsOptions.MaxConnectionsPerIpPerSecond"/>
+/// attempts per IP per second (a fixed one-second window per address). Refusals are counted by
+/// reason and logged at most once a second.
 /// </summary>
-public sealed class ConnectionLimiter
+public sealed class ConnectionLimiter : IDisposable
 {
-    private const int MaxTrackedIps = 10_000;
     private readonly GatewayLimitsOptions _options;
     private readonly ILogger<ConnectionLimiter> _logger;
-    private readonly Dictionary<IPAddress, (long Second, int Count)> _attempts = [];
-    private readonly Lock _gate = new();
-    private int _connections;
-    private long _refusedMaxConnections;
+    private readonly ConcurrencyLimiter _open;
+    private readonly PartitionedRateLimiter<IPAddress>? _perIp;
+    private readonly int _openPermits;
     private long _refusedIpRate;
     private readonly RefusalLog _maxLog = new();
     private readonly RefusalLog _rateLog = new();
@@ -27,6 +27,16 @@ public sealed class ConnectionLimiter
     {
         _options = options.Value;
         _logger = logger;
+        // No limit still counts the open connections.
+        _openPermits = _options.MaxConnections > 0 ? _options.MaxConnections : int.MaxValue;
+        _open = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = _openPermits, QueueLimit = 0 });
+        var perSecond = _options.MaxConnectionsPerIpPerSecond;
+        if (perSecond > 0)
+        {
+            // Idle windows are dropped by the partitioned limiter, so many addresses cost no memory for long.
+            _perIp = PartitionedRateLimiter.Create<IPAddress, IPAddress>(ip => RateLimitPartition.GetFixedWindowLimiter(ip,
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = perSecond, Window = TimeSpan.FromSeconds(1), QueueLimit = 0 }));
+        }
     }
 
     public int MaxConnections => _options.MaxConnections;
@@ -34,9 +44,9 @@ public sealed class ConnectionLimiter
     public int MaxConnectionsPerIpPerSecond => _options.MaxConnectionsPerIpPerSecond;
 
     /// <summary>Connections admitted and not yet released.</summary>
-    public int Connections => Volatile.Read(ref _connections);
+    public int Connections => (int)(_openPermits - (_open.GetStatistics()?.CurrentAvailablePermits ?? _openPermits));
 
-    public long RefusedMaxConnections => Interlocked.Read(ref _refusedMaxConnections);
+    public long RefusedMaxConnections => _open.GetStatistics()?.TotalFailedLeases ?? 0;
 
     public long RefusedIpRate => Interlocked.Read(ref _refusedIpRate);
 
@@ -45,50 +55,31 @@ public sealed class ConnectionLimiter
     public bool TryAdmit(IPAddress? ip, string protocol, out IDisposable admission)
     {
         admission = NoAdmission.Instance;
-        if (ip is not null && !WithinIpRate(ip))
+        if (ip is not null && _perIp is not null)
         {
-            Interlocked.Increment(ref _refusedIpRate);
-            LogRefusal(_rateLog, protocol, ip, $"more than {_options.MaxConnectionsPerIpPerSecond} connections per second from this IP");
-            return false;
+            using var rate = _perIp.AttemptAcquire(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
+            if (!rate.IsAcquired)
+            {
+                Interlocked.Increment(ref _refusedIpRate);
+                LogRefusal(_rateLog, protocol, ip, $"more than {_options.MaxConnectionsPerIpPerSecond} connections per second from this IP");
+                return false;
+            }
         }
-        var count = Interlocked.Increment(ref _connections);
-        if (_options.MaxConnections > 0 && count > _options.MaxConnections)
+        var lease = _open.AttemptAcquire();
+        if (!lease.IsAcquired)
         {
-            Interlocked.Decrement(ref _connections);
-            Interlocked.Increment(ref _refusedMaxConnections);
+            lease.Dispose();
             LogRefusal(_maxLog, protocol, ip, $"max connections {_options.MaxConnections} reached");
             return false;
         }
-        admission = new Admission(this);
+        admission = new Admission(lease);
         return true;
     }
 
-    private bool WithinIpRate(IPAddress ip)
+    public void Dispose()
     {
-        var limit = _options.MaxConnectionsPerIpPerSecond;
-        if (limit <= 0)
-        {
-            return true;
-        }
-        if (ip.IsIPv4MappedToIPv6)
-        {
-            ip = ip.MapToIPv4();
-        }
-        var second = Environment.TickCount64 / 1000;
-        lock (_gate)
-        {
-            if (_attempts.Count >= MaxTrackedIps)
-            {
-                foreach (var stale in _attempts.Where(a => a.Value.Second != second).Select(a => a.Key).ToList())
-                {
-                    _attempts.Remove(stale);
-                }
-            }
-            var (at, count) = _attempts.GetValueOrDefault(ip);
-            count = at == second ? count + 1 : 1;
-            _attempts[ip] = (second, count);
-            return count <= limit;
-        }
+        _perIp?.Dispose();
+        _open.Dispose();
     }
 
     /// <summary>Logs at most one refusal of each kind per second, with how many went unlogged since the last one.</summary>
@@ -106,9 +97,8 @@ public sealed class ConnectionLimiter
             more > 0 ? $" ({more} more refused since the last such line)" : "");
     }
 
-    private void Release() => Interlocked.Decrement(ref _connections);
-
-    private sealed class Admission(ConnectionLimiter limiter) : IDisposable
+    /// <summary>Gives the slot back once, however often the connection's clean-up disposes it.</summary>
+    private sealed class Admission(RateLimitLease lease) : IDisposable
     {
         private int _released;
 
@@ -116,7 +106,7 @@ public sealed class ConnectionLimiter
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                limiter.Release();
+                lease.Dispose();
             }
         }
     }

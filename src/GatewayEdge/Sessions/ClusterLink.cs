@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OrleansLive.Interfaces;
+using Polly;
+using Polly.Retry;
 
 namespace OrleansLive.GatewayEdge.Sessions;
 
@@ -12,12 +14,14 @@ public sealed class ClusterLink
 {
     private readonly IGrainFactory _grains;
     private readonly ILogger<ClusterLink> _logger;
+    private readonly ResiliencePipeline _fireRetry;
 
     public ClusterLink(IGrainFactory grains, GatewayIdentity identity, ILogger<ClusterLink> logger)
     {
         _grains = grains;
         _logger = logger;
         GatewayId = identity.Id;
+        _fireRetry = FireRetry();
     }
 
     public string GatewayId { get; }
@@ -41,28 +45,42 @@ public sealed class ClusterLink
 
         async Task Run()
         {
-            var delay = TimeSpan.FromSeconds(1);
-            for (var attempt = 1; ; attempt++)
+            var context = ResilienceContextPool.Shared.Get();
+            context.Properties.Set(WhatKey, what);
+            try
             {
-                try
-                {
-                    await call();
-                    return;
-                }
-                catch (Exception ex) when (attempt < FireAttempts)
-                {
-                    _logger.LogDebug(ex, "Cluster call failed, retrying in {Delay}: {What}", delay, what);
-                    await Task.Delay(delay);
-                    delay *= 2;
-                }
-                catch (Exception ex)
-                {
-                    _logger.LogWarning(ex, "Cluster call failed {Attempts} times, giving up: {What}", attempt, what);
-                    return;
-                }
+                await _fireRetry.ExecuteAsync(static async (_, call) => await call(), context, call);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Cluster call failed {Attempts} times, giving up: {What}", FireAttempts, what);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
             }
         }
     }
 
+    /// <summary>Six attempts, 1 s after the first failure and doubling (1+2+4+8+16 s), whatever failed.</summary>
+    private ResiliencePipeline FireRetry() => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(),
+            MaxRetryAttempts = FireAttempts - 1,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromSeconds(1),
+            UseJitter = false,
+            OnRetry = args =>
+            {
+                _logger.LogDebug(args.Outcome.Exception, "Cluster call failed, retrying in {Delay}: {What}",
+                    args.RetryDelay, args.Context.Properties.GetValue(WhatKey, ""));
+                return default;
+            },
+        })
+        .Build();
+
     private const int FireAttempts = 6;
+
+    private static readonly ResiliencePropertyKey<string> WhatKey = new("orleans-live.cluster-call");
 }

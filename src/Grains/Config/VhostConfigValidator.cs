@@ -26,9 +26,9 @@ public static class VhostConfigValidator
         {
             errors.Add($"{prefix}:HttpHooks:TimeoutMs {hooks.TimeoutMs} is outside 1..{MaxHookTimeoutMs}");
         }
-        if (hooks.NotifyRetries is < 0 or > 10)
+        if (hooks.NotifyRetries is < 0 or > HookNotifyRetry.MaxRetries)
         {
-            errors.Add($"{prefix}:HttpHooks:NotifyRetries {hooks.NotifyRetries} is outside 0..10");
+            errors.Add($"{prefix}:HttpHooks:NotifyRetries {hooks.NotifyRetries} is outside 0..{HookNotifyRetry.MaxRetries}");
         }
         foreach (var (name, urls) in hooks.AllUrls)
         {

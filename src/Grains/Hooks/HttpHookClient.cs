@@ -1,8 +1,8 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using OrleansLive.Interfaces;
+using Polly;
 
 namespace OrleansLive.Grains.Hooks;
 
@@ -13,36 +13,28 @@ namespace OrleansLive.Grains.Hooks;
 /// background, retried with doubling backoff after a transport error or a non-2xx status; what the
 /// backend answers in the body is only logged, as in SRS.
 /// </summary>
-public sealed class HttpHookClient : IDisposable
+public sealed class HttpHookClient
 {
+    /// <summary>The named clients from <see cref="IHttpClientFactory"/> (see <see cref="HooksServiceCollectionExtensions"/>):
+    /// decisions are asked once; notifications go through the retrying <see cref="HookNotifyRetry"/> pipeline.</summary>
+    public const string HttpClientName = "hooks";
+
+    public const string NotifyHttpClientName = "hooks-notify";
+
     /// <summary>Notifications waiting beyond this are dropped (and logged), so a dead backend cannot eat the memory.</summary>
     public const int MaxPendingNotifications = 10_000;
 
-    private const int MaxResponseBytes = 64 * 1024;
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    internal const int MaxResponseBytes = 64 * 1024;
 
-    private readonly HttpClient _http;
+    private readonly IHttpClientFactory _http;
     private readonly ILogger<HttpHookClient> _logger;
     private int _pending;
 
-    public HttpHookClient(ILogger<HttpHookClient> logger)
+    public HttpHookClient(IHttpClientFactory http, ILogger<HttpHookClient> logger)
     {
+        _http = http;
         _logger = logger;
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            UseCookies = false,
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-            MaxResponseContentBufferSize = MaxResponseBytes,
-        };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("OrleansLive", "1.0"));
     }
-
-    /// <summary>First wait before a notification is retried; doubles per attempt, capped at 30 s.</summary>
-    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Notifications not yet delivered or given up.</summary>
     public int PendingNotifications => Volatile.Read(ref _pending);
@@ -101,34 +93,65 @@ public sealed class HttpHookClient : IDisposable
         });
     }
 
-    public void Dispose() => _http.Dispose();
-
     private async Task DeliverAsync(string action, string url, string json, TimeSpan timeout, int retries)
     {
-        var backoff = RetryBackoff;
-        for (var attempt = 0; ; attempt++)
+        var context = ResilienceContextPool.Shared.Get();
+        context.Properties.Set(HookNotifyRetry.Action, action);
+        context.Properties.Set(HookNotifyRetry.Url, url);
+        context.Properties.Set(HookNotifyRetry.Retries, Math.Min(retries, HookNotifyRetry.MaxRetries));
+        context.Properties.Set(HookNotifyRetry.Timeout, timeout);
+        try
         {
-            var outcome = await PostAsync(url, json, timeout);
-            if (outcome.Delivered)
+            var outcome = await SendNotificationAsync(url, json, timeout, context);
+            if (!outcome.Delivered)
             {
-                if (outcome.Allowed)
-                {
-                    _logger.LogDebug("Hook {Action} {Url} delivered", action, url);
-                }
-                else
-                {
-                    _logger.LogInformation("Hook {Action} {Url} answered {Reason} (ignored for this event)", action, url, outcome.Reason);
-                }
-                return;
+                _logger.LogWarning("Hook {Action} {Url} failed after {Attempts} attempts: {Reason}", action, url, Math.Max(retries, 0) + 1, outcome.Reason);
             }
-            if (attempt >= retries)
+            else if (outcome.Allowed)
             {
-                _logger.LogWarning("Hook {Action} {Url} failed after {Attempts} attempts: {Reason}", action, url, attempt + 1, outcome.Reason);
-                return;
+                _logger.LogDebug("Hook {Action} {Url} delivered", action, url);
             }
-            _logger.LogInformation("Hook {Action} {Url} failed ({Reason}); retrying in {Backoff} ms", action, url, outcome.Reason, (int)backoff.TotalMilliseconds);
-            await Task.Delay(backoff);
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            else
+            {
+                _logger.LogInformation("Hook {Action} {Url} answered {Reason} (ignored for this event)", action, url, outcome.Reason);
+            }
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>Sends through the retrying client; the answer of the attempt that ended it decides.</summary>
+    private async Task<Outcome> SendNotificationAsync(string url, string json, TimeSpan timeout, ResilienceContext context)
+    {
+        HttpResponseMessage response;
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.SetResilienceContext(context);
+        try
+        {
+            response = await _http.CreateClient(NotifyHttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        }
+        catch (Exception ex) when (HookNotifyRetry.IsTransient(ex) || ex is OperationCanceledException)
+        {
+            return new Outcome(false, false, HookNotifyRetry.Reason(ex, timeout));
+        }
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            string text;
+            try
+            {
+                using var cts = new CancellationTokenSource(timeout);
+                await response.Content.LoadIntoBufferAsync(MaxResponseBytes, cts.Token);
+                text = await response.Content.ReadAsStringAsync(cts.Token);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+            {
+                return new Outcome(response.IsSuccessStatusCode, false, HookNotifyRetry.Reason(ex, timeout));
+            }
+            var allowed = HookResponse.IsAllow(status, text, out var reason);
+            return new Outcome(response.IsSuccessStatusCode, allowed, reason);
         }
     }
 
@@ -138,7 +161,7 @@ public sealed class HttpHookClient : IDisposable
         try
         {
             using var content = new StringContent(json, Encoding.UTF8, "application/json");
-            using var response = await _http.PostAsync(url, content, cts.Token);
+            using var response = await _http.CreateClient(HttpClientName).PostAsync(url, content, cts.Token);
             var text = await response.Content.ReadAsStringAsync(cts.Token);
             var status = (int)response.StatusCode;
             var allowed = HookResponse.IsAllow(status, text, out var reason);

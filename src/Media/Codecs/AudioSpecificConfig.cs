@@ -1,5 +1,4 @@
 using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.Media.Codecs;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using OrleansLive.GatewayEdge;
 using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.Silo.Api;
@@ -40,10 +41,7 @@ internal static class ApiAuth
         }
         var response = http.Response;
         response.StatusCode = StatusCodes.Status401Unauthorized;
-        response.Headers["Access-Control-Allow-Origin"] = "*";
-        response.Headers["Access-Control-Allow-Headers"] = "*";
-        response.Headers["Access-Control-Allow-Methods"] = "*";
-        response.Headers["Access-Control-Expose-Headers"] = "*";
+        CrossDomain.AddHeaders(response);
         var challenges = new List<string>();
         if (options.Enabled)
         {

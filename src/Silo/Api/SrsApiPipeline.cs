@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using OrleansLive.GatewayEdge;
 using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.Silo.Api;
@@ -13,19 +14,11 @@ internal static partial class SrsApiPipeline
 {
     public static async Task Run(HttpContext http, Func<SrsRequest, Task<SrsReply>> handler)
     {
-        var response = http.Response;
-        response.Headers["Access-Control-Allow-Origin"] = "*";
-        response.Headers["Access-Control-Allow-Headers"] = "*";
-        response.Headers["Access-Control-Allow-Methods"] = "*";
-        response.Headers["Access-Control-Expose-Headers"] = "*";
-        response.Headers["Access-Control-Allow-Credentials"] = "false";
-
-        if (HttpMethods.IsOptions(http.Request.Method))
+        if (CrossDomain.Answer(http))
         {
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentLength = 0;
             return;
         }
+        var response = http.Response;
 
         // Only a plain (dotted) identifier is echoed back as a callback, so the reply stays a script call.
         var callback = http.Request.Query["callback"].ToString();

@@ -20,9 +20,18 @@ public sealed class HttpHookClientTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<(string Path, string Body)> _calls = new();
     private readonly ConcurrentDictionary<string, int> _hits = new();
-    private readonly HttpHookClient _client = new(NullLogger<HttpHookClient>.Instance) { RetryBackoff = TimeSpan.FromMilliseconds(50) };
+    private readonly ServiceProvider _services;
+    private readonly HttpHookClient _client;
     private WebApplication? _app;
     private string _base = "";
+
+    public HttpHookClientTests()
+    {
+        _services = new ServiceCollection().AddLogging()
+            .Configure<HttpHookClientOptions>(o => o.RetryBackoff = TimeSpan.FromMilliseconds(50))
+            .AddLiveHooks().BuildServiceProvider();
+        _client = _services.GetRequiredService<HttpHookClient>();
+    }
 
     public async Task InitializeAsync()
     {
@@ -56,7 +65,7 @@ public sealed class HttpHookClientTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
+        await _services.DisposeAsync();
         if (_app is not null)
         {
             await _app.StopAsync();

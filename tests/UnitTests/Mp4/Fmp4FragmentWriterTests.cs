@@ -3,7 +3,6 @@ using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Flv;
 using OrleansLive.Media.Containers.Mp4;
-using OrleansLive.Media.Samples;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
 namespace OrleansLive.UnitTests.Mp4;

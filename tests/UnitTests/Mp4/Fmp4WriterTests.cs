@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Text;
 using OrleansLive.Media.Containers.Flv;
 using OrleansLive.Media.Containers.Mp4;
-using OrleansLive.Media.Samples;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
 namespace OrleansLive.UnitTests.Mp4;

@@ -2,7 +2,6 @@ using System.Buffers;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Flv;
 using OrleansLive.Media.Containers.MpegTs;
-using OrleansLive.Media.Samples;
 
 namespace OrleansLive.UnitTests.Ts;
 

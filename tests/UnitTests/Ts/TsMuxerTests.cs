@@ -3,7 +3,6 @@ using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Flv;
 using OrleansLive.Media.Containers.MpegTs;
-using OrleansLive.Media.Samples;
 using OrleansLive.UnitTests.Mp4;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Recording.Hls;
 using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.GatewayEdge.Protocols.Http;
@@ -49,16 +48,10 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         app.Use(async (context, next) =>
         {
             // SRS `http_server.crossdomain on`: players on other origins (flv.js, hls.js) may fetch.
-            context.Response.Headers.AccessControlAllowOrigin = "*";
-            context.Response.Headers.AccessControlAllowMethods = "GET, HEAD, OPTIONS";
-            context.Response.Headers.AccessControlAllowHeaders = "*";
-            context.Response.Headers.AccessControlExposeHeaders = "*";
-            if (HttpMethods.IsOptions(context.Request.Method))
+            if (!CrossDomain.Answer(context))
             {
-                context.Response.StatusCode = StatusCodes.Status200OK;
-                return;
+                await next(context);
             }
-            await next(context);
         });
         var hls = new HlsFileServer(_gateway);
         app.MapGet("/{**path}", async (HttpContext context, string? path) =>

@@ -1,5 +1,3 @@
-using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Samples;
 
 namespace OrleansLive.Media.Containers.Flv;
 

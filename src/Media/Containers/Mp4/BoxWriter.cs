@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using OrleansLive.Media.Codecs;
 
 namespace OrleansLive.Media.Containers.Mp4;
 

@@ -1,4 +1,3 @@
-using OrleansLive.Media.Codecs;
 
 namespace OrleansLive.Media.Containers.Mp4;
 
