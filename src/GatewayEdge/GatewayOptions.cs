@@ -57,4 +57,7 @@ public sealed class GatewayOptions
     public int StatsIntervalMilliseconds { get; set; } = 1000;
 
     public int HeartbeatIntervalSeconds { get; set; } = 5;
+
+    /// <summary>Where relative HLS and DVR paths go (SRS `work_dir`); empty: the working directory.</summary>
+    public string WorkDir { get; set; } = "";
 }

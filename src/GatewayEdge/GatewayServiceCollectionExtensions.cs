@@ -28,6 +28,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayEndpoints>();
         services.AddSingleton<StreamHubRegistry>();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<WorkDirectory>();
         services.AddSingleton<ClusterLink>();
         services.Configure<GatewayLimitsOptions>(configuration.GetSection(GatewayOptions.Section));
         services.AddSingleton<ConnectionLimiter>();

@@ -21,8 +21,8 @@ public sealed record DvrPublish(
     [property: Id(5)] string Param);
 
 /// <summary>
-/// One recorded file. <see cref="Path"/> is the path as the template made it (relative paths are
-/// relative to <see cref="Cwd"/>, the recording gateway's working directory, as in SRS).
+/// One recorded file. <see cref="Path"/> is the full path (a relative template is resolved below
+/// <see cref="Cwd"/>, the recording gateway's work directory, SRS's work_dir).
 /// Duration and size are final once <see cref="Closed"/>; while recording, the recorder reports them
 /// about once a second of media (an MP4 file grows a fragment at a time).
 /// </summary>

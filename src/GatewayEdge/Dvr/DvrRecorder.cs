@@ -77,6 +77,9 @@ public sealed class DvrRecorder
         _cuts = new KeyframeCuts(segmentMs, assignment.WaitKeyframe, MaxKeyframeWaitMs, "file", logger, "DVR " + Url);
     }
 
+    /// <summary>The working directory the files' entries name (SRS's on_dvr <c>cwd</c>).</summary>
+    public string Cwd { get; init; } = Environment.CurrentDirectory;
+
     public bool IsMp4 => _template.EndsWith(".mp4", StringComparison.OrdinalIgnoreCase);
 
     private string Url => StreamKey.Url(_vhost, _app, _stream);
@@ -229,7 +232,7 @@ public sealed class DvrRecorder
         _lastProgress = ts;
         _cuts.Started();
         _restartForConfig = false;
-        _file = new DvrFile(path, Environment.CurrentDirectory, writer.Format, _assignment.Plan, now.UtcDateTime, 0, writer.Size, false, _clientId, _gatewayId);
+        _file = new DvrFile(path, Cwd, writer.Format, _assignment.Plan, now.UtcDateTime, 0, writer.Size, false, _clientId, _gatewayId);
         _opened(_file);
         return true;
     }
