@@ -21,8 +21,10 @@ public sealed class GatewayContext
         EdgePulls edgePulls,
         StreamSessions sessions,
         PlayerQueueLimits playerLimits,
+        WorkDirectory workDirectory,
         ConnectionLimiter limits)
     {
+        WorkDirectory = workDirectory;
         EdgePulls = edgePulls;
         Limits = limits;
         Options = options.Value;
@@ -56,6 +58,9 @@ public sealed class GatewayContext
     public IReadOnlySet<string> KnownVhosts { get; }
 
     public PlayerQueueLimits PlayerLimits { get; }
+
+    /// <summary>Where relative HLS and DVR paths go.</summary>
+    public WorkDirectory WorkDirectory { get; }
 
     /// <summary>Admits new client connections within the gateway's connection limits.</summary>
     public ConnectionLimiter Limits { get; }

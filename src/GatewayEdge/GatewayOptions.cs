@@ -61,6 +61,9 @@ public sealed class GatewayOptions
 
     public int HeartbeatIntervalSeconds { get; set; } = 5;
 
+    /// <summary>Where relative HLS and DVR paths go (SRS `work_dir`); empty: the working directory.</summary>
+    public string WorkDir { get; set; } = "";
+
     /// <summary>The queue limits of every player and forward (one set, so they cannot drift apart).</summary>
     public PlayerQueueLimits PlayerLimits() =>
         new(PlayerMaxLagMilliseconds, PlayerMaxQueueBytes, PlayerMaxSkipsPerMinute, PlayerMergeAudioMilliseconds);

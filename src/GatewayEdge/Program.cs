@@ -8,6 +8,8 @@ using OrleansLive.GatewayEdge.Cluster;
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 // Defaults ship beside the binary; environment variables and the command line still override them.
 builder.Configuration.AddJsonFile("gateway.json", optional: true).AddEnvironmentVariables().AddCommandLine(args);
+// --config FILE: that file instead of gateway.json (re-read on SIGHUP and when edited).
+ConfigFileOption.Apply(builder.Configuration, args, "gateway.json");
 builder.Logging.AddLiveConsole();
 builder.UseOrleansClient(client => client.UseLiveCluster(builder.Configuration));
 builder.Services.AddGatewayEdge(builder.Configuration);

@@ -62,6 +62,18 @@ public sealed class DvrGrain(
         await GrainFactory.GetGrain<IDvrDirectoryGrain>(0).Add(Key);
     }
 
+    public Task FileProgress(DvrFile file)
+    {
+        // Kept in memory only: a storage write per second per recording is not worth it; the
+        // opened and closed entries are stored. A report that arrives after the close is stale.
+        var index = IndexOf(file);
+        if (index >= 0 && !S.Files[index].Closed)
+        {
+            S.Files[index] = file;
+        }
+        return Task.CompletedTask;
+    }
+
     public async Task FileClosed(DvrFile file)
     {
         Upsert(file);
@@ -128,10 +140,13 @@ public sealed class DvrGrain(
     private static DvrAssignment FromSettings(DvrSettings settings, string source) =>
         new(settings.Plan, settings.Path, settings.Duration, settings.WaitKeyframe, source);
 
+    private int IndexOf(DvrFile file) =>
+        S.Files.FindIndex(f => f.Path == file.Path && f.StartUtc == file.StartUtc && f.GatewayId == file.GatewayId);
+
     /// <summary>Adds the file, or replaces the entry of the same path and start (open, then closed).</summary>
     private void Upsert(DvrFile file)
     {
-        var index = S.Files.FindIndex(f => f.Path == file.Path && f.StartUtc == file.StartUtc && f.GatewayId == file.GatewayId);
+        var index = IndexOf(file);
         if (index >= 0)
         {
             S.Files[index] = file;

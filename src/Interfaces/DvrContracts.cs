@@ -21,9 +21,10 @@ public sealed record DvrPublish(
     [property: Id(5)] string Param);
 
 /// <summary>
-/// One recorded file. <see cref="Path"/> is the path as the template made it (relative paths are
-/// relative to <see cref="Cwd"/>, the recording gateway's working directory, as in SRS).
-/// Duration and size are final once <see cref="Closed"/>; while recording they are as of opening.
+/// One recorded file. <see cref="Path"/> is the full path (a relative template is resolved below
+/// <see cref="Cwd"/>, the recording gateway's work directory, SRS's work_dir).
+/// Duration and size are final once <see cref="Closed"/>; while recording, the recorder reports them
+/// about once a second of media (an MP4 file grows a fragment at a time).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record DvrFile(
@@ -61,6 +62,9 @@ public interface IDvrGrain : IGrainWithStringKey
     Task OnUnpublish(string clientId);
 
     Task FileOpened(DvrFile file);
+
+    /// <summary>The open file's duration and size so far; ignored once the file is closed.</summary>
+    Task FileProgress(DvrFile file);
 
     /// <summary>The file is complete: recorded, and announced as an on_dvr event.</summary>
     Task FileClosed(DvrFile file);

@@ -1,6 +1,6 @@
 namespace OrleansLive.Interfaces;
 
-/// <summary>A DVR file was closed (SRS on_dvr). File is the path on disk; Cwd the recorder's working directory.</summary>
+/// <summary>A DVR file was closed (SRS on_dvr). File is the path on disk; Cwd the recorder's work directory.</summary>
 [GenerateSerializer, Immutable]
 public sealed record DvrHookFile(
     [property: Id(0)] string File,

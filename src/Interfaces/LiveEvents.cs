@@ -41,8 +41,8 @@ public sealed record StreamEventSource(
 /// <summary>
 /// An HLS segment was closed and listed in the playlist: the rest of SRS's on_hls fields (duration
 /// in seconds, cwd, file = segment path, url = segment URI relative to the m3u8, m3u8 = playlist
-/// path, m3u8_url, seq_no). Paths are as the templates made them, relative to <see cref="Cwd"/>
-/// unless absolute.
+/// path, m3u8_url, seq_no). Paths are full: a relative template is resolved below the gateway's
+/// work directory, <see cref="Cwd"/>.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record HlsSegmentEvent(

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.FileProviders;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Grains.Config;
 
@@ -9,13 +10,17 @@ namespace OrleansLive.Silo;
 /// SRS refuses to start), and reloads it on SIGHUP like SRS. Edits of appsettings.json reload by
 /// themselves, and the raw API's rpc=reload does the same on demand.
 /// </summary>
-internal sealed class ConfigReloadService(VhostConfigStore store, ILogger<ConfigReloadService> logger) : IHostedService
+internal sealed class ConfigReloadService(VhostConfigStore store, IConfiguration configuration, ILogger<ConfigReloadService> logger) : IHostedService
 {
     private PosixSignalRegistration? _sighup;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         logger.LogInformation("Vhost configuration loaded: {Vhosts}", string.Join(", ", store.ConfiguredNames));
+        foreach (var file in WatchedFiles())
+        {
+            logger.LogInformation("Settings file {File}: edits reload it", file);
+        }
         if (!OperatingSystem.IsWindows())
         {
             _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -26,6 +31,20 @@ internal sealed class ConfigReloadService(VhostConfigStore store, ILogger<Config
             });
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>The JSON files that reload when edited, so a user knows which one to edit.</summary>
+    private IEnumerable<string> WatchedFiles()
+    {
+        var providers = (configuration as IConfigurationRoot)?.Providers ?? [];
+        foreach (var provider in providers.OfType<FileConfigurationProvider>())
+        {
+            if (provider.Source is { ReloadOnChange: true, FileProvider: PhysicalFileProvider disk, Path: { } path }
+                && File.Exists(Path.Combine(disk.Root, path)))
+            {
+                yield return Path.Combine(disk.Root, path);
+            }
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

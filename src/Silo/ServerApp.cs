@@ -56,6 +56,8 @@ public static class ServerApp
     {
         // Content root beside the binary, so appsettings.json is found whatever the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // --config FILE: that file instead of the copy beside the binary (dotnet run passes the project's own).
+        ConfigFileOption.Apply(builder.Configuration, args, "appsettings.json");
         builder.Logging.AddLiveConsole();
         configure?.Invoke(builder);
         var config = builder.Configuration;

@@ -85,8 +85,13 @@ public sealed class DvrGrainTests(ClusterFixture fixture) : IClassFixture<Cluste
             await dvr.OnPublish(Publish("pub00001", "gw-1"));
             await dvr.FileOpened(File("./rec/a.flv", closed: false));
             Assert.False(Assert.Single((await dvr.GetStatus()).Files).Closed);
+            await dvr.FileProgress(File("./rec/a.flv", closed: false, duration: 6.2, size: 2048));
+            var open = Assert.Single((await dvr.GetStatus()).Files);
+            Assert.Equal((6.2, 2048L, false), (open.Duration, open.Size, open.Closed));
 
             await dvr.FileClosed(File("./rec/a.flv", closed: true, duration: 12.5, size: 4096));
+            // A progress report that arrives after the close does not reopen the entry.
+            await dvr.FileProgress(File("./rec/a.flv", closed: false, duration: 12.4, size: 4000));
             var file = Assert.Single((await dvr.GetStatus()).Files);
             Assert.True(file.Closed);
             Assert.Equal(4096, file.Size);

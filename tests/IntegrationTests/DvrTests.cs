@@ -109,6 +109,26 @@ public sealed class DvrTests(MediaFixture server)
     }
 
     [Fact]
+    public async Task The_api_shows_the_duration_and_size_of_a_file_being_recorded_grow()
+    {
+        var flv = "growflv" + Ids.Random(5);
+        var mp4 = "growmp4" + Ids.Random(5);
+        await using var p1 = MediaTools.Publish(server.RtmpUrl("live", flv, MediaFixture.FlvVhost), 0);
+        await using var p2 = MediaTools.Publish(server.RtmpUrl("live", mp4, MediaFixture.Mp4Vhost), 0);
+        foreach (var (vhost, stream) in new[] { (MediaFixture.FlvVhost, flv), (MediaFixture.Mp4Vhost, mp4) })
+        {
+            var first = (await FilesAsync(vhost, stream, f => f[0].GetProperty("duration").GetDouble() >= 3, $"{stream} to show 3 s"))[0];
+            var start = first.GetProperty("duration").GetDouble();
+            var later = (await FilesAsync(vhost, stream, f => f[0].GetProperty("duration").GetDouble() >= start + 3, $"{stream} to show 3 s more"))[0];
+
+            Assert.All(new[] { first, later }, f => Assert.False(f.GetProperty("closed").GetBoolean()));
+            // Three seconds hold at least one MP4 fragment (a GOP is 2 s).
+            Assert.True(later.GetProperty("size").GetInt64() > first.GetProperty("size").GetInt64(), $"{stream}: the size grows");
+            Assert.True(new FileInfo(later.GetProperty("file").GetString()!).Length >= later.GetProperty("size").GetInt64(), "no more than the file holds");
+        }
+    }
+
+    [Fact]
     public async Task The_api_starts_and_stops_recording_a_live_stream()
     {
         var stream = "apidvr" + Ids.Random(5);

@@ -4,8 +4,8 @@ namespace OrleansLive.GatewayEdge.Recording;
 
 /// <summary>
 /// The file operations HLS and DVR writers use, so tests can inject failures (a full disk) and a
-/// deployment could put recordings elsewhere. Paths are as the templates made them; relative paths
-/// resolve against the process's working directory, as in SRS.
+/// deployment could put recordings elsewhere. Paths arrive resolved below the gateway's
+/// <see cref="WorkDirectory"/>.
 /// </summary>
 public interface IMediaFileSystem
 {

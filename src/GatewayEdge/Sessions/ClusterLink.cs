@@ -16,15 +16,19 @@ public sealed class ClusterLink
     private readonly ILogger<ClusterLink> _logger;
     private readonly ResiliencePipeline _fireRetry;
 
-    public ClusterLink(IGrainFactory grains, GatewayIdentity identity, ILogger<ClusterLink> logger)
+    public ClusterLink(IGrainFactory grains, GatewayIdentity identity, WorkDirectory workDirectory, ILogger<ClusterLink> logger)
     {
         _grains = grains;
         _logger = logger;
         GatewayId = identity.Id;
+        WorkDirectory = workDirectory;
         _fireRetry = FireRetry();
     }
 
     public string GatewayId { get; }
+
+    /// <summary>Where this gateway's relative HLS and DVR paths go.</summary>
+    public WorkDirectory WorkDirectory { get; }
 
     public IGrainFactory Grains => _grains;
 
@@ -32,7 +36,13 @@ public sealed class ClusterLink
 
     public IClientSessionGrain Client(string clientId) => _grains.GetGrain<IClientSessionGrain>(clientId);
 
-    public Task<VhostSettings> GetVhostSettings(string vhost) => _grains.GetGrain<IVhostGrain>(vhost).GetSettings();
+    /// <summary>A vhost's settings, with its HLS path below this gateway's work directory. (DVR paths
+    /// come with each recording's assignment and are resolved there.)</summary>
+    public async Task<VhostSettings> GetVhostSettings(string vhost)
+    {
+        var settings = await _grains.GetGrain<IVhostGrain>(vhost).GetSettings();
+        return settings with { Hls = settings.Hls with { Path = WorkDirectory.Resolve(settings.Hls.Path) } };
+    }
 
     /// <summary>
     /// Runs a bookkeeping call in the background. A failure (a silo restarting, Redis away) is retried

@@ -14,11 +14,12 @@ public class DvrRecorderTests
     private readonly ListLogger _log = new();
     private readonly List<DvrFile> _opened = [];
     private readonly List<DvrFile> _closed = [];
+    private readonly List<DvrFile> _progress = [];
     private DateTimeOffset _now = new(2024, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
 
     private DvrRecorder Recorder(string plan = DvrPlans.Session, string path = "/mem/dvr/[app]/[stream].[timestamp].flv", double duration = 30, bool waitKeyframe = true) =>
         new(new DvrAssignment(plan, path, duration, waitKeyframe, "config"), StreamKey.DefaultVhost, "live", "cam", "client01", "gw-1",
-            _files, _log, _opened.Add, _closed.Add, () => _now = _now.AddSeconds(1));
+            _files, _log, _opened.Add, _closed.Add, () => _now = _now.AddSeconds(1), _progress.Add);
 
     private static void Feed(DvrRecorder recorder, IEnumerable<MediaFrame> frames)
     {
@@ -66,6 +67,23 @@ public class DvrRecorderTests
         Assert.Equal(0u, firstVideo.Timestamp);
         Assert.Equal(9960u, tags.Last(t => t.Type == FrameTypes.Video).Timestamp);
         Assert.Equal(250, tags.Count(t => t.Type == FrameTypes.Video) - 1);
+    }
+
+    [Fact]
+    public void The_open_file_reports_its_duration_and_size_every_second()
+    {
+        var recorder = Recorder();
+        Feed(recorder, SyntheticStream.Publish(5));
+
+        var opened = Assert.Single(_opened);
+        Assert.InRange(_progress.Count, 4, 5);
+        Assert.All(_progress, p => Assert.Equal((opened.Path, opened.StartUtc, false), (p.Path, p.StartUtc, p.Closed)));
+        Assert.Equal(_progress.Select(p => p.Duration).Order(), _progress.Select(p => p.Duration));
+        Assert.True(_progress.Zip(_progress.Skip(1)).All(pair => pair.Second.Size > pair.First.Size), "the size grows");
+        Assert.InRange(_progress[^1].Duration, 4.0, 5.0);
+
+        recorder.Finish();
+        Assert.Single(_closed);
     }
 
     [Fact]

@@ -68,6 +68,7 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         var port = new Uri(address).Port;
         _endpoints.SetHttp(port);
         _logger.LogInformation("HTTP streams listening on {Address}", address);
+        _logger.LogInformation("HLS and DVR files with relative paths go below {WorkDir} (Gateway:WorkDir)", _gateway.WorkDirectory.Path);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -27,6 +27,9 @@ public sealed class DvrRecorder
     /// <summary>After a failure, no new file is tried for this long (stream time).</summary>
     public const int RetryAfterMs = 2_000;
 
+    /// <summary>The open file's duration and size are reported this often (stream time).</summary>
+    public const int ProgressIntervalMs = 1_000;
+
     private readonly DvrAssignment _assignment;
     private readonly string _vhost;
     private readonly string _app;
@@ -37,6 +40,7 @@ public sealed class DvrRecorder
     private readonly ILogger _logger;
     private readonly Action<DvrFile> _opened;
     private readonly Action<DvrFile> _closed;
+    private readonly Action<DvrFile>? _progress;
     private readonly Func<DateTimeOffset> _clock;
     private readonly TimestampJitter _jitter = new();
     private readonly string _template;
@@ -46,6 +50,7 @@ public sealed class DvrRecorder
     private DvrFile? _file;
     private long _fileStart;
     private long _lastEnd;
+    private long _lastProgress;
     private long _retryAfter = long.MinValue;
     private bool _failing;
     private bool _restartForConfig;
@@ -55,7 +60,8 @@ public sealed class DvrRecorder
     private MediaFrame? _audioHeader;
 
     public DvrRecorder(DvrAssignment assignment, string vhost, string app, string stream, string clientId, string gatewayId,
-        IMediaFileSystem files, ILogger logger, Action<DvrFile> opened, Action<DvrFile> closed, Func<DateTimeOffset>? clock = null)
+        IMediaFileSystem files, ILogger logger, Action<DvrFile> opened, Action<DvrFile> closed, Func<DateTimeOffset>? clock = null,
+        Action<DvrFile>? progress = null)
     {
         _assignment = assignment;
         _vhost = vhost;
@@ -67,11 +73,15 @@ public sealed class DvrRecorder
         _logger = logger;
         _opened = opened;
         _closed = closed;
+        _progress = progress;
         _clock = clock ?? (() => DateTimeOffset.Now);
         _template = PathTemplate.DvrFileTemplate(assignment.Path);
         var segmentMs = assignment.Plan == DvrPlans.Segment ? Math.Max(1000, (long)(assignment.Duration * 1000)) : long.MaxValue;
         _cuts = new KeyframeCuts(segmentMs, assignment.WaitKeyframe, MaxKeyframeWaitMs, "file", logger, "DVR " + Url);
     }
+
+    /// <summary>The working directory the files' entries name (SRS's on_dvr <c>cwd</c>).</summary>
+    public string Cwd { get; init; } = Environment.CurrentDirectory;
 
     public bool IsMp4 => _template.EndsWith(".mp4", StringComparison.OrdinalIgnoreCase);
 
@@ -112,6 +122,12 @@ public sealed class DvrRecorder
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Fail("write", ex, ts);
+            return;
+        }
+        if (_lastEnd - _lastProgress >= ProgressIntervalMs && _progress is not null)
+        {
+            _lastProgress = _lastEnd;
+            _progress(_file! with { Duration = (_lastEnd - _fileStart) / 1000.0, Size = _writer!.Size });
         }
     }
 
@@ -217,9 +233,10 @@ public sealed class DvrRecorder
         _writer = writer;
         _fileStart = ts;
         _lastEnd = ts;
+        _lastProgress = ts;
         _cuts.Started();
         _restartForConfig = false;
-        _file = new DvrFile(path, Environment.CurrentDirectory, writer.Format, _assignment.Plan, now.UtcDateTime, 0, writer.Size, false, _clientId, _gatewayId);
+        _file = new DvrFile(path, Cwd, writer.Format, _assignment.Plan, now.UtcDateTime, 0, writer.Size, false, _clientId, _gatewayId);
         _opened(_file);
         return true;
     }

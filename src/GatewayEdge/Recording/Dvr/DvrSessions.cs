@@ -46,9 +46,14 @@ public sealed class DvrSession : IAsyncDisposable
             await StopLockedAsync();
             var address = _publish.Address;
             var grain = _cluster.Grains.GetGrain<IDvrGrain>(address.Key);
-            var recorder = new DvrRecorder(assignment, address.Vhost, address.App, address.Stream, _publish.ClientId, _cluster.GatewayId, _files, _logger,
+            var resolved = assignment with { Path = _cluster.WorkDirectory.Resolve(assignment.Path) };
+            var recorder = new DvrRecorder(resolved, address.Vhost, address.App, address.Stream, _publish.ClientId, _cluster.GatewayId, _files, _logger,
                 file => _cluster.Fire(() => grain.FileOpened(file), "dvr file opened"),
-                file => _cluster.Fire(() => grain.FileClosed(file), "dvr file closed"));
+                file => _cluster.Fire(() => grain.FileClosed(file), "dvr file closed"),
+                progress: file => _cluster.Fire(() => grain.FileProgress(file), "dvr file progress"))
+            {
+                Cwd = _cluster.WorkDirectory.Path,
+            };
             _recorder = recorder;
             _assignment = assignment;
             _tap = HubTap.Start(_publish.Hub, "dvr", recorder.Write, recorder.Flush, _logger);

@@ -42,7 +42,7 @@ public sealed class HlsPublishExtension(ClusterLink cluster, IMediaFileSystem fi
             context.Ip, context.TcUrl, address.Param, cluster.GatewayId);
         var segmenter = new HlsSegmenter(settings, address.Vhost, address.App, address.Stream, state, files, _logger, segment =>
         {
-            var evt = new HlsSegmentEvent(source, segment.Duration, Environment.CurrentDirectory, segment.File, segment.Url,
+            var evt = new HlsSegmentEvent(source, segment.Duration, cluster.WorkDirectory.Path, segment.File, segment.Url,
                 segment.M3u8, segment.M3u8Url, segment.Sequence, segment.Discontinuity, DateTime.UtcNow);
             cluster.Fire(() => grain.SegmentClosed(evt), "hls segment closed");
         });
