@@ -90,9 +90,13 @@ public sealed partial class SrtServer
                 continue;
             }
             _pending.TryRemove(socket, out _);
-            var reason = LibSrt.srt_getrejectreason(socket);
+            if (!LibSrtLog.TryTakeRejection(socket, out var reason))
+            {
+                var code = LibSrt.srt_getrejectreason(socket);
+                reason = code == 0 ? $"socket {state}" : LibSrt.RejectReasonText(code);
+            }
             _logger.LogWarning("SRT refused {Remote} streamid '{StreamId}' during the handshake: {Reason}",
-                handshake.Remote, handshake.StreamId, reason == 0 ? $"socket {state}" : LibSrt.RejectReasonText(reason));
+                handshake.Remote, handshake.StreamId, reason);
         }
     }
 }

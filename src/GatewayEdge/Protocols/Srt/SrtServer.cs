@@ -69,6 +69,7 @@ public sealed partial class SrtServer : IDisposable
         {
             Check(LibSrt.srt_startup(), "srt_startup");
             _libraryStarted = true;
+            LibSrtLog.Install(_logger);
             _listener = LibSrt.srt_create_socket();
             Check(_listener, "srt_create_socket");
             ConfigureListener(_listener);

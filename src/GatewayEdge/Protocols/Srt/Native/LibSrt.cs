@@ -20,6 +20,10 @@ internal static class LibSrt
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     public delegate int ListenCallback(nint opaque, int newSocket, int hsVersion, nint peerAddress, nint streamId);
 
+    /// <summary>SRT_LOG_HANDLER_FN: called on whichever libsrt thread logs.</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    public delegate void LogHandler(nint opaque, int level, nint file, int line, nint area, nint message);
+
     [DllImport(Lib)]
     public static extern int srt_startup();
 
@@ -114,6 +118,15 @@ internal static class LibSrt
 
     [DllImport(Lib)]
     public static extern uint srt_getversion();
+
+    [DllImport(Lib)]
+    public static extern void srt_setloglevel(int level);
+
+    [DllImport(Lib)]
+    public static extern void srt_setlogflags(int flags);
+
+    [DllImport(Lib)]
+    public static extern void srt_setloghandler(nint opaque, LogHandler handler);
 
     /// <summary>The calling thread's last libsrt error code and message.</summary>
     public static (SrtError Code, string Message) LastError() =>
