@@ -73,11 +73,13 @@ public sealed partial class SrtServer : IDisposable
             _listener = LibSrt.srt_create_socket();
             Check(_listener, "srt_create_socket");
             ConfigureListener(_listener);
-            var address = NativeSocketAddress.From(new IPEndPoint(_options.BindAddress, _options.Port));
-            Check(LibSrt.srt_bind(_listener, address, address.Length), $"bind {_options.BindAddress}:{_options.Port}");
+            var endPoint = new IPEndPoint(_options.BindAddress, _options.Port);
+            var address = NativeSocketAddress.From(endPoint);
+            Check(LibSrt.srt_bind(_listener, address, address.Length), $"bind {endPoint}");
             // Must be installed before srt_listen so no caller slips past the validator.
             Check(LibSrt.srt_listen_callback(_listener, _listenCallback, 0), "srt_listen_callback");
-            Check(LibSrt.srt_listen(_listener, _options.Backlog), "srt_listen");
+            // libsrt shares a bound UDP port between sockets, so a taken port shows up here, not in bind.
+            Check(LibSrt.srt_listen(_listener, _options.Backlog), $"listen on {endPoint}");
             LocalEndPoint = ReadLocalEndPoint(_listener);
             _epoll = LibSrt.srt_epoll_create();
             Check(_epoll, "srt_epoll_create");
