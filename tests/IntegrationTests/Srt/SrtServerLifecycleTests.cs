@@ -23,6 +23,19 @@ public class SrtServerLifecycleTests
     }
 
     [Fact]
+    public async Task DualStackListenerTakesIPv4Callers()
+    {
+        using var server = new SrtServer(new SrtServerOptions { BindAddress = IPAddress.IPv6Any, Port = 0 }, NullLogger<SrtServer>.Instance);
+        server.Start();
+        await using var ffmpeg = SrtTs.Publish($"srt://127.0.0.1:{server.LocalEndPoint!.Port}?streamid=live/v4&pkt_size=1316");
+        using var cts = new CancellationTokenSource(Timeout);
+        var connection = await server.Accepted.ReadAsync(cts.Token);
+        Assert.Equal(IPAddress.Loopback, connection.RemoteEndPoint!.Address.MapToIPv4());
+        Assert.Equal("live/v4", connection.StreamId);
+        await SrtTs.ReadTsAsync(connection, 20_000, Timeout);
+    }
+
+    [Fact]
     public void InvalidOptionsAreRefusedBeforeBinding()
     {
         Assert.Throws<ArgumentException>(() => new SrtServerOptions { Passphrase = "short" }.Validate());

@@ -140,6 +140,11 @@ public sealed partial class SrtServer : IDisposable
         {
             SetInt(socket, SrtOption.PbKeyLength, _options.PbKeyLength);
         }
+        if (_options.BindAddress.Equals(IPAddress.IPv6Any))
+        {
+            // libsrt will not bind the IPv6 wildcard until this is set; 0 takes IPv4 callers too.
+            SetInt(socket, SrtOption.Ipv6Only, 0);
+        }
     }
 
     private void Run()
@@ -170,12 +175,12 @@ public sealed partial class SrtServer : IDisposable
         {
             _logger.LogError(ex, "SRT event loop failed; closing every SRT connection");
         }
+        DrainCloseRequests();
         foreach (var connection in _connections.Values)
         {
             connection.MarkClosing();
             CloseOnLoop(connection, new SrtClose(SrtCloseReason.ServerStopped, ""));
         }
-        DrainCloseRequests();
         ReleaseNative();
         _accepted.Writer.TryComplete();
         _logger.LogInformation("SRT server on {EndPoint} stopped", LocalEndPoint);

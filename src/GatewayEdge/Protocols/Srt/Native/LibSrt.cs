@@ -159,6 +159,7 @@ internal enum SrtOption
     PayloadSize = 49,
     TransportType = 50,
     EnforcedEncryption = 53,
+    Ipv6Only = 54,
     PeerIdleTimeout = 55,
 }
 
