@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.Limits;
-using OrleansLive.GatewayEdge.Media;
+using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.GatewayEdge;
 

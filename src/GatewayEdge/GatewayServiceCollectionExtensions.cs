@@ -3,14 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansLive.GatewayEdge.Cluster;
-using OrleansLive.GatewayEdge.Dvr;
 using OrleansLive.GatewayEdge.Forward;
-using OrleansLive.GatewayEdge.Hls;
-using OrleansLive.GatewayEdge.Http;
 using OrleansLive.GatewayEdge.Limits;
-using OrleansLive.GatewayEdge.Media;
+using OrleansLive.GatewayEdge.Protocols.Http;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.GatewayEdge.Recording;
-using OrleansLive.GatewayEdge.Rtmp;
+using OrleansLive.GatewayEdge.Recording.Dvr;
+using OrleansLive.GatewayEdge.Recording.Hls;
+using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.GatewayEdge;
 

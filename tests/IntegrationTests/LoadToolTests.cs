@@ -1,8 +1,9 @@
-using OrleansLive.GatewayEdge.Flv;
-using OrleansLive.GatewayEdge.Media;
+using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.IntegrationTests.Support;
 using OrleansLive.Interfaces;
 using OrleansLive.LoadTool;
+using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.IntegrationTests;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using OrleansLive.GatewayEdge.Rtmp;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.IntegrationTests.Support;
+using OrleansLive.Media.Containers.Amf;
 
 namespace OrleansLive.IntegrationTests;
 

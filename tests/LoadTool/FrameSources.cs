@@ -1,7 +1,9 @@
 using System.Buffers;
-using OrleansLive.GatewayEdge.Flv;
-using OrleansLive.GatewayEdge.Media;
-using OrleansLive.GatewayEdge.Rtmp;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Streams;
+using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Containers.Amf;
+using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.LoadTool;
 
@@ -131,7 +133,7 @@ public sealed class SyntheticSource : IFrameSource
     private static byte[] MetaData(long bitsPerSecond)
     {
         var output = new ArrayBufferWriter<byte>(256);
-        var meta = new GatewayEdge.Rtmp.AmfObject
+        var meta = new Media.Containers.Amf.AmfObject
         {
             { "width", 640.0 },
             { "height", 360.0 },

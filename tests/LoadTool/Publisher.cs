@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using OrleansLive.GatewayEdge.Media;
-using OrleansLive.GatewayEdge.Rtmp;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.LoadTool;
 

@@ -1,5 +1,5 @@
 using System.Buffers;
-using OrleansLive.GatewayEdge.Rtmp;
+using OrleansLive.Media.Containers.Amf;
 
 namespace OrleansLive.UnitTests;
 
@@ -289,8 +289,8 @@ public class Amf0Tests
     }
 
     [Fact]
-    public void Amf0_exception_is_a_protocol_exception() =>
-        Assert.IsAssignableFrom<RtmpProtocolException>(Assert.Throws<Amf0Exception>(() => Decode("42")));
+    public void Amf0_exception_is_the_format_library_s_format_exception() =>
+        Assert.IsAssignableFrom<FormatException>(Assert.Throws<Amf0Exception>(() => Decode("42")));
 
     [Fact]
     public void Writer_rejects_unknown_types_and_cycles()

@@ -1,5 +1,5 @@
-using OrleansLive.GatewayEdge.Flv;
-using OrleansLive.Interfaces;
+using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.UnitTests;
 
@@ -48,7 +48,7 @@ public class CodecInfoTests
     public void Avc_records_from_x264(string hex, string profile, string level, int width, int height)
     {
         Assert.True(AvcConfig.TryParse(Convert.FromHexString(hex), out var info));
-        Assert.Equal(new VideoInfo("H264", profile, level, width, height), info);
+        Assert.Equal(new VideoFacts("H264", profile, level, width, height), info);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public class CodecInfoTests
     {
         var sps = new SpsBuilder { ChromaFormatIdc = 1, ScalingLists = true, PocType = 1, WidthInMbs = 80, HeightInMapUnits = 45, Crop = (2, 3, 1, 4) }.Build();
         Assert.True(AvcConfig.TryParseSps(sps, out var info));
-        Assert.Equal(new VideoInfo("H264", "High", "4", 1280 - 2 * 5, 720 - 2 * 5), info);
+        Assert.Equal(new VideoFacts("H264", "High", "4", 1280 - 2 * 5, 720 - 2 * 5), info);
 
         // The same SPS inside a configuration record.
         byte[] record = [1, 100, 0, 40, 0xFF, 0xE1, (byte)(sps.Length >> 8), (byte)sps.Length, .. sps, 0];
@@ -102,11 +102,11 @@ public class CodecInfoTests
     public void Hevc_records_from_x265()
     {
         Assert.True(HevcConfig.TryParse(Convert.FromHexString(X265Main1280x720), out var main));
-        Assert.Equal(new VideoInfo("HEVC", "Main", "3.1", 1280, 720), main);
+        Assert.Equal(new VideoFacts("HEVC", "Main", "3.1", 1280, 720), main);
 
         // 1080 lines are coded as 1088 with a conformance window.
         Assert.True(HevcConfig.TryParse(Convert.FromHexString(X265Main10At1920x1080), out var main10));
-        Assert.Equal(new VideoInfo("HEVC", "Main10", "4", 1920, 1080), main10);
+        Assert.Equal(new VideoFacts("HEVC", "Main10", "4", 1920, 1080), main10);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public class CodecInfoTests
         var record = Convert.FromHexString(X265Main1280x720)[..23];
         record[22] = 0;
         Assert.True(HevcConfig.TryParse(record, out var info));
-        Assert.Equal(new VideoInfo("HEVC", "Main", "3.1", 0, 0), info);
+        Assert.Equal(new VideoFacts("HEVC", "Main", "3.1", 0, 0), info);
     }
 
     [Theory]
@@ -131,29 +131,29 @@ public class CodecInfoTests
     public void Av1_record()
     {
         Assert.True(Av1Config.TryParse(Convert.FromHexString(SvtAv1Main), out var info));
-        Assert.Equal(new VideoInfo("AV1", "Main", "3.1", 0, 0), info);
+        Assert.Equal(new VideoFacts("AV1", "Main", "3.1", 0, 0), info);
     }
 
     [Fact]
     public void Video_tags_dispatch_by_codec()
     {
-        VideoInfo? info;
-        var avc = new VideoInfo("H264", "High", "3", 640, 360);
+        VideoFacts? info;
+        var avc = new VideoFacts("H264", "High", "3", 640, 360);
         Assert.True(VideoCodecInfo.TryParse(Convert.FromHexString("1700000000" + X264High640x360), out info));
         Assert.Equal(avc, info);
         Assert.True(VideoCodecInfo.TryParse(Convert.FromHexString("9061766331" + X264High640x360), out info));
         Assert.Equal(avc, info);
 
         Assert.True(VideoCodecInfo.TryParse(Convert.FromHexString("1C00000000" + X265Main1280x720), out info));
-        Assert.Equal(new VideoInfo("HEVC", "Main", "3.1", 1280, 720), info);
+        Assert.Equal(new VideoFacts("HEVC", "Main", "3.1", 1280, 720), info);
         Assert.True(VideoCodecInfo.TryParse(Convert.FromHexString("9068766331" + X265Main10At1920x1080), out info));
-        Assert.Equal(new VideoInfo("HEVC", "Main10", "4", 1920, 1080), info);
+        Assert.Equal(new VideoFacts("HEVC", "Main10", "4", 1920, 1080), info);
 
         Assert.True(VideoCodecInfo.TryParse(Convert.FromHexString("9061763031" + SvtAv1Main), out info));
         Assert.Equal("AV1", info.Codec);
 
         Assert.True(VideoCodecInfo.TryParse(Convert.FromHexString("1400"), out info));
-        Assert.Equal(new VideoInfo("VP6", "Other", "Other", 0, 0), info);
+        Assert.Equal(new VideoFacts("VP6", "Other", "Other", 0, 0), info);
         Assert.True(VideoCodecInfo.TryParse(Convert.FromHexString("9076703039010203"), out info));
         Assert.Equal("Other", info.Codec);
 
@@ -176,7 +176,7 @@ public class CodecInfoTests
     public void Aac_configs(string hex, string profile, int rate, int channels)
     {
         Assert.True(AacConfig.TryParse(Convert.FromHexString(hex), out var info));
-        Assert.Equal(new AudioInfo("AAC", rate, channels, profile), info);
+        Assert.Equal(new AudioFacts("AAC", rate, channels, profile), info);
     }
 
     [Theory]
@@ -189,24 +189,24 @@ public class CodecInfoTests
     [Fact]
     public void Audio_tags_dispatch_by_format()
     {
-        AudioInfo? info;
+        AudioFacts? info;
         Assert.True(AudioCodecInfo.TryParse(Convert.FromHexString("AF00121056E500"), out info));
-        Assert.Equal(new AudioInfo("AAC", 44100, 2, "LC"), info);
+        Assert.Equal(new AudioFacts("AAC", 44100, 2, "LC"), info);
         Assert.False(AudioCodecInfo.TryParse(Convert.FromHexString("AF01DE02004C"), out _));
 
         // MP3 from ffmpeg (22050 Hz mono): facts come from the FLV sound flags.
         Assert.True(AudioCodecInfo.TryParse(Convert.FromHexString("2AFFF340C400"), out info));
-        Assert.Equal(new AudioInfo("MP3", 22050, 1, "Other"), info);
+        Assert.Equal(new AudioFacts("MP3", 22050, 1, "Other"), info);
         Assert.True(AudioCodecInfo.TryParse(Convert.FromHexString("E3FFF3"), out info));
-        Assert.Equal(new AudioInfo("MP3", 8000, 2, "Other"), info);
+        Assert.Equal(new AudioFacts("MP3", 8000, 2, "Other"), info);
 
         // Enhanced RTMP: Opus with an OpusHead, AAC by mp4a.
         var opusHead = "4F707573486561640102380180BB0000000000";
         Assert.True(AudioCodecInfo.TryParse(Convert.FromHexString("904F707573" + opusHead), out info));
-        Assert.Equal(new AudioInfo("Opus", 48000, 2, "Other"), info);
+        Assert.Equal(new AudioFacts("Opus", 48000, 2, "Other"), info);
         Assert.False(AudioCodecInfo.TryParse(Convert.FromHexString("904F707573" + opusHead[..20]), out _));
         Assert.True(AudioCodecInfo.TryParse(Convert.FromHexString("906D7034611210"), out info));
-        Assert.Equal(new AudioInfo("AAC", 44100, 2, "LC"), info);
+        Assert.Equal(new AudioFacts("AAC", 44100, 2, "LC"), info);
 
         Assert.False(AudioCodecInfo.TryParse(Convert.FromHexString("B200"), out _)); // Speex
         Assert.False(AudioCodecInfo.TryParse([], out _));

@@ -1,4 +1,4 @@
-using OrleansLive.GatewayEdge.Flv;
+using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.UnitTests;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
-using OrleansLive.GatewayEdge.Rtmp;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.Media.Containers.Amf;
 
 namespace OrleansLive.UnitTests;
 

@@ -1,5 +1,5 @@
 using System.Buffers;
-using OrleansLive.GatewayEdge.Rtmp;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
 
 namespace OrleansLive.UnitTests;
 

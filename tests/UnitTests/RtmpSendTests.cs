@@ -1,4 +1,4 @@
-using OrleansLive.GatewayEdge.Rtmp;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
 
 namespace OrleansLive.UnitTests;
 

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Flv;
-using OrleansLive.GatewayEdge.Media;
-using OrleansLive.GatewayEdge.Rtmp;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
+using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.GatewayEdge.Cluster;
 

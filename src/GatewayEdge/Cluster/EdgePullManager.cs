@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Media;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Cluster;

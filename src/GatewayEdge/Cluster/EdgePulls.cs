@@ -1,4 +1,4 @@
-using OrleansLive.GatewayEdge.Media;
+using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.GatewayEdge.Cluster;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Dvr;
+using OrleansLive.GatewayEdge.Recording.Dvr;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Cluster;

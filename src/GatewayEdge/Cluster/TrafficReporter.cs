@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OrleansLive.GatewayEdge.Media;
+using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Cluster;

@@ -3,7 +3,7 @@ using System.Net.NetworkInformation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using OrleansLive.GatewayEdge.Cluster;
-using OrleansLive.GatewayEdge.Media;
+using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.GatewayEdge.Forward;
 
@@ -54,7 +54,7 @@ public sealed class ForwardExtension : IPublishExtension
     }
 
     /// <summary>A destination that is this very stream on this gateway would feed itself.</summary>
-    internal bool IsLoop(Rtmp.RtmpUrl url, PublishContext context)
+    internal bool IsLoop(Protocols.Rtmp.RtmpUrl url, PublishContext context)
     {
         if (url.Port != _endpoints.RtmpPort || !IsThisHost(url.Host))
         {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Media;
-using OrleansLive.GatewayEdge.Rtmp;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Forward;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Media;
+using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.GatewayEdge.Recording;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Sockets;
-using OrleansLive.GatewayEdge.Rtmp;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.Media.Containers.Amf;
 
 namespace OrleansLive.IntegrationTests.Support;
 

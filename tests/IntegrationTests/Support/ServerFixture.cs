@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge;
 using OrleansLive.Silo;
 
 namespace OrleansLive.IntegrationTests.Support;

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using OrleansLive.GatewayEdge.Dvr;
-using OrleansLive.GatewayEdge.Rtmp;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Recording.Dvr;
+using OrleansLive.Media.Containers.Amf;
 
 namespace OrleansLive.UnitTests.Dvr;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Dvr;
-using OrleansLive.GatewayEdge.Flv;
-using OrleansLive.GatewayEdge.Media;
+using OrleansLive.GatewayEdge.Recording.Dvr;
+using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
+using OrleansLive.Media.Containers.Flv;
 using OrleansLive.UnitTests.Mp4;
 using OrleansLive.UnitTests.Recording;
 

@@ -1,4 +1,4 @@
-using OrleansLive.GatewayEdge.Hls;
+using OrleansLive.GatewayEdge.Recording.Hls;
 
 namespace OrleansLive.UnitTests.Hls;
 

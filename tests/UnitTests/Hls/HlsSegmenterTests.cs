@@ -1,9 +1,11 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Hls;
-using OrleansLive.GatewayEdge.Media;
-using OrleansLive.GatewayEdge.Ts;
+using OrleansLive.GatewayEdge.Recording.Hls;
+using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
+using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Containers.Flv;
+using OrleansLive.Media.Containers.MpegTs;
 using OrleansLive.UnitTests.Mp4;
 using OrleansLive.UnitTests.Recording;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using OrleansLive.GatewayEdge.Mp4;
-using OrleansLive.GatewayEdge.Ts;
+using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Containers.Flv;
+using OrleansLive.Media.Containers.Mp4;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
 namespace OrleansLive.UnitTests.Mp4;

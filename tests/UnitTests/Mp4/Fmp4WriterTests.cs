@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using OrleansLive.GatewayEdge.Mp4;
-using OrleansLive.GatewayEdge.Ts;
+using OrleansLive.Media.Containers.Mp4;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
 namespace OrleansLive.UnitTests.Mp4;

@@ -1,4 +1,4 @@
-using OrleansLive.GatewayEdge.Flv;
+using OrleansLive.Media.Codecs;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
 namespace OrleansLive.UnitTests.Mp4;

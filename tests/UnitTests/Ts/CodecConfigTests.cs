@@ -1,4 +1,4 @@
-using OrleansLive.GatewayEdge.Ts;
+using OrleansLive.Media.Codecs;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
 namespace OrleansLive.UnitTests.Ts;
@@ -8,7 +8,7 @@ public class CodecConfigTests
     [Fact]
     public void Aac_lc_config_parses()
     {
-        Assert.True(AudioSpecificConfig.TryParse(AacConfig, out var config));
+        Assert.True(AudioSpecificConfig.TryParse(FlvTestVectors.AacConfig, out var config));
         Assert.Equal(new AudioSpecificConfig(2, 4, 44100, 2), config);
     }
 
@@ -31,7 +31,7 @@ public class CodecConfigTests
     [Fact]
     public void Avc_record_yields_length_size_parameter_sets_and_sps()
     {
-        Assert.True(VideoDecoderConfig.TryParse(FlvVideoCodec.Avc, Hex(AvcRecord), out var config));
+        Assert.True(VideoDecoderConfig.TryParse(VideoCodecId.H264, Hex(AvcRecord), out var config));
         Assert.Equal(4, config.NalLengthSize);
         Assert.Equal(Hex("00000001" + AvcSps + "00000001" + AvcPps), config.ParameterSetsAnnexB);
         Assert.Equal(Hex(AvcSps), config.Sps.ToArray());
@@ -41,7 +41,7 @@ public class CodecConfigTests
     [Fact]
     public void Hevc_record_yields_vps_sps_pps()
     {
-        Assert.True(VideoDecoderConfig.TryParse(FlvVideoCodec.Hevc, Hex(HevcRecord), out var config));
+        Assert.True(VideoDecoderConfig.TryParse(VideoCodecId.H265, Hex(HevcRecord), out var config));
         Assert.Equal(4, config.NalLengthSize);
         Assert.Equal(33, (config.Sps[0] >> 1) & 0x3F);
         Assert.Equal(3, config.ParameterSetsAnnexB.AsSpan().Count(new byte[] { 0, 0, 0, 1 }));
@@ -50,8 +50,8 @@ public class CodecConfigTests
     [Fact]
     public void Truncated_records_are_rejected()
     {
-        Assert.False(VideoDecoderConfig.TryParse(FlvVideoCodec.Avc, Hex(AvcRecord)[..20], out _));
-        Assert.False(VideoDecoderConfig.TryParse(FlvVideoCodec.Hevc, Hex(HevcRecord)[..60], out _));
+        Assert.False(VideoDecoderConfig.TryParse(VideoCodecId.H264, Hex(AvcRecord)[..20], out _));
+        Assert.False(VideoDecoderConfig.TryParse(VideoCodecId.H265, Hex(HevcRecord)[..60], out _));
         Assert.False(AudioSpecificConfig.TryParse([0x12], out _));
     }
 }

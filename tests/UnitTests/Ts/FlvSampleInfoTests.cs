@@ -1,4 +1,5 @@
-using OrleansLive.GatewayEdge.Ts;
+using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Containers.Flv;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
 namespace OrleansLive.UnitTests.Ts;
@@ -14,12 +15,12 @@ public class FlvSampleInfoTests
 
         Assert.True(FlvSampleInfo.IsSequenceHeader(header));
         Assert.False(FlvSampleInfo.IsVideoKeyframe(header));
-        Assert.True(OrleansLive.GatewayEdge.Flv.FlvVideo.IsKeyframe(header.Data.Span));
+        Assert.True(OrleansLive.Media.Containers.Flv.FlvVideo.IsKeyframe(header.Data.Span));
         Assert.True(FlvSampleInfo.IsVideoKeyframe(key));
         Assert.False(FlvSampleInfo.IsSequenceHeader(key));
         Assert.False(FlvSampleInfo.IsVideoKeyframe(inter));
         Assert.Equal(100, FlvSampleInfo.CompositionTime(key.Data.Span));
-        Assert.Equal(FlvVideoCodec.Avc, FlvSampleInfo.VideoCodec(key.Data.Span));
+        Assert.Equal(VideoCodecId.H264, FlvSampleInfo.VideoCodec(key.Data.Span));
     }
 
     [Fact]
@@ -39,21 +40,21 @@ public class FlvSampleInfoTests
 
         Assert.True(FlvSampleInfo.IsSequenceHeader(start));
         Assert.True(FlvSampleInfo.TryParseVideo(coded.Data.Span, out var tag));
-        Assert.Equal(FlvVideoCodec.Hevc, tag.Codec);
+        Assert.Equal(VideoCodecId.H265, tag.Codec);
         Assert.Equal(FlvVideoPacketKind.CodedFrames, tag.Kind);
         Assert.Equal(40, tag.CompositionTime);
         Assert.Equal(new byte[] { 0, 0, 0, 1, 0x26 }, tag.Body.ToArray());
         Assert.True(FlvSampleInfo.IsVideoKeyframe(coded));
 
         Assert.True(FlvSampleInfo.TryParseVideo(codedX.Data.Span, out tag));
-        Assert.Equal(FlvVideoCodec.Avc, tag.Codec);
+        Assert.Equal(VideoCodecId.H264, tag.Codec);
         Assert.Equal(0, tag.CompositionTime);
         Assert.False(tag.IsKeyframe);
         Assert.Equal(5, tag.Body.Length);
 
         Assert.True(FlvSampleInfo.TryParseVideo(end.Data.Span, out tag));
         Assert.Equal(FlvVideoPacketKind.EndOfSequence, tag.Kind);
-        Assert.Equal(FlvVideoCodec.Unknown, FlvSampleInfo.VideoCodec(EnhancedVideo(0, 1, 1, "av01", [0, 0, 0]).Data.Span));
+        Assert.Equal(VideoCodecId.Unknown, FlvSampleInfo.VideoCodec(EnhancedVideo(0, 1, 1, "av01", [0, 0, 0]).Data.Span));
     }
 
     [Fact]
@@ -61,9 +62,9 @@ public class FlvSampleInfoTests
     {
         Assert.True(FlvSampleInfo.IsSequenceHeader(AacSequenceHeader()));
         Assert.False(FlvSampleInfo.IsSequenceHeader(AacFrame(0, [1, 2])));
-        Assert.Equal(FlvAudioCodec.Aac, FlvSampleInfo.AudioCodec(AacFrame(0, [1, 2]).Data.Span));
-        Assert.Equal(FlvAudioCodec.Mp3, FlvSampleInfo.AudioCodec([0x2F, 0xFF, 0xFB]));
-        Assert.Equal(FlvAudioCodec.Unknown, FlvSampleInfo.AudioCodec([0xBF, 1, 2])); // Speex
+        Assert.Equal(AudioCodecId.Aac, FlvSampleInfo.AudioCodec(AacFrame(0, [1, 2]).Data.Span));
+        Assert.Equal(AudioCodecId.Mp3, FlvSampleInfo.AudioCodec([0x2F, 0xFF, 0xFB]));
+        Assert.Equal(AudioCodecId.Unknown, FlvSampleInfo.AudioCodec([0xBF, 1, 2])); // Speex
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Buffers;
-using OrleansLive.GatewayEdge.Ts;
+using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Containers.Flv;
+using OrleansLive.Media.Containers.MpegTs;
 
 namespace OrleansLive.UnitTests.Ts;
 

@@ -1,9 +1,0 @@
-namespace OrleansLive.GatewayEdge.Mp4;
-
-public enum Fmp4Codec : byte
-{
-    Avc = 1,
-    Hevc,
-    Aac,
-    Mp3,
-}

@@ -1,0 +1,94 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Recording.Hls;
+
+namespace OrleansLive.GatewayEdge.Protocols.Http;
+
+/// <summary>
+/// The gateway's HTTP streaming listener (SRS `http_server`, port 8080): live FLV, MPEG-TS, AAC and
+/// MP3 over chunked HTTP (SRS's http_remux), and the HLS files on disk. A Kestrel server of its own,
+/// so it runs the same in a silo process and in a standalone gateway.
+/// </summary>
+public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
+{
+    private readonly GatewayContext _gateway;
+    private readonly GatewayEndpoints _endpoints;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger<HttpStreamServer> _logger;
+    private WebApplication? _app;
+
+    public HttpStreamServer(GatewayContext gateway, GatewayEndpoints endpoints, ILoggerFactory loggers)
+    {
+        _gateway = gateway;
+        _endpoints = endpoints;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<HttpStreamServer>();
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(_loggers);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Parse(_gateway.Options.ListenAddress), _gateway.Options.HttpPort);
+        });
+        var app = builder.Build();
+        var flv = new HttpFlvHandler(_gateway);
+        app.Use(async (context, next) =>
+        {
+            // SRS `http_server.crossdomain on`: players on other origins (flv.js, hls.js) may fetch.
+            context.Response.Headers.AccessControlAllowOrigin = "*";
+            context.Response.Headers.AccessControlAllowMethods = "GET, HEAD, OPTIONS";
+            context.Response.Headers.AccessControlAllowHeaders = "*";
+            context.Response.Headers.AccessControlExposeHeaders = "*";
+            if (HttpMethods.IsOptions(context.Request.Method))
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                return;
+            }
+            await next(context);
+        });
+        var hls = new HlsFileServer(_gateway);
+        app.MapGet("/{**path}", async (HttpContext context, string? path) =>
+        {
+            // HLS files from disk first; everything else is a live stream (.flv, .ts, .aac, .mp3).
+            if (!await hls.TryServeAsync(context, path ?? ""))
+            {
+                await flv.HandleAsync(context, path ?? "");
+            }
+        });
+        await app.StartAsync(cancellationToken);
+        _app = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address).Port;
+        _endpoints.SetHttp(port);
+        _logger.LogInformation("HTTP streams listening on {Address}", address);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Streams;
+using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Containers.Amf;
+
+namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
+
+/// <summary>NetConnection and NetStream commands, answered the way SRS answers them.</summary>
+public sealed partial class RtmpConnection
+{
+    private const uint WindowAckSize = 2_500_000;
+
+    private readonly ArrayBufferWriter<byte> _amf = new(1024);
+    private string? _tcUrl;
+    private string? _app;
+    private string? _pageUrl;
+    private string? _swfUrl;
+    private string? _connectVhost;
+    private bool _connected;
+    private bool _fmlePublish;
+
+    private async Task OnCommandAsync(RtmpCommand command)
+    {
+        switch (command.Name)
+        {
+            case "connect":
+                await OnConnectAsync(command);
+                break;
+            case "createStream":
+                RequireConnected(command);
+                await ReplyAsync(command, null, 1.0);
+                break;
+            case "releaseStream":
+            case "FCPublish":
+                RequireConnected(command);
+                _fmlePublish = true;
+                await ReplyAsync(command, null, [null]);
+                break;
+            case "publish":
+                RequireConnected(command);
+                await OnPublishAsync(command);
+                break;
+            case "play":
+                RequireConnected(command);
+                await OnPlayAsync(command);
+                break;
+            case "FCUnpublish":
+            case "deleteStream":
+            case "closeStream":
+                await StopPublishingAsync();
+                if (command.Name != "FCUnpublish")
+                {
+                    await StopPlayingAsync();
+                }
+                if (command.TransactionId != 0 && command.Name == "FCUnpublish")
+                {
+                    await ReplyAsync(command, null, [null]);
+                }
+                break;
+            case "getStreamLength":
+                await ReplyAsync(command, null, 0.0);
+                break;
+            case "_checkbw":
+            case "FCSubscribe":
+                if (command.TransactionId != 0)
+                {
+                    await ReplyAsync(command, null, [null]);
+                }
+                break;
+            case "pause":
+                await OnPauseAsync(command);
+                break;
+            case "receiveAudio":
+            case "receiveVideo":
+            case "_result":
+            case "_error":
+            case "onBWDone":
+                break;
+            default:
+                _logger.LogDebug("Unknown RTMP command {Command}", command.Name);
+                if (command.TransactionId != 0)
+                {
+                    var info = Status("error", "NetConnection.Call.Failed", $"Unknown command: {command.Name}");
+                    await SendCommandAsync(CommandCsid, 0, "_error", command.TransactionId, null, info);
+                }
+                break;
+        }
+    }
+
+    private void RequireConnected(RtmpCommand command)
+    {
+        if (!_connected)
+        {
+            throw new RtmpProtocolException($"'{command.Name}' before 'connect'");
+        }
+    }
+
+    private async Task OnConnectAsync(RtmpCommand command)
+    {
+        if (_connected)
+        {
+            throw new RtmpProtocolException("second 'connect' on one connection");
+        }
+        var props = command.CommandObject as AmfObject ?? throw new RtmpProtocolException("'connect' without a command object");
+        _app = props.GetString("app") ?? "";
+        _tcUrl = props.GetString("tcUrl") ?? "";
+        _pageUrl = props.GetString("pageUrl") ?? "";
+        _swfUrl = props.GetString("swfUrl") ?? "";
+        if (_tcUrl.Length == 0)
+        {
+            throw new RtmpProtocolException("'connect' without tcUrl");
+        }
+        var objectEncoding = props.GetNumber("objectEncoding") ?? 0;
+        var probe = StreamAddress.Resolve(StreamAddress.HostOf(_tcUrl), _app, "", _gateway.KnownVhosts);
+        _connectVhost = probe.Vhost;
+        _logger.LogInformation("RTMP connect app={App} tcUrl={TcUrl} vhost={Vhost}", probe.App, _tcUrl, probe.Vhost);
+
+        var settings = await Cluster.GetVhostSettings(probe.Vhost);
+        if (!settings.Enabled)
+        {
+            throw new RtmpProtocolException($"vhost '{probe.Vhost}' is disabled");
+        }
+        await ConnectSessionAsync(probe);
+        _connected = true;
+
+        var chunkSize = _gateway.Options.OutChunkSize;
+        var properties = new AmfObject
+        {
+            { "fmsVer", "FMS/3,5,3,888" },
+            { "capabilities", 127.0 },
+            { "mode", 1.0 },
+        };
+        var data = new AmfObject
+        {
+            { "version", ServerInfo.Version },
+            { "srs_sig", ServerInfo.Signature },
+            { "srs_server", ServerInfo.Name },
+            { "srs_license", "MIT" },
+            { "srs_url", ServerInfo.Url },
+        };
+        var info = Status("status", "NetConnection.Connect.Success", "Connection succeeded");
+        info.Add("objectEncoding", objectEncoding);
+        info.Add("data", data);
+        await SendMessagesAsync((w, o) =>
+        {
+            RtmpControl.WindowAckSize(w, o, WindowAckSize);
+            RtmpControl.SetPeerBandwidth(w, o, WindowAckSize, 2);
+            RtmpControl.SetChunkSize(w, o, chunkSize);
+            w.ChunkSize = chunkSize;
+            WriteCommand(w, o, CommandCsid, 0, "_result", command.TransactionId, properties, info);
+        });
+    }
+
+    private async Task OnPauseAsync(RtmpCommand command)
+    {
+        var pause = command.Arguments.Count > 0 && command.Arguments[0] is true;
+        _paused = pause;
+        if (!pause)
+        {
+            _player?.WaitForKeyframe();
+        }
+        var info = pause
+            ? Status("status", "NetStream.Pause.Notify", "Paused stream.")
+            : Status("status", "NetStream.Unpause.Notify", "Unpaused stream.");
+        await SendCommandAsync(StreamCsid, RtmpWireForm.PlayStreamId, "onStatus", 0, null, info);
+    }
+
+    private static AmfObject Status(string level, string code, string description) => new()
+    {
+        { "level", level },
+        { "code", code },
+        { "description", description },
+    };
+
+    private Task ReplyAsync(RtmpCommand command, object? commandObject, params object?[] args) =>
+        SendCommandAsync(CommandCsid, 0, "_result", command.TransactionId, commandObject, args);
+
+    private Task SendCommandAsync(int csid, uint streamId, string name, double transactionId, object? commandObject, params object?[] args) =>
+        SendMessagesAsync((w, o) => WriteCommand(w, o, csid, streamId, name, transactionId, commandObject, args));
+
+    private void WriteCommand(RtmpChunkWriter writer, IBufferWriter<byte> output, int csid, uint streamId, string name, double transactionId, object? commandObject, params object?[] args)
+    {
+        _amf.ResetWrittenCount();
+        RtmpCommand.Write(_amf, name, transactionId, commandObject, args);
+        writer.WriteMessage(output, csid, 0, RtmpMessageType.CommandAmf0, streamId, _amf.WrittenSpan);
+    }
+
+    private void WriteData(RtmpChunkWriter writer, IBufferWriter<byte> output, int csid, uint streamId, params object?[] values)
+    {
+        _amf.ResetWrittenCount();
+        foreach (var value in values)
+        {
+            Amf0Writer.WriteValue(_amf, value);
+        }
+        writer.WriteMessage(output, csid, 0, RtmpMessageType.DataAmf0, streamId, _amf.WrittenSpan);
+    }
+}

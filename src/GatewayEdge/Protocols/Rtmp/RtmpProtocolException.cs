@@ -1,0 +1,10 @@
+
+namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
+
+/// <summary>The peer sent bytes that break the RTMP protocol; the connection should be closed.</summary>
+public class RtmpProtocolException : Exception
+{
+    public RtmpProtocolException(string message) : base(message) { }
+
+    public RtmpProtocolException(string message, Exception innerException) : base(message, innerException) { }
+}

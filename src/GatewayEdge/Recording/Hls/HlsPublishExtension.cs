@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Cluster;
+using OrleansLive.GatewayEdge.Recording;
+using OrleansLive.GatewayEdge.Streams;
+using OrleansLive.Interfaces;
+
+namespace OrleansLive.GatewayEdge.Recording.Hls;
+
+/// <summary>
+/// Writes HLS beside every publish of a vhost with HLS enabled: a <see cref="HlsSegmenter"/> fed from
+/// a <see cref="HubTap"/>, each closed segment reported to the stream's HLS grain (the on_hls event).
+/// </summary>
+public sealed class HlsPublishExtension(ClusterLink cluster, IMediaFileSystem files, HlsStreams streams, ILoggerFactory loggers) : IPublishExtension
+{
+    private readonly ILogger _logger = loggers.CreateLogger<HlsSegmenter>();
+
+    public async ValueTask<IAsyncDisposable?> StartAsync(PublishContext context, CancellationToken cancellationToken)
+    {
+        var address = context.Address;
+        HlsSettings settings;
+        try
+        {
+            settings = (await cluster.GetVhostSettings(address.Vhost).WaitAsync(cancellationToken)).Hls;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning(ex, "HLS settings of {Vhost} unavailable; no HLS for {Url}", address.Vhost, address.Url);
+            return null;
+        }
+        if (!settings.Enabled)
+        {
+            return null;
+        }
+        var m3u8 = HlsSegmenter.PlaylistPath(settings, address.Vhost, address.App, address.Stream, DateTimeOffset.Now);
+        var state = streams.Acquire(m3u8, settings.Fragment);
+        if (state is null)
+        {
+            _logger.LogWarning("HLS {Playlist} is being written by another publish on this gateway; no HLS for {Url}", m3u8, address.Url);
+            return null;
+        }
+        var grain = cluster.Grains.GetGrain<IHlsGrain>(address.Key);
+        var source = new StreamEventSource(address.Vhost, address.App, address.Stream, address.Url, context.StreamId, context.ClientId,
+            context.Ip, context.TcUrl, address.Param, cluster.GatewayId);
+        var segmenter = new HlsSegmenter(settings, address.Vhost, address.App, address.Stream, state, files, _logger, segment =>
+        {
+            var evt = new HlsSegmentEvent(source, segment.Duration, Environment.CurrentDirectory, segment.File, segment.Url,
+                segment.M3u8, segment.M3u8Url, segment.Sequence, segment.Discontinuity, DateTime.UtcNow);
+            cluster.Fire(() => grain.SegmentClosed(evt), "hls segment closed");
+        });
+        _logger.LogInformation("HLS {Url} to {Playlist} ({Format}, fragment {Fragment} s, window {Window} s)",
+            address.Url, m3u8, settings.Fmp4 ? "fMP4" : "TS", settings.Fragment, settings.Window);
+        var tap = HubTap.Start(context.Hub, "hls", segmenter.Write, segmenter.Flush, _logger);
+        return new Handle(tap, segmenter, state, streams, TimeSpan.FromSeconds(Math.Max(0, settings.Dispose)));
+    }
+
+    private sealed class Handle(HubTap tap, HlsSegmenter segmenter, HlsStreamState state, HlsStreams streams, TimeSpan dispose) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await tap.DisposeAsync();
+                segmenter.Finish();
+            }
+            finally
+            {
+                streams.Release(state, dispose);
+            }
+        }
+    }
+}

@@ -1,9 +1,0 @@
-namespace OrleansLive.GatewayEdge.Rtmp;
-
-/// <summary>The peer sent bytes that break the RTMP protocol; the connection should be closed.</summary>
-public class RtmpProtocolException : Exception
-{
-    public RtmpProtocolException(string message) : base(message) { }
-
-    public RtmpProtocolException(string message, Exception innerException) : base(message, innerException) { }
-}

@@ -1,0 +1,238 @@
+using System.Runtime.CompilerServices;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
+
+namespace OrleansLive.GatewayEdge.Streams;
+
+/// <summary>Why a player's queue stopped accepting frames.</summary>
+public enum PlayerEnd
+{
+    None,
+    /// <summary>The publisher left; queued frames are still delivered, then the player ends.</summary>
+    Unpublished,
+    /// <summary>The player fell behind too often; it is dropped at once.</summary>
+    TooSlow,
+    /// <summary>The connection went away or was kicked.</summary>
+    Closed,
+}
+
+/// <summary>Bounds for one player's queue of shared frames.</summary>
+/// <param name="MergeAudioMilliseconds">When above 0, an audio frame does not wake the player's send
+/// loop by itself: it goes out with the next video frame, or once the oldest queued frame is this old
+/// (SRS's merged write, limited to audio). Fewer, larger sends per player; video latency is unchanged.
+/// Streams without video are not held back.</param>
+public sealed record PlayerQueueLimits(int MaxLagMilliseconds = 10_000, long MaxBytes = 16 * 1024 * 1024, int MaxSkipsPerMinute = 6, int MergeAudioMilliseconds = 0);
+
+/// <summary>
+/// The frames waiting to be sent to one player: references to shared <see cref="MediaFrame"/>s, never
+/// copies. The publisher side enqueues; the player's send loop drains. When the player lags more than
+/// the limits allow, everything queued is dropped and the queue waits for the next keyframe (a GOP
+/// boundary), so the player skips ahead instead of buffering without bound; a player that has to
+/// skip too often is ended.
+/// </summary>
+public sealed class PlayerQueue
+{
+    private readonly Queue<MediaFrame> _frames = new();
+    private readonly Queue<long> _skipTimes = new();
+    private readonly PlayerQueueLimits _limits;
+    private readonly AsyncSignal _signal = new();
+    private readonly object _gate = new();
+    private long _bytes;
+    private uint _newestTimestamp;
+    private bool _waitKeyframe;
+
+    public PlayerQueue(string clientId, PlayerQueueLimits limits)
+    {
+        ClientId = clientId;
+        _limits = limits;
+    }
+
+    public string ClientId { get; }
+
+    /// <summary>Called once, outside the queue's lock, when the player is dropped as too slow; the
+    /// connection closes itself here, since its send loop may be stuck in a send.</summary>
+    public Action<PlayerQueue>? Dropped { get; set; }
+
+    public PlayerEnd End { get; private set; }
+
+    /// <summary>How many times this player was skipped ahead to a keyframe.</summary>
+    public int Skips { get; private set; }
+
+    /// <summary>Frames dropped by skipping ahead.</summary>
+    public long DroppedFrames { get; private set; }
+
+    /// <summary>Bytes the send loop reports as delivered.</summary>
+    public long SentBytes => Interlocked.Read(ref _sentBytes);
+
+    private long _sentBytes;
+
+    public void AddSent(long bytes) => Interlocked.Add(ref _sentBytes, bytes);
+
+    /// <summary>Player starts at a random access point: drop until the next keyframe.</summary>
+    public void WaitForKeyframe()
+    {
+        lock (_gate)
+        {
+            _waitKeyframe = true;
+        }
+    }
+
+    /// <summary>
+    /// Queues a reference to the frame. <paramref name="randomAccess"/> marks a frame a player can
+    /// start from: a video keyframe, or any audio frame of a stream without video.
+    /// </summary>
+    public void Enqueue(MediaFrame frame, bool randomAccess)
+    {
+        bool dropped, wake;
+        lock (_gate)
+        {
+            if (End != PlayerEnd.None)
+            {
+                return;
+            }
+            var essential = frame.IsSequenceHeader || frame.IsScript;
+            if (_waitKeyframe && !essential)
+            {
+                if (!randomAccess)
+                {
+                    DroppedFrames++;
+                    return;
+                }
+                _waitKeyframe = false;
+            }
+            _frames.Enqueue(frame.AddRef());
+            _bytes += frame.Length;
+            _newestTimestamp = frame.Timestamp;
+            if (IsLagging())
+            {
+                SkipAhead();
+            }
+            dropped = End == PlayerEnd.TooSlow;
+            wake = dropped || !frame.IsAudio || randomAccess || _limits.MergeAudioMilliseconds <= 0
+                || _frames.Count == 0 || unchecked((int)(frame.Timestamp - _frames.Peek().Timestamp)) >= _limits.MergeAudioMilliseconds;
+        }
+        if (wake)
+        {
+            _signal.Set();
+        }
+        if (dropped)
+        {
+            Dropped?.Invoke(this);
+        }
+    }
+
+    /// <summary>Moves up to <paramref name="maxBytes"/> of queued frames into <paramref name="batch"/>
+    /// (at least one frame if any). The caller releases each frame after sending it.</summary>
+    public void Drain(List<MediaFrame> batch, int maxBytes)
+    {
+        lock (_gate)
+        {
+            var taken = 0;
+            while (_frames.Count > 0 && (taken == 0 || taken + _frames.Peek().Length <= maxBytes))
+            {
+                var frame = _frames.Dequeue();
+                _bytes -= frame.Length;
+                taken += frame.Length;
+                batch.Add(frame);
+            }
+        }
+    }
+
+    /// <summary>Waits until frames are queued or the queue ended. Returns false once ended and, unless
+    /// the end is graceful, immediately; after an unpublish the remaining frames are drained first.</summary>
+    // Pooled builder: a send loop suspends here once per wake-up, which would otherwise allocate a
+    // state machine box each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> WaitAsync()
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (End is PlayerEnd.TooSlow or PlayerEnd.Closed)
+                {
+                    return false;
+                }
+                if (_frames.Count > 0)
+                {
+                    return true;
+                }
+                if (End == PlayerEnd.Unpublished)
+                {
+                    return false;
+                }
+            }
+            await _signal.WaitAsync();
+        }
+    }
+
+    /// <summary>Stops the queue; frames still queued are released unless the end is graceful.</summary>
+    public void Complete(PlayerEnd end)
+    {
+        lock (_gate)
+        {
+            if (End != PlayerEnd.None && end != PlayerEnd.Closed)
+            {
+                return;
+            }
+            End = end;
+            if (end != PlayerEnd.Unpublished)
+            {
+                ReleaseAll(keepEssential: false);
+            }
+        }
+        _signal.Set();
+    }
+
+    private bool IsLagging()
+    {
+        if (_bytes > _limits.MaxBytes)
+        {
+            return true;
+        }
+        // Frames are queued in arrival order: the lag is the span from the oldest media frame to the
+        // newest. Sequence headers kept across a skip sit at the front with old timestamps; pass them.
+        foreach (var frame in _frames)
+        {
+            if (!frame.IsSequenceHeader && !frame.IsScript)
+            {
+                return unchecked((int)(_newestTimestamp - frame.Timestamp)) > _limits.MaxLagMilliseconds;
+            }
+        }
+        return false;
+    }
+
+    private void SkipAhead()
+    {
+        Skips++;
+        ReleaseAll(keepEssential: true);
+        _waitKeyframe = true;
+        var now = Environment.TickCount64;
+        _skipTimes.Enqueue(now);
+        while (_skipTimes.Count > 0 && now - _skipTimes.Peek() > 60_000)
+        {
+            _skipTimes.Dequeue();
+        }
+        if (_skipTimes.Count > _limits.MaxSkipsPerMinute)
+        {
+            End = PlayerEnd.TooSlow;
+            ReleaseAll(keepEssential: false);
+        }
+    }
+
+    private void ReleaseAll(bool keepEssential)
+    {
+        var count = _frames.Count;
+        for (var i = 0; i < count; i++)
+        {
+            var frame = _frames.Dequeue();
+            if (keepEssential && (frame.IsSequenceHeader || frame.IsScript))
+            {
+                _frames.Enqueue(frame);
+                continue;
+            }
+            _bytes -= frame.Length;
+            DroppedFrames++;
+            frame.Release();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
+
+namespace OrleansLive.GatewayEdge.Streams;
+
+/// <summary>The hubs of this gateway, one per stream key, alive while a publisher or player uses them.</summary>
+public sealed class StreamHubRegistry
+{
+    private readonly Dictionary<string, StreamHub> _hubs = new();
+    private readonly object _gate = new();
+
+    /// <summary>Gets or creates the hub and counts one user; pair with <see cref="Return"/>.</summary>
+    public StreamHub Rent(string vhost, string app, string stream, StreamHubOptions options)
+    {
+        var key = Interfaces.StreamKey.Of(vhost, app, stream);
+        lock (_gate)
+        {
+            if (!_hubs.TryGetValue(key, out var hub))
+            {
+                hub = new StreamHub(vhost, app, stream, options);
+                _hubs.Add(key, hub);
+            }
+            hub.Users++;
+            return hub;
+        }
+    }
+
+    public void Return(StreamHub hub)
+    {
+        lock (_gate)
+        {
+            if (--hub.Users == 0)
+            {
+                _hubs.Remove(hub.Key);
+            }
+        }
+    }
+
+    public StreamHub[] Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _hubs.Values];
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Buffers;
+using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Containers.Flv;
+
+namespace OrleansLive.Media.Containers.MpegTs;
+
+public sealed partial class TsMuxer
+{
+    private static ReadOnlySpan<byte> AvcAud => [0, 0, 0, 1, 0x09, 0xF0];
+
+    private static ReadOnlySpan<byte> HevcAud => [0, 0, 0, 1, 0x46, 0x01, 0x50];
+
+    private static ReadOnlySpan<byte> StartCode => [0, 0, 0, 1];
+
+    private VideoDecoderConfig? _videoConfig;
+
+    private void WriteVideo(IBufferWriter<byte> output, uint timestamp, ReadOnlySpan<byte> data)
+    {
+        if (!FlvSampleInfo.TryParseVideo(data, out var tag) || tag.Codec == VideoCodecId.Unknown)
+        {
+            return;
+        }
+        if (tag.Kind == FlvVideoPacketKind.SequenceHeader)
+        {
+            if (VideoDecoderConfig.TryParse(tag.Codec, tag.Body, out var parsed))
+            {
+                _videoConfig = parsed;
+                SetVideoCodec(tag.Codec);
+            }
+            return;
+        }
+        if (tag.Kind != FlvVideoPacketKind.CodedFrames || tag.Body.IsEmpty)
+        {
+            return;
+        }
+        SetVideoCodec(tag.Codec);
+        var config = _videoConfig?.Codec == tag.Codec ? _videoConfig : null;
+        var lengthSize = config?.NalLengthSize ?? 4;
+        var hevc = tag.Codec == VideoCodecId.H265;
+
+        _videoPes.Clear();
+        _videoPes.Append(hevc ? HevcAud : AvcAud);
+        if (tag.IsKeyframe && config is not null && !ContainsSps(tag.Body, lengthSize, hevc))
+        {
+            _videoPes.Append(config.ParameterSetsAnnexB);
+        }
+        if (!AppendAnnexB(tag.Body, lengthSize, hevc))
+        {
+            return;
+        }
+
+        if (tag.IsKeyframe)
+        {
+            // Audio queued for packing belongs before the random access point.
+            FlushAudio(output);
+        }
+        // A segmenter that just called WriteTables for this keyframe does not get them twice.
+        if ((tag.IsKeyframe && !_tablesFresh) || _tablesPending)
+        {
+            WriteTables(output);
+        }
+        var dts = timestamp * 90L;
+        var pts = dts + (tag.CompositionTime * 90L);
+        var pes = _videoPes.Finish(VideoStreamId, pts, dts, video: true);
+        WritePesPackets(output, VideoPid, ref _videoCc, pes, tag.IsKeyframe, NextPcr(dts, tag.IsKeyframe));
+    }
+
+    /// <summary>Copies length-prefixed NAL units behind start codes, dropping access unit delimiters.</summary>
+    private bool AppendAnnexB(ReadOnlySpan<byte> body, int lengthSize, bool hevc)
+    {
+        var written = 0;
+        while (TryNextNal(ref body, lengthSize, out var nal))
+        {
+            if (NalType(nal, hevc) == (hevc ? 35 : 9))
+            {
+                continue;
+            }
+            var dest = _videoPes.Append(StartCode.Length + nal.Length);
+            StartCode.CopyTo(dest);
+            nal.CopyTo(dest[StartCode.Length..]);
+            written++;
+        }
+        return written > 0;
+    }
+
+    private static bool ContainsSps(ReadOnlySpan<byte> body, int lengthSize, bool hevc)
+    {
+        while (TryNextNal(ref body, lengthSize, out var nal))
+        {
+            if (NalType(nal, hevc) == (hevc ? 33 : 7))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int NalType(ReadOnlySpan<byte> nal, bool hevc) => hevc ? (nal[0] >> 1) & 0x3F : nal[0] & 0x1F;
+
+    /// <summary>Takes the next non-empty NAL unit; a length that runs past the data ends the frame.</summary>
+    internal static bool TryNextNal(ref ReadOnlySpan<byte> body, int lengthSize, out ReadOnlySpan<byte> nal)
+    {
+        while (body.Length > lengthSize)
+        {
+            var length = 0;
+            for (var i = 0; i < lengthSize; i++)
+            {
+                length = (length << 8) | body[i];
+            }
+            body = body[lengthSize..];
+            if (length < 0 || length > body.Length)
+            {
+                break;
+            }
+            nal = body[..length];
+            body = body[length..];
+            if (length > 0)
+            {
+                return true;
+            }
+        }
+        body = default;
+        nal = default;
+        return false;
+    }
+}
