@@ -8,6 +8,8 @@ need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v srt-live-transmit >/dev/null 2>&1 || need+=(srt-tools)
+PATH="$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null | grep -q libsrt || need+=(libsrt1.5-openssl)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
