@@ -1,5 +1,4 @@
 using OrleansLive.Media.Codecs;
-
 namespace OrleansLive.Media.Codecs;
 
 /// <summary>
@@ -23,19 +22,15 @@ public readonly record struct AudioSpecificConfig(int ObjectType, int SamplingIn
     }
 
     /// <summary>Writes a 7-byte ADTS header (no CRC) for a raw frame of <paramref name="rawLength"/> bytes.</summary>
-    public void WriteAdtsHeader(Span<byte> header, int rawLength)
+    public void WriteAdtsHeader(Span<byte> header, int rawLength) => AdtsHeader.Write(header, this, rawLength);
+
+    /// <summary>The two-byte AudioSpecificConfig for this object type, sampling index and channel
+    /// configuration (no SBR/PS signalling): what an FLV sequence header or esds carries.</summary>
+    public byte[] ToBytes()
     {
-        var frameLength = rawLength + AdtsHeaderSize;
-        // ADTS has two profile bits (object type - 1) and no escape for explicit rates.
-        var profile = Math.Clamp(ObjectType - 1, 0, 3);
-        var index = SamplingIndex < 13 ? SamplingIndex : 4;
-        header[0] = 0xFF;
-        header[1] = 0xF1; // MPEG-4, layer 0, no CRC
-        header[2] = (byte)((profile << 6) | (index << 2) | ((ChannelConfig >> 2) & 0x01));
-        header[3] = (byte)(((ChannelConfig & 0x03) << 6) | ((frameLength >> 11) & 0x03));
-        header[4] = (byte)(frameLength >> 3);
-        header[5] = (byte)(((frameLength & 0x07) << 5) | 0x1F); // buffer fullness 0x7FF: VBR
-        header[6] = 0xFC; // rest of fullness, one raw data block
+        var objectType = Math.Clamp(ObjectType, 1, 30);
+        var index = Math.Clamp(SamplingIndex, 0, 14);
+        return [(byte)((objectType << 3) | (index >> 1)), (byte)(((index & 1) << 7) | ((ChannelConfig & 0x0F) << 3))];
     }
 
     /// <summary>An AAC frame that already starts with an ADTS header (some publishers send those).</summary>

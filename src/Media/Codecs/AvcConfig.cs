@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 
 namespace OrleansLive.Media.Codecs;
@@ -13,28 +12,27 @@ public static class AvcConfig
     public static bool TryParse(ReadOnlySpan<byte> avcDecoderConfigurationRecord, [MaybeNullWhen(false)] out VideoFacts info)
     {
         info = null;
-        var record = avcDecoderConfigurationRecord;
-
-        // version(1) profile(1) compatibility(1) level(1) lengthSizeMinusOne(1) numOfSPS(1) then
-        // per SPS: length(2) and the NAL unit.
-        if (record.Length < 8 || record[0] != 1 || (record[5] & 0x1F) == 0)
-        {
-            return false;
-        }
-
-        int spsLength = BinaryPrimitives.ReadUInt16BigEndian(record.Slice(6));
-        if (spsLength == 0 || 8 + spsLength > record.Length)
-        {
-            return false;
-        }
-
-        return TryParseSps(record.Slice(8, spsLength), out info);
+        return VideoDecoderConfig.TryParse(VideoCodecId.H264, avcDecoderConfigurationRecord, out var record)
+            && TryParseSps(record.Sps, out info);
     }
 
     /// <summary>Decodes an SPS NAL unit (with its one-byte header and emulation prevention bytes).</summary>
     public static bool TryParseSps(ReadOnlySpan<byte> spsNal, [MaybeNullWhen(false)] out VideoFacts info)
     {
         info = null;
+        if (!TryReadSps(spsNal, out var sps))
+        {
+            return false;
+        }
+
+        info = new VideoFacts("H264", ProfileName(sps.ProfileIdc), LevelName(sps.LevelIdc), sps.Width, sps.Height);
+        return true;
+    }
+
+    /// <summary>The SPS fields an avcC record and the facts need (ITU-T H.264 7.3.2.1.1).</summary>
+    internal static bool TryReadSps(ReadOnlySpan<byte> spsNal, out AvcSpsFields sps)
+    {
+        sps = default;
         if (spsNal.Length < 4 || spsNal.Length > NalUnit.MaxParameterSetSize || (spsNal[0] & 0x1F) != 7)
         {
             return false;
@@ -47,13 +45,14 @@ public static class AvcConfig
             var r = new BitReader(rbsp);
             r.Skip(8); // NAL header
             var profileIdc = (int)r.ReadBits(8);
-            r.Skip(8); // constraint flags
+            var constraints = (int)r.ReadBits(8);
             var levelIdc = (int)r.ReadBits(8);
             r.ReadUe(); // seq_parameter_set_id
 
             uint chromaFormatIdc = 1;
+            uint bitDepthLuma = 0, bitDepthChroma = 0;
             var separateColourPlane = false;
-            if (profileIdc is 100 or 110 or 122 or 244 or 44 or 83 or 86 or 118 or 128 or 138 or 139 or 134 or 135)
+            if (HasChromaInfo(profileIdc))
             {
                 chromaFormatIdc = r.ReadUe();
                 if (chromaFormatIdc > 3)
@@ -66,8 +65,13 @@ public static class AvcConfig
                     separateColourPlane = r.ReadFlag();
                 }
 
-                r.ReadUe(); // bit_depth_luma_minus8
-                r.ReadUe(); // bit_depth_chroma_minus8
+                bitDepthLuma = r.ReadUe();
+                bitDepthChroma = r.ReadUe();
+                if (bitDepthLuma > 6 || bitDepthChroma > 6)
+                {
+                    return false;
+                }
+
                 r.Skip(1); // qpprime_y_zero_transform_bypass_flag
                 if (r.ReadFlag()) // seq_scaling_matrix_present_flag
                 {
@@ -140,7 +144,7 @@ public static class AvcConfig
                 return false;
             }
 
-            info = new VideoFacts("H264", ProfileName(profileIdc), LevelName(levelIdc), (int)width, (int)height);
+            sps = new AvcSpsFields(profileIdc, constraints, levelIdc, (int)chromaFormatIdc, (int)bitDepthLuma + 8, (int)bitDepthChroma + 8, (int)width, (int)height);
             return true;
         }
         catch (InvalidDataException)
@@ -148,6 +152,10 @@ public static class AvcConfig
             return false;
         }
     }
+
+    /// <summary>Profiles whose SPS (and avcC record) carry chroma format and bit depths.</summary>
+    internal static bool HasChromaInfo(int profileIdc) =>
+        profileIdc is 100 or 110 or 122 or 244 or 44 or 83 or 86 or 118 or 128 or 138 or 139 or 134 or 135;
 
     /// <summary>SRS's names for profile_idc.</summary>
     public static string ProfileName(int profileIdc) => profileIdc switch
@@ -189,3 +197,7 @@ public static class AvcConfig
         }
     }
 }
+
+/// <summary>H.264 SPS fields: profile_idc, the constraint flags byte, level_idc, chroma_format_idc,
+/// bit depths and the cropped picture size.</summary>
+internal readonly record struct AvcSpsFields(int ProfileIdc, int Constraints, int LevelIdc, int ChromaFormatIdc, int BitDepthLuma, int BitDepthChroma, int Width, int Height);

@@ -62,7 +62,15 @@ public static class HevcConfig
     /// after the conformance window.</summary>
     public static bool TryParseSpsSize(ReadOnlySpan<byte> spsNal, out int width, out int height)
     {
-        width = height = 0;
+        var ok = TryReadSps(spsNal, out var sps);
+        (width, height) = (sps.Width, sps.Height);
+        return ok;
+    }
+
+    /// <summary>The SPS fields an hvcC record needs (ITU-T H.265 7.3.2.2).</summary>
+    internal static bool TryReadSps(ReadOnlySpan<byte> spsNal, out HevcSpsFields sps)
+    {
+        sps = default;
         if (spsNal.Length < 4 || spsNal.Length > NalUnit.MaxParameterSetSize)
         {
             return false;
@@ -76,7 +84,14 @@ public static class HevcConfig
             r.Skip(16); // NAL header
             r.Skip(4); // sps_video_parameter_set_id
             var maxSubLayersMinus1 = (int)r.ReadBits(3);
-            r.Skip(1); // sps_temporal_id_nesting_flag
+            var temporalIdNesting = r.ReadFlag();
+            if (rbsp.Length < 15)
+            {
+                return false;
+            }
+
+            // The general profile, tier and level: 12 bytes that hvcC copies as they are.
+            var generalProfile = rbsp.Slice(3, 12).ToArray();
             SkipProfileTierLevel(ref r, maxSubLayersMinus1);
             r.ReadUe(); // sps_seq_parameter_set_id
             var chromaFormatIdc = r.ReadUe();
@@ -97,6 +112,13 @@ public static class HevcConfig
                 bottom = r.ReadUe();
             }
 
+            var bitDepthLuma = r.ReadUe();
+            var bitDepthChroma = r.ReadUe();
+            if (bitDepthLuma > 8 || bitDepthChroma > 8)
+            {
+                return false;
+            }
+
             // Window offsets are in chroma samples (Table 6-1): SubWidthC/SubHeightC.
             var chromaArrayType = separateColourPlane ? 0 : chromaFormatIdc;
             var subWidthC = chromaArrayType is 1 or 2 ? 2 : 1;
@@ -108,8 +130,7 @@ public static class HevcConfig
                 return false;
             }
 
-            width = (int)w;
-            height = (int)h;
+            sps = new HevcSpsFields(generalProfile, maxSubLayersMinus1 + 1, temporalIdNesting, (int)chromaFormatIdc, (int)bitDepthLuma + 8, (int)bitDepthChroma + 8, (int)w, (int)h);
             return true;
         }
         catch (InvalidDataException)
@@ -150,3 +171,7 @@ public static class HevcConfig
         }
     }
 }
+
+/// <summary>HEVC SPS fields: the 12 general profile/tier/level bytes, temporal layering, chroma
+/// format, bit depths and the cropped picture size.</summary>
+internal readonly record struct HevcSpsFields(byte[] GeneralProfileTierLevel, int TemporalLayers, bool TemporalIdNested, int ChromaFormatIdc, int BitDepthLuma, int BitDepthChroma, int Width, int Height);

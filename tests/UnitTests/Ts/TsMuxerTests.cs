@@ -1,6 +1,7 @@
 using System.Buffers;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Containers;
 using OrleansLive.Media.Containers.Flv;
 using OrleansLive.Media.Containers.MpegTs;
 using OrleansLive.UnitTests.Mp4;
@@ -41,8 +42,8 @@ public class TsMuxerTests
         Assert.True(muxer.HasAudio);
         Assert.Equal(TsMuxer.PmtPid, reader.PmtPid);
         Assert.Equal(TsMuxer.VideoPid, reader.PcrPid);
-        Assert.Equal(TsStreamTypes.H264, reader.StreamTypes[TsMuxer.VideoPid]);
-        Assert.Equal(TsStreamTypes.Aac, reader.StreamTypes[TsMuxer.AudioPid]);
+        Assert.Equal(StreamTypes.H264, reader.StreamTypes[TsMuxer.VideoPid]);
+        Assert.Equal(StreamTypes.Aac, reader.StreamTypes[TsMuxer.AudioPid]);
         Assert.Equal(0, reader.CrcErrors);
         Assert.Equal(2, reader.PatCount); // one per keyframe
         Assert.Equal(2, reader.PmtCount);
@@ -85,7 +86,7 @@ public class TsMuxerTests
             var (ts, _, cts, _) = AvcFrames[i];
             Assert.Equal(ts * 90L, video[i].Dts);
             Assert.Equal((ts + cts) * 90L, video[i].Pts);
-            Assert.Equal(TsStreamTypes.H264, video[i].StreamType);
+            Assert.Equal(StreamTypes.H264, video[i].StreamType);
         }
     }
 
@@ -146,7 +147,7 @@ public class TsMuxerTests
             Assert.Equal(raw, frame[7..]);
             Assert.Equal(i * 23 * 90L, audio[i].Pts);
             Assert.Equal(audio[i].Pts, audio[i].Dts);
-            Assert.Equal(TsStreamTypes.Aac, audio[i].StreamType);
+            Assert.Equal(StreamTypes.Aac, audio[i].StreamType);
         }
     }
 
@@ -241,7 +242,7 @@ public class TsMuxerTests
         var pes = reader.Read(Mux(new TsMuxer(), samples));
 
         Assert.Equal(1, reader.PatCount);
-        Assert.Equal(TsStreamTypes.H264, reader.StreamTypes[TsMuxer.VideoPid]);
+        Assert.Equal(StreamTypes.H264, reader.StreamTypes[TsMuxer.VideoPid]);
         Assert.Equal(5, pes.Count);
         Assert.All(pes, p => Assert.False(p.RandomAccess));
         Assert.NotNull(pes[0].Pcr);
@@ -275,7 +276,7 @@ public class TsMuxerTests
 
         Assert.Equal(2, reader.PmtCount);
         Assert.Equal(1, reader.PmtVersion);
-        Assert.Equal(TsStreamTypes.Aac, reader.StreamTypes[TsMuxer.AudioPid]);
+        Assert.Equal(StreamTypes.Aac, reader.StreamTypes[TsMuxer.AudioPid]);
         Assert.Single(pes, p => p.Pid == TsMuxer.AudioPid);
     }
 
@@ -354,7 +355,7 @@ public class TsMuxerTests
         var reader = new TsReader();
         var pes = reader.Read(Mux(new TsMuxer(), [sample])).Single();
 
-        Assert.Equal(TsStreamTypes.Mp3, reader.StreamTypes[TsMuxer.AudioPid]);
+        Assert.Equal(StreamTypes.Mp3, reader.StreamTypes[TsMuxer.AudioPid]);
         Assert.Equal(mp3, pes.Payload);
         Assert.Equal(20 * 90, pes.Pts);
     }
@@ -394,7 +395,7 @@ public class TsMuxerTests
         var reader = new TsReader();
         var pes = reader.Read(Mux(new TsMuxer(), samples));
 
-        Assert.Equal(TsStreamTypes.Hevc, reader.StreamTypes[TsMuxer.VideoPid]);
+        Assert.Equal(StreamTypes.Hevc, reader.StreamTypes[TsMuxer.VideoPid]);
         Assert.Equal(HevcFrames.Length, pes.Count);
         var key = pes[0].Payload;
         Assert.Equal(new byte[] { 0, 0, 0, 1, 0x46, 0x01, 0x50 }, key[..7]);

@@ -37,17 +37,9 @@ public static class AudioCodecInfo
         }
     }
 
-    // OpusHead (RFC 7845 5.1): "OpusHead", version, channel count, pre-skip, input rate, gain, mapping.
     private static bool TryParseOpusHead(ReadOnlySpan<byte> head, [MaybeNullWhen(false)] out AudioFacts info)
     {
-        info = null;
-        if (head.Length < 19 || !head.StartsWith("OpusHead"u8) || head[9] == 0)
-        {
-            return false;
-        }
-
-        // Opus always decodes at 48 kHz; the header's input rate (bytes 12-15) is informational only.
-        info = new AudioFacts("Opus", 48000, head[9], "Other");
-        return true;
+        info = OpusHead.TryParse(head, out var parsed) ? parsed.Facts : null;
+        return info is not null;
     }
 }

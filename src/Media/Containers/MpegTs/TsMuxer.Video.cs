@@ -99,32 +99,8 @@ public sealed partial class TsMuxer
         return false;
     }
 
-    private static int NalType(ReadOnlySpan<byte> nal, bool hevc) => hevc ? (nal[0] >> 1) & 0x3F : nal[0] & 0x1F;
+    private static int NalType(ReadOnlySpan<byte> nal, bool hevc) => NalUnit.Type(hevc ? VideoCodecId.H265 : VideoCodecId.H264, nal);
 
-    /// <summary>Takes the next non-empty NAL unit; a length that runs past the data ends the frame.</summary>
-    internal static bool TryNextNal(ref ReadOnlySpan<byte> body, int lengthSize, out ReadOnlySpan<byte> nal)
-    {
-        while (body.Length > lengthSize)
-        {
-            var length = 0;
-            for (var i = 0; i < lengthSize; i++)
-            {
-                length = (length << 8) | body[i];
-            }
-            body = body[lengthSize..];
-            if (length < 0 || length > body.Length)
-            {
-                break;
-            }
-            nal = body[..length];
-            body = body[length..];
-            if (length > 0)
-            {
-                return true;
-            }
-        }
-        body = default;
-        nal = default;
-        return false;
-    }
+    private static bool TryNextNal(ref ReadOnlySpan<byte> body, int lengthSize, out ReadOnlySpan<byte> nal) =>
+        AnnexB.TryReadLengthPrefixed(ref body, lengthSize, out nal);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Containers;
 using OrleansLive.Media.Samples;
 
 namespace OrleansLive.Media.Containers.MpegTs;
@@ -65,14 +66,14 @@ public sealed partial class TsMuxer
 
         var videoType = VideoCodec switch
         {
-            VideoCodecId.H264 => TsStreamTypes.H264,
-            VideoCodecId.H265 => TsStreamTypes.Hevc,
+            VideoCodecId.H264 => StreamTypes.H264,
+            VideoCodecId.H265 => StreamTypes.Hevc,
             _ => (byte)0,
         };
         var audioType = AudioCodec switch
         {
-            AudioCodecId.Aac => TsStreamTypes.Aac,
-            AudioCodecId.Mp3 => TsStreamTypes.Mp3,
+            AudioCodecId.Aac => StreamTypes.Aac,
+            AudioCodecId.Mp3 => StreamTypes.Mp3,
             _ => (byte)0,
         };
         var pcrPid = HasVideo || !HasAudio ? VideoPid : AudioPid;

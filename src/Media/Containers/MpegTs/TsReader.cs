@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using OrleansLive.Media.Containers;
 
 namespace OrleansLive.Media.Containers.MpegTs;
 
