@@ -1,9 +1,6 @@
 using System.Net.Sockets;
-using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
-using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Amf;
-using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
 

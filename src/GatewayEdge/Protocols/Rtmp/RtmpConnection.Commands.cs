@@ -1,8 +1,5 @@
-using System.Buffers;
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
-using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Amf;
 
 namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
