@@ -112,7 +112,7 @@ start_ours() {
   rtmp_port=$(free_port)
   flv_port=$(free_port)
   dotnet "$silo" \
-    --Gateway:ListenAddress=127.0.0.1 --Gateway:RtmpPort="$rtmp_port" --Gateway:HttpPort="$flv_port" \
+    --Gateway:ListenAddress=127.0.0.1 --Gateway:RtmpPort="$rtmp_port" --Gateway:HttpPort="$flv_port" --Gateway:SrtPort=0 \
     --Api:ListenAddress=127.0.0.1 --Api:Port="$(free_port)" \
     --Orleans:SiloPort="$(free_port)" --Orleans:GatewayPort="$(free_port)" \
     --Gateway:MaxConnections=$(( $(ulimit -n) - 100 )) \

@@ -12,6 +12,9 @@ public sealed class GatewayEndpoints
 
     public int HttpPort { get; private set; }
 
+    /// <summary>The SRT port (UDP); 0 while SRT is off.</summary>
+    public int SrtPort { get; private set; }
+
     /// <summary>Completes when every listener is bound.</summary>
     public Task Ready => _ready.Task;
 
@@ -20,6 +23,8 @@ public sealed class GatewayEndpoints
         RtmpPort = port;
         Bound();
     }
+
+    internal void SetSrt(int port) => SrtPort = port;
 
     internal void SetHttp(int port)
     {

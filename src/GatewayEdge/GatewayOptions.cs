@@ -1,3 +1,4 @@
+using OrleansLive.GatewayEdge.Protocols.Srt;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 
@@ -22,6 +23,12 @@ public sealed class GatewayOptions
 
     /// <summary>HTTP streaming port (SRS `http_server.listen`); 0 picks a free port.</summary>
     public int HttpPort { get; set; } = 8080;
+
+    /// <summary>SRT port, UDP (SRS `srt_server.listen`); 0 picks a free port, -1 turns SRT off.</summary>
+    public int SrtPort { get; set; } = 10080;
+
+    /// <summary>SRT options (SRS `srt_server { }`).</summary>
+    public SrtSettings Srt { get; set; } = new();
 
     /// <summary>Outgoing RTMP chunk size (SRS `chunk_size`, default 60000).</summary>
     public int OutChunkSize { get; set; } = 60000;

@@ -7,6 +7,7 @@ using OrleansLive.GatewayEdge.Forward;
 using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Protocols.Http;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Protocols.Srt;
 using OrleansLive.GatewayEdge.Recording;
 using OrleansLive.GatewayEdge.Recording.Dvr;
 using OrleansLive.GatewayEdge.Recording.Hls;
@@ -48,6 +49,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IPublishExtension, HlsPublishExtension>();
         services.AddSingleton<IPublishExtension, DvrPublishExtension>();
         services.AddHostedService<RtmpListener>();
+        services.AddHostedService<SrtListener>();
         services.AddHostedService<HttpStreamServer>();
         services.AddHostedService<GatewayHeartbeat>();
         services.AddHostedService<TrafficReporter>();

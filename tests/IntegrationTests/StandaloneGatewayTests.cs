@@ -21,6 +21,7 @@ public sealed class StandaloneGatewayTests(ServerFixture server)
             $"--Orleans:Gateways:0=127.0.0.1:{server.OrleansGatewayPort}",
             "--Gateway:ListenAddress=127.0.0.1",
             $"--Gateway:RtmpPort={rtmpPort}",
+            "--Gateway:SrtPort=0",
             $"--Gateway:HttpPort={httpPort}");
         await Wait.UntilAsync(() => gateway.HasExited ? throw new InvalidOperationException(gateway.StdOut + gateway.StdErr) : gateway.StdOut.Contains("HTTP streams listening", StringComparison.Ordinal), Deadline, "standalone gateway listening");
 

@@ -1,4 +1,5 @@
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.Media.Codecs;
 
 namespace OrleansLive.GatewayEdge.Streams;
 
@@ -52,6 +53,9 @@ public sealed class StreamHub
 
     public bool HasVideo => _videoHeader is not null;
 
+    /// <summary>The codec of the stream's audio, from its last audio frame; Unknown before any.</summary>
+    public AudioCodecId AudioCodec { get; private set; }
+
     public int PlayerCount => Volatile.Read(ref _players).Length;
 
     public long RecvBytes => Interlocked.Read(ref _recvBytes);
@@ -102,6 +106,7 @@ public sealed class StreamHub
             }
             PublisherClientId = null;
             PublisherIsEdge = false;
+            AudioCodec = AudioCodecId.Unknown;
             ClearCache();
             players = _players;
             foreach (var player in players)
@@ -210,6 +215,10 @@ public sealed class StreamHub
 
     private void UpdateCache(MediaFrame frame)
     {
+        if (frame.IsAudio && frame.Header.AudioCodec != AudioCodecId.Unknown)
+        {
+            AudioCodec = frame.Header.AudioCodec;
+        }
         if (frame.IsScript)
         {
             Replace(ref _metadata, frame);

@@ -24,6 +24,15 @@ public sealed class StreamHubRegistry
         }
     }
 
+    /// <summary>The hub of a stream if this gateway has one now, without counting a user.</summary>
+    public StreamHub? Find(string key)
+    {
+        lock (_gate)
+        {
+            return _hubs.GetValueOrDefault(key);
+        }
+    }
+
     public void Return(StreamHub hub)
     {
         lock (_gate)

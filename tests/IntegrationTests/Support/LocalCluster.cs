@@ -138,6 +138,7 @@ public sealed class LocalCluster : IAsyncLifetime
         $"--Gateway:Id={gateway.Name}",
         "--Gateway:ListenAddress=127.0.0.1",
         $"--Gateway:RtmpPort={gateway.Port1}",
+        "--Gateway:SrtPort=0",
         $"--Gateway:HttpPort={gateway.Port2}",
         "--Gateway:StatsIntervalMilliseconds=500",
         "--Gateway:HeartbeatIntervalSeconds=1"]);

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Silo;
@@ -42,6 +43,13 @@ public partial class ServerFixture : IAsyncLifetime
 
     public string FlvUrl(string app, string stream) => $"http://127.0.0.1:{HttpPort}/{app}/{stream}.flv";
 
+    /// <summary>The gateway's SRT port (UDP, picked free).</summary>
+    public int SrtPort => Services.GetRequiredService<GatewayEndpoints>().SrtPort;
+
+    /// <summary>An SRT URL with SRS's streamid for publishing or playing app/stream.</summary>
+    public string SrtUrl(string app, string stream, bool publish, string extra = "") =>
+        $"srt://127.0.0.1:{SrtPort}?streamid=#!::r={app}/{stream},m={(publish ? "publish" : "request")}{extra}";
+
     public async Task InitializeAsync()
     {
         var settings = new Dictionary<string, string?>
@@ -49,6 +57,7 @@ public partial class ServerFixture : IAsyncLifetime
             ["Gateway:ListenAddress"] = "127.0.0.1",
             ["Gateway:RtmpPort"] = RtmpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:HttpPort"] = "0",
+            ["Gateway:SrtPort"] = "0",
             ["Gateway:StatsIntervalMilliseconds"] = "200",
             // Tight slow-player limits so the stalled-reader test ends in seconds.
             ["Gateway:PlayerMaxLagMilliseconds"] = "3000",

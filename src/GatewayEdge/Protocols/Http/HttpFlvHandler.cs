@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
+using OrleansLive.Media.Codecs;
 
 namespace OrleansLive.GatewayEdge.Protocols.Http;
 
@@ -39,6 +40,13 @@ public sealed class HttpFlvHandler
         using var admitted = admission;
         var query = context.Request.QueryString.HasValue ? context.Request.QueryString.Value! : "";
         var address = StreamAddress.Resolve(context.Request.Host.Host, app, stream + query, _gateway.KnownVhosts);
+        if (remux.AudioOnly is { } wanted && _gateway.Hubs.Find(address.Key)?.AudioCodec is { } has && has != AudioCodecId.Unknown && has != wanted)
+        {
+            // The stream is live here with other audio: nothing this format could ever carry.
+            _logger.LogWarning("HTTP {Protocol} play {Url} refused: the stream's audio is {Codec}", remux.Protocol, address.Url, has);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
         var connection = new HttpPlayerConnection(context);
         using var scope = _logger.BeginScope(LogScopes.Client, connection.ClientId);
         var ip = context.Connection.RemoteIpAddress?.ToString() ?? "";

@@ -42,6 +42,9 @@ internal abstract class HttpRemux
     /// <summary>The player sends the frames' shared TS form (the hub muxes once for all such players).</summary>
     public virtual bool ReadsTsForm => false;
 
+    /// <summary>For the audio-only formats, the one audio codec they can carry.</summary>
+    public virtual AudioCodecId? AudioOnly => null;
+
     private sealed class FlvRemux : HttpRemux
     {
         public override string Protocol => "http-flv";
@@ -84,6 +87,8 @@ internal abstract class HttpRemux
     /// <summary>Audio only: video is skipped; audio of another codec ends the stream.</summary>
     private abstract class AudioRemux(AudioCodecId codec) : HttpRemux
     {
+        public override AudioCodecId? AudioOnly => codec;
+
         public override bool Write(IBufferWriter<byte> output, MediaFrame frame)
         {
             if (!frame.IsAudio || frame.Length == 0)
