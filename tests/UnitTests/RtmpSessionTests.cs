@@ -171,6 +171,37 @@ public sealed class RtmpSessionTests
         }
     }
 
+    [Fact]
+    public async Task A_player_batch_that_fits_the_socket_buffer_goes_out_without_allocating()
+    {
+        await using var pair = await Pair.OpenAsync(sessionIsServer: true);
+        pair.SessionSocket.Blocking = false;
+        var payload = new byte[200];
+        payload[0] = 0x27;
+        var frame = MediaFrame.Copy(FrameTypes.Video, 0, payload);
+        var batch = new List<MediaFrame> { frame };
+        try
+        {
+            async Task<long> SendAsync(int rounds)
+            {
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                for (var i = 0; i < rounds; i++)
+                {
+                    await pair.Session.SendFramesAsync(batch, RtmpWireForm.PlayStreamId, RtmpChunkWriter.DefaultChunkSize, TimeSpan.FromSeconds(10), pair.Deadline);
+                }
+                return GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+
+            await SendAsync(10);
+            // 100 batches of about 220 bytes: well inside the kernel's socket buffers, so no send waits.
+            Assert.Equal(0, await SendAsync(100));
+        }
+        finally
+        {
+            frame.Release();
+        }
+    }
+
     /// <summary>Hands a message's pooled buffer back when the test is done with it.</summary>
     private readonly struct Returned(RtmpMessage? message) : IDisposable
     {
@@ -184,11 +215,14 @@ public sealed class RtmpSessionTests
     {
         private readonly CancellationTokenSource _deadline = new(TimeSpan.FromSeconds(20));
 
-        private Pair(RtmpSession session, RawPeer peer)
+        private Pair(Socket sessionSocket, RtmpSession session, RawPeer peer)
         {
+            SessionSocket = sessionSocket;
             Session = session;
             Peer = peer;
         }
+
+        public Socket SessionSocket { get; }
 
         public RtmpSession Session { get; }
 
@@ -205,15 +239,15 @@ public sealed class RtmpSessionTests
             await connecting.ConnectAsync(listener.LocalEndPoint!);
             var accepted = await listener.AcceptAsync();
             accepted.NoDelay = true;
-            var session = new RtmpSession(sessionIsServer ? accepted : connecting, MaxMessageBytes, zeroByteReads: sessionIsServer);
-            var pair = new Pair(session, new RawPeer(sessionIsServer ? connecting : accepted));
+            var (mine, theirs) = sessionIsServer ? (accepted, connecting) : (connecting, accepted);
+            var pair = new Pair(mine, new RtmpSession(mine, MaxMessageBytes, zeroByteReads: sessionIsServer), new RawPeer(theirs));
             if (sessionIsServer)
             {
-                await Task.WhenAll(session.AcceptHandshakeAsync(pair.Deadline), pair.Peer.HandshakeAsClientAsync(pair.Deadline));
+                await Task.WhenAll(pair.Session.AcceptHandshakeAsync(pair.Deadline), pair.Peer.HandshakeAsClientAsync(pair.Deadline));
             }
             else
             {
-                await Task.WhenAll(session.HandshakeAsync(pair.Deadline), pair.Peer.HandshakeAsServerAsync(pair.Deadline));
+                await Task.WhenAll(pair.Session.HandshakeAsync(pair.Deadline), pair.Peer.HandshakeAsServerAsync(pair.Deadline));
             }
             return pair;
         }
