@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of nginx-rtmp (Debian's libnginx-mod-rtmp) and our all-in-one server, both
-# on loopback, driven by the load tool (tests/LoadTool). Not part of the test run: numbers on a
+# on loopback, driven by the load tool (tests/LoadTool). HTTP-FLV and HTTP-TS workloads run on ours
+# only (nginx-rtmp serves neither). Not part of the test run: numbers on a
 # shared 2-core machine move with whatever else runs, so repeat runs and read them with care.
 #
 # Usage: bash infra/bench/run.sh
@@ -14,7 +15,8 @@
 #   BENCH_OUT       folder for the JSON results and logs (default a new temp folder)
 #   BENCH_WARMUP    seconds of the same load, against the same server, before each measured media
 #                   workload (default 0): steady state instead of the first minute after start
-#   BENCH_ONLY      run only workloads whose label matches this extended regex (default all)
+#   BENCH_ONLY      run only workloads whose label matches this extended regex (default all), e.g.
+#                   "^ts-" for the HTTP-TS fan-out alone
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -176,6 +178,9 @@ for name in $servers; do
       workload "flv-1x$n" --url "@URL@/flv$n" --flv-url "http://127.0.0.1:@FLV@/live/flv$n.flv" \
         --publish --bitrate "$bitrate" --flv-players "$n" --duration "$duration"
     done
+    # HTTP-TS at the smallest fan-out beside HTTP-FLV's: one shared mux, each player demuxing it.
+    workload "ts-1x100" --url "@URL@/ts100" --ts-url "http://127.0.0.1:@FLV@/live/ts100.ts" \
+      --publish --bitrate "$bitrate" --ts-players 100 --duration "$duration"
   fi
   workload "rtmp-200x1" --url "@URL@/multi" --publish --publishers 200 --bitrate "$bitrate" --rtmp-players 200 --duration "$duration"
   # Idle players at two sizes: the difference between the two is the memory each added player

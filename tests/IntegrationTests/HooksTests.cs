@@ -351,6 +351,55 @@ public sealed class HooksTests(HooksServerFixture server)
         Assert.Equal(4.0, calls.Sum(c => c.Body.GetProperty("duration").GetDouble()), 0.2);
     }
 
+    [Fact]
+    public async Task Srt_clients_fire_the_same_hooks_with_srt_fields()
+    {
+        var stream = "srthook" + Ids.Random(5);
+        await using (var publisher = ExternalProcess.Start("ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin", "-re",
+            "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-pix_fmt", "yuv420p",
+            "-f", "mpegts", server.SrtUrl($"#!::r=live/{stream},m=publish,token=abc")))
+        {
+            await WaitPublishedAsync(stream, publisher);
+            var publisherId = (await server.FindClientsAsync(stream)).Single(c => c.GetProperty("publish").GetBoolean()).GetProperty("id").GetString()!;
+            var tcUrl = "srt://127.0.0.1/live";
+            AssertFields(Backend.Where(c => c.Action == "on_connect" && c.ClientId == publisherId).Single().Body, new()
+            {
+                ["client_id"] = publisherId,
+                ["ip"] = "127.0.0.1",
+                ["vhost"] = StreamKey.DefaultVhost,
+                ["app"] = "live",
+                ["tcUrl"] = tcUrl,
+            });
+            var publish = Backend.Of("on_publish", stream).First();
+            AssertFields(publish.Body, new()
+            {
+                ["client_id"] = publisherId,
+                ["app"] = "live",
+                ["stream"] = stream,
+                ["param"] = "?token=abc",
+                ["tcUrl"] = tcUrl,
+            });
+
+            await using (var player = Ffmpeg.Play(server.SrtUrl($"#!::r=live/{stream},m=request")))
+            {
+                await Wait.UntilAsync(() => Ffmpeg.FramesDecoded(player.StdErr) >= 10, Deadline, "the SRT player decoding frames");
+                var playerId = (await server.FindClientsAsync(stream)).Single(c => c.GetProperty("type").GetString() == "srt-play").GetProperty("id").GetString()!;
+                AssertFields(Backend.Where(c => c.Action == "on_play" && c.ClientId == playerId).Single().Body, new()
+                {
+                    ["client_id"] = playerId,
+                    ["stream"] = stream,
+                    ["tcUrl"] = tcUrl,
+                });
+                player.Kill();
+                await Wait.UntilAsync(() => Backend.Where(c => c.Action == "on_stop" && c.ClientId == playerId).Count == 1
+                    && Backend.Where(c => c.Action == "on_close" && c.ClientId == playerId).Count == 1, Deadline, "on_stop and on_close of the SRT player");
+            }
+            publisher.Kill();
+            await Wait.UntilAsync(() => Backend.Of("on_unpublish", stream).Count == 1
+                && Backend.Where(c => c.Action == "on_close" && c.ClientId == publisherId).Count == 1, Deadline, "on_unpublish and on_close of the SRT publisher");
+        }
+    }
+
     private async Task<JsonElement> WaitPublishedAsync(string stream, ExternalProcess publisher)
     {
         var found = await Wait.ForAsync(async () =>

@@ -54,6 +54,41 @@ public sealed class LoadToolTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Load_tool_http_ts_players_demux_every_frame_and_read_the_latency_stamp()
+    {
+        var stream = "loadts" + Ids.Random(5);
+        var options = LoadOptions.Parse(
+        [
+            "--url", server.RtmpUrl("live", stream),
+            "--ts-url", server.FlvUrl("live", stream)[..^".flv".Length] + ".ts",
+            "--publish", "--bitrate", "500k",
+            "--ts-players", "3",
+            "--duration", "3", "--warmup", "0",
+            "--connect-timeout", "30",
+            "--label", "ts-test",
+        ]);
+        var log = new StringWriter();
+
+        var result = await new LoadRunner(options, log).RunAsync().WaitAsync(TimeSpan.FromSeconds(120));
+
+        var report = ReportTable.Summary(result) + log;
+        Assert.True(result.PublishersStarted == 1, report);
+        Assert.Equal(3, result.TsPlayers);
+        Assert.True(result.PlayersFailed == 0 && result.PlayersDropped == 0, report);
+        var totals = Assert.Single(result.Kinds);
+        Assert.Equal(("ts", 3), (totals.Kind, totals.Players));
+        Assert.True(totals.GotFrames == 3, report);
+        Assert.True(totals.VideoFrames >= 3 * 25 && totals.AudioFrames > 0, report);
+        // Frames stamped after the players asked to play carry a latency: nearly every live frame does.
+        Assert.True(result.Latency.Count >= 3 * 25, report);
+        Assert.True(result.Latency.P99 >= result.Latency.P50, report);
+        Assert.NotNull(result.TimeToFirstFrame.P50);
+        Assert.DoesNotContain(result.Errors, e => e.Contains("damaged TS", StringComparison.Ordinal));
+        Assert.All(result.Seconds, s => Assert.Equal(0, s.RtmpPlaying + s.FlvPlaying));
+        Assert.Contains("| ts-test | 3 |", ReportTable.Markdown([result]));
+    }
+
+    [Fact]
     public void Synthetic_stream_has_real_h264_and_aac_headers_and_stamped_frames_of_the_bitrate()
     {
         var source = new SyntheticSource(500_000);

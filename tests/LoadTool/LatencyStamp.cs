@@ -9,8 +9,9 @@ namespace OrleansLive.LoadTool;
 /// user_data_unregistered message with our UUID and the monotonic clock
 /// (<see cref="Stopwatch.GetTimestamp"/>, CLOCK_MONOTONIC on Linux, so the same clock in every
 /// process of the machine) as 16 hex digits. Hex digits are never zero bytes, so the SEI needs no
-/// emulation prevention. Servers relay payload bytes untouched, so players read it back at a fixed
-/// offset without parsing the rest of the frame.
+/// emulation prevention. Servers relay payload bytes untouched, so FLV and RTMP players read it back at
+/// a fixed offset without parsing the rest of the frame, and HTTP-TS players find it near the start
+/// of the access unit.
 /// </summary>
 public static class LatencyStamp
 {
@@ -29,6 +30,9 @@ public static class LatencyStamp
     private const int DigitsOffset = VideoHeaderSize + 4 + 3 + 16;
 
     private static readonly byte[] Uuid = "OrleansLiveStamp"u8.ToArray();
+
+    /// <summary>The SEI NAL header, payload type 5 (user_data_unregistered), payload size, UUID.</summary>
+    private static readonly byte[] SeiHead = [0x06, 5, 16 + 16, .. Uuid];
 
     /// <summary>Writes the length-prefixed SEI (with a zero stamp) at <paramref name="dest"/>.</summary>
     public static void WriteSei(Span<byte> dest)
@@ -53,16 +57,31 @@ public static class LatencyStamp
     public static bool TryRead(ReadOnlySpan<byte> payloadPrefix, out long timestamp)
     {
         timestamp = 0;
-        if (payloadPrefix.Length < PrefixBytes
-            || payloadPrefix[VideoHeaderSize + 4] != 0x06
-            || payloadPrefix[VideoHeaderSize + 5] != 5
-            || payloadPrefix[VideoHeaderSize + 6] != 32
-            || !payloadPrefix.Slice(VideoHeaderSize + 7, 16).SequenceEqual(Uuid))
-        {
-            return false;
-        }
+        return payloadPrefix.Length >= PrefixBytes
+            && payloadPrefix.Slice(VideoHeaderSize + 4, SeiHead.Length).SequenceEqual(SeiHead)
+            && TryReadDigits(payloadPrefix.Slice(DigitsOffset, 16), out timestamp);
+    }
+
+    /// <summary>
+    /// Finds the stamp in an Annex B access unit (MPEG-TS): the muxer puts an access unit delimiter,
+    /// and on keyframes the parameter sets, before the SEI, so it is searched for in the first
+    /// <paramref name="searchBytes"/> bytes rather than read at a fixed offset.
+    /// </summary>
+    public static bool TryReadAnnexB(ReadOnlySpan<byte> accessUnit, out long timestamp, int searchBytes = 1024)
+    {
+        timestamp = 0;
+        var head = accessUnit[..Math.Min(accessUnit.Length, searchBytes)];
+        var at = head.IndexOf(SeiHead);
+        return at >= 0
+            && accessUnit.Length >= at + SeiHead.Length + 16
+            && TryReadDigits(accessUnit.Slice(at + SeiHead.Length, 16), out timestamp);
+    }
+
+    private static bool TryReadDigits(ReadOnlySpan<byte> digits, out long timestamp)
+    {
+        timestamp = 0;
         long value = 0;
-        foreach (var c in payloadPrefix.Slice(DigitsOffset, 16))
+        foreach (var c in digits)
         {
             var digit = c is >= (byte)'0' and <= (byte)'9' ? c - '0' : c is >= (byte)'a' and <= (byte)'f' ? c - 'a' + 10 : -1;
             if (digit < 0)

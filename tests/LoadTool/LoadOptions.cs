@@ -9,8 +9,8 @@ namespace OrleansLive.LoadTool;
 public sealed class LoadOptions
 {
     public const string Usage = """
-        OrleansLive.LoadTool: publish synthetic (or file) FLV over RTMP and play it with many RTMP and
-        HTTP-FLV players from one process; reports per-second totals, stalls, drops, time to first
+        OrleansLive.LoadTool: publish synthetic (or file) FLV over RTMP and play it with many RTMP,
+        HTTP-FLV and HTTP-TS players from one process; reports per-second totals, stalls, drops, time to first
         frame and end-to-end latency (the publisher stamps its send time into each video frame).
 
         run options:
@@ -23,6 +23,8 @@ public sealed class LoadOptions
           --rtmp-players N        RTMP players (spread over the streams; default 0)
           --flv-players N         HTTP-FLV players (default 0)
           --flv-url URL           HTTP-FLV URL of the (first) stream (default http://host:8080/app/stream.flv)
+          --ts-players N          HTTP-TS players (default 0)
+          --ts-url URL            HTTP-TS URL of the (first) stream (default http://host:8080/app/stream.ts)
           --duration S            measurement window once every player has started (default 10)
           --warmup S              publishing time before players connect (default 1)
           --ramp-rate N           new connections per second (default 1000)
@@ -59,6 +61,10 @@ public sealed class LoadOptions
 
     public Uri? FlvUrl { get; init; }
 
+    public int TsPlayers { get; init; }
+
+    public Uri? TsUrl { get; init; }
+
     public double DurationSeconds { get; init; } = 10;
 
     public double WarmupSeconds { get; init; } = 1;
@@ -92,24 +98,29 @@ public sealed class LoadOptions
 
     public RtmpUrl RtmpUrlFor(int index) => Url with { Stream = StreamName(index) };
 
-    public Uri FlvUrlFor(int index)
+    public Uri FlvUrlFor(int index) => HttpUrlFor(FlvUrl, ".flv", index);
+
+    public Uri TsUrlFor(int index) => HttpUrlFor(TsUrl, ".ts", index);
+
+    /// <summary>The given URL of the first stream (or the default on port 8080), renamed for stream <paramref name="index"/>.</summary>
+    private Uri HttpUrlFor(Uri? given, string extension, int index)
     {
-        var first = FlvUrl ?? new Uri($"http://{Url.Host}:8080/{Url.App}/{Url.Stream}.flv");
+        var first = given ?? new Uri($"http://{Url.Host}:8080/{Url.App}/{Url.Stream}{extension}");
         if (Publishers <= 1)
         {
             return first;
         }
         var path = first.AbsolutePath;
         var slash = path.LastIndexOf('/');
-        return new UriBuilder(first) { Path = path[..(slash + 1)] + StreamName(index) + ".flv" }.Uri;
+        return new UriBuilder(first) { Path = path[..(slash + 1)] + StreamName(index) + extension }.Uri;
     }
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
-        string? url = null, file = null, flvUrl = null, json = null, label = null, serverName = null;
+        string? url = null, file = null, flvUrl = null, tsUrl = null, json = null, label = null, serverName = null;
         var publish = false;
         var quiet = false;
-        int publishers = 1, rtmp = 0, flv = 0, ramp = 1000, concurrency = 200, connectTimeout = 30, stall = 1000, sources = 1, playerBuffer = 16 * 1024, socketBuffer = 0;
+        int publishers = 1, rtmp = 0, flv = 0, ts = 0, ramp = 1000, concurrency = 200, connectTimeout = 30, stall = 1000, sources = 1, playerBuffer = 16 * 1024, socketBuffer = 0;
         long bitrate = 500_000;
         double gop = 2, duration = 10, warmup = 1;
         var pids = new List<int>();
@@ -130,6 +141,8 @@ public sealed class LoadOptions
                 case "--rtmp-players": rtmp = Int(); break;
                 case "--flv-players": flv = Int(); break;
                 case "--flv-url": flvUrl = Value(); break;
+                case "--ts-players": ts = Int(); break;
+                case "--ts-url": tsUrl = Value(); break;
                 case "--duration": duration = Double(); break;
                 case "--warmup": warmup = Double(); break;
                 case "--ramp-rate": ramp = Int(); break;
@@ -159,6 +172,7 @@ public sealed class LoadOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(bitrate, 32_000);
         ArgumentOutOfRangeException.ThrowIfNegative(rtmp);
         ArgumentOutOfRangeException.ThrowIfNegative(flv);
+        ArgumentOutOfRangeException.ThrowIfNegative(ts);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sources);
         return new LoadOptions
         {
@@ -171,6 +185,8 @@ public sealed class LoadOptions
             RtmpPlayers = rtmp,
             FlvPlayers = flv,
             FlvUrl = flvUrl is null ? null : new Uri(flvUrl),
+            TsPlayers = ts,
+            TsUrl = tsUrl is null ? null : new Uri(tsUrl),
             DurationSeconds = duration,
             WarmupSeconds = warmup,
             RampRate = ramp,

@@ -169,11 +169,55 @@ public abstract class LoadPlayer
 
     protected abstract EndPoint RemoteEndPoint { get; }
 
-    /// <summary>An audio or video message arrived; <paramref name="prefix"/> is the start of its payload.</summary>
+    /// <summary>An FLV audio or video message arrived; <paramref name="prefix"/> is the start of its payload.</summary>
     protected void OnMedia(byte type, ReadOnlySpan<byte> prefix)
     {
         var now = Stopwatch.GetTimestamp();
+        if (type == 9)
+        {
+            var sequenceHeader = prefix.Length > 1 && prefix[1] == 0;
+            OnVideo(now, !sequenceHeader, LatencyStamp.TryRead(prefix, out var stamp) ? stamp : 0);
+        }
+        else
+        {
+            OnAudio(now);
+        }
+    }
+
+    /// <summary>A video message or access unit whose first bytes arrived at <paramref name="arrived"/>.</summary>
+    /// <param name="frame">A coded frame, not a sequence header.</param>
+    /// <param name="stamp">The publisher's <see cref="LatencyStamp"/> in it, or 0.</param>
+    protected void OnVideo(long arrived, bool frame, long stamp)
+    {
+        Arrived(arrived);
+        VideoFrames++;
+        if (frame && FirstFrameTicks == 0)
+        {
+            FirstFrameTicks = arrived;
+            _context.TimeToFirstFrame.RecordTicks(arrived - ConnectTicks);
+        }
+        // Frames stamped before we asked to play come from the GOP cache: their age is not latency.
+        if (stamp != 0 && stamp >= PlayRequestTicks)
+        {
+            _context.RecordLatency(arrived - stamp);
+        }
+    }
+
+    protected void OnAudio(long arrived)
+    {
+        Arrived(arrived);
+        AudioFrames++;
+    }
+
+    /// <summary>Gaps and stalls between media arrivals; an arrival older than the last one (a frame
+    /// known only once its end came) does not move the clock back.</summary>
+    private void Arrived(long now)
+    {
         var last = _lastMedia;
+        if (now <= last)
+        {
+            return;
+        }
         if (last != 0)
         {
             var gap = now - last;
@@ -187,25 +231,6 @@ public abstract class LoadPlayer
             }
         }
         Volatile.Write(ref _lastMedia, now);
-        if (type == 9)
-        {
-            VideoFrames++;
-            var sequenceHeader = prefix.Length > 1 && prefix[1] == 0;
-            if (!sequenceHeader && FirstFrameTicks == 0)
-            {
-                FirstFrameTicks = now;
-                _context.TimeToFirstFrame.RecordTicks(now - ConnectTicks);
-            }
-            // Frames stamped before we asked to play come from the GOP cache: their age is not latency.
-            if (LatencyStamp.TryRead(prefix, out var stamp) && stamp >= PlayRequestTicks)
-            {
-                _context.RecordLatency(now - stamp);
-            }
-        }
-        else
-        {
-            AudioFrames++;
-        }
     }
 
     private async Task<Socket> ConnectAsync(CancellationToken cancellationToken)

@@ -9,6 +9,7 @@ public sealed record SecondSample(
     double T,
     int RtmpPlaying,
     int FlvPlaying,
+    int TsPlaying,
     int PublishersUp,
     double Mbps,
     long FramesPerSecond,
@@ -53,6 +54,7 @@ public sealed record LoadResult(
     long BitsPerSecond,
     int RtmpPlayers,
     int FlvPlayers,
+    int TsPlayers,
     int PlayersGotFrames,
     int PlayersHeld,
     int PlayersStalled,
@@ -81,7 +83,7 @@ public sealed record LoadResult(
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public int Players => RtmpPlayers + FlvPlayers;
+    public int Players => RtmpPlayers + FlvPlayers + TsPlayers;
 
     /// <summary>Every player got frames and none stalled, dropped or failed.</summary>
     public bool Clean => Players > 0 && PlayersHeld == Players;

@@ -106,30 +106,44 @@ public sealed class LoadRunner
         {
             errors.Add($"{group.Count()} x {group.Key}");
         }
+        if (TsDamage() is { } damage)
+        {
+            errors.Add(damage);
+        }
         return BuildResult(started, errors, rampSeconds, steadySeconds, bytes, frames, before, steadyStart, steadyEnd);
     }
 
     private async Task<List<Task>> RampAsync(CancellationToken cancellationToken)
     {
         var rtmpRemote = await ResolveAsync(_options.Url.Host, _options.Url.Port, cancellationToken);
-        EndPoint? flvRemote = null;
+        EndPoint? flvRemote = null, tsRemote = null;
         if (_options.FlvPlayers > 0)
         {
             var flv = _options.FlvUrlFor(0);
             flvRemote = await ResolveAsync(flv.Host, flv.Port, cancellationToken);
         }
+        if (_options.TsPlayers > 0)
+        {
+            var ts = _options.TsUrlFor(0);
+            tsRemote = await ResolveAsync(ts.Host, ts.Port, cancellationToken);
+        }
         var slots = new SemaphoreSlim(_options.ConnectConcurrency);
         var tasks = new List<Task>();
-        var total = _options.RtmpPlayers + _options.FlvPlayers;
+        int[] wanted = [_options.RtmpPlayers, _options.FlvPlayers, _options.TsPlayers];
+        var started = new int[wanted.Length];
+        var total = wanted.Sum();
         var clock = Stopwatch.StartNew();
-        int rtmp = 0, flvCount = 0;
         for (var i = 0; i < total; i++)
         {
-            // Interleave the kinds so both see the same conditions.
-            var takeRtmp = flvCount >= _options.FlvPlayers || (rtmp < _options.RtmpPlayers && rtmp * (long)_options.FlvPlayers <= flvCount * (long)_options.RtmpPlayers);
-            LoadPlayer player = takeRtmp
-                ? new RtmpPlayer(i, _options.RtmpUrlFor(rtmp++), rtmpRemote, _context)
-                : new HttpFlvPlayer(i, _options.FlvUrlFor(flvCount++), flvRemote!, _context);
+            // Interleave the kinds so all see the same conditions: next is the kind least far along.
+            var kind = Enumerable.Range(0, wanted.Length).Where(k => started[k] < wanted[k]).MinBy(k => started[k] / (double)wanted[k]);
+            var n = started[kind]++;
+            LoadPlayer player = kind switch
+            {
+                0 => new RtmpPlayer(i, _options.RtmpUrlFor(n), rtmpRemote, _context),
+                1 => new HttpFlvPlayer(i, _options.FlvUrlFor(n), flvRemote!, _context),
+                _ => new HttpTsPlayer(i, _options.TsUrlFor(n), tsRemote!, _context),
+            };
             lock (_players)
             {
                 _players.Add(player);
@@ -162,6 +176,19 @@ public sealed class LoadRunner
         }
     }
 
+    /// <summary>What the HTTP-TS players' demuxers found wrong, summed, or null when nothing.</summary>
+    private string? TsDamage()
+    {
+        var counters = Players().OfType<HttpTsPlayer>().Select(p => p.Counters).ToList();
+        var continuity = counters.Sum(c => c.ContinuityErrors);
+        var sync = counters.Sum(c => c.SyncLosses);
+        var crc = counters.Sum(c => c.CrcErrors);
+        var pes = counters.Sum(c => c.DroppedPes + c.CorruptPes);
+        var players = counters.Count(c => c.ContinuityErrors + c.SyncLosses + c.CrcErrors + c.DroppedPes + c.CorruptPes > 0);
+        return players == 0 ? null
+            : $"{players} ts players saw damaged TS: {continuity} continuity errors (frames skipped or lost), {sync} sync losses, {crc} CRC errors, {pes} PES dropped or corrupt";
+    }
+
     private long TotalPlayerBytes() => Players().Sum(p => Volatile.Read(ref p.BytesReceived));
 
     private long TotalPlayerFrames() => Players().Sum(p => Volatile.Read(ref p.VideoFrames) + Volatile.Read(ref p.AudioFrames));
@@ -179,7 +206,7 @@ public sealed class LoadRunner
                 var now = Stopwatch.GetTimestamp();
                 var time = clock.Elapsed.TotalSeconds;
                 long bytes = 0, frames = 0;
-                int rtmp = 0, flv = 0, stalled = 0, dropped = 0, failed = 0;
+                int rtmp = 0, flv = 0, ts = 0, stalled = 0, dropped = 0, failed = 0;
                 foreach (var p in players)
                 {
                     bytes += Volatile.Read(ref p.BytesReceived);
@@ -187,13 +214,17 @@ public sealed class LoadRunner
                     switch (p.State)
                     {
                         case PlayerState.Playing:
-                            if (p is RtmpPlayer)
+                            switch (p)
                             {
-                                rtmp++;
-                            }
-                            else
-                            {
-                                flv++;
+                                case RtmpPlayer:
+                                    rtmp++;
+                                    break;
+                                case HttpTsPlayer:
+                                    ts++;
+                                    break;
+                                default:
+                                    flv++;
+                                    break;
                             }
                             var last = p.LastMediaTicks;
                             if (last != 0 && now - last > _context.StallTicks)
@@ -212,7 +243,7 @@ public sealed class LoadRunner
                 var interval = _context.SwapInterval();
                 var span = Math.Max(0.001, time - lastTime);
                 var sample = new SecondSample(
-                    Math.Round(time, 1), rtmp, flv, _publishers.Count(p => p.Started && p.Error is null),
+                    Math.Round(time, 1), rtmp, flv, ts, _publishers.Count(p => p.Started && p.Error is null),
                     Math.Round((bytes - lastBytes) * 8 / span / 1e6, 2), (long)((frames - lastFrames) / span),
                     stalled, dropped, failed, interval.PercentileMs(50), interval.PercentileMs(99));
                 (lastBytes, lastFrames, lastTime) = (bytes, frames, time);
@@ -220,7 +251,7 @@ public sealed class LoadRunner
                 if (!_options.Quiet)
                 {
                     _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"t={sample.T,5:0.0}s  rtmp {rtmp}/{_options.RtmpPlayers}  flv {flv}/{_options.FlvPlayers}  pub {sample.PublishersUp}  {sample.Mbps,8:0.0} Mbit/s  {sample.FramesPerSecond,7} frames/s  stalled {stalled}  dropped {dropped}  failed {failed}  latency p50 {Ms(sample.LatencyP50Ms)} p99 {Ms(sample.LatencyP99Ms)}"));
+                        $"t={sample.T,5:0.0}s  rtmp {rtmp}/{_options.RtmpPlayers}  flv {flv}/{_options.FlvPlayers}  ts {ts}/{_options.TsPlayers}  pub {sample.PublishersUp}  {sample.Mbps,8:0.0} Mbit/s  {sample.FramesPerSecond,7} frames/s  stalled {stalled}  dropped {dropped}  failed {failed}  latency p50 {Ms(sample.LatencyP50Ms)} p99 {Ms(sample.LatencyP99Ms)}"));
                 }
             }
         }
@@ -275,6 +306,7 @@ public sealed class LoadRunner
             _options.BitsPerSecond,
             _options.RtmpPlayers,
             _options.FlvPlayers,
+            _options.TsPlayers,
             players.Count(p => p.GotFrames),
             players.Count(Held),
             players.Count(p => p.Stalls > 0),

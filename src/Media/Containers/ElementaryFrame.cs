@@ -23,4 +23,9 @@ public readonly record struct ElementaryCodec(MediaKind Kind, VideoCodecId Video
 /// </summary>
 /// <param name="Pid">The TS PID, or for MPEG-PS the PES stream_id.</param>
 /// <param name="RandomAccess">The TS random_access_indicator of the PES's first packet (MPEG-PS has none).</param>
-public readonly record struct ElementaryFrame(int Pid, byte StreamType, ElementaryCodec Codec, long Pts, long Dts, bool RandomAccess, ReadOnlyMemory<byte> Data);
+/// <param name="Pcr">The PCR base (90 kHz, on the timeline of Pts and Dts) in the adaptation field of the
+/// PES's first TS packet, or -1: Dts − Pcr is how long ahead of decoding the sender delivers the frame.</param>
+/// <param name="StartPacket">The number (from 0) of the TS packet that began the PES, or -1 (MPEG-PS). Frames
+/// come out when their PES ends, and a video PES without a length ends only when the next one starts:
+/// ordering by this restores the input's interleaving.</param>
+public readonly record struct ElementaryFrame(int Pid, byte StreamType, ElementaryCodec Codec, long Pts, long Dts, bool RandomAccess, ReadOnlyMemory<byte> Data, long Pcr = -1, long StartPacket = -1);

@@ -72,6 +72,10 @@ public sealed class HooksServerFixture : IAsyncLifetime
 
     public string FlvUrl(string app, string stream) => $"http://127.0.0.1:{HttpPort}/{app}/{stream}.flv";
 
+    /// <summary>An SRT URL of this server with an SRS streamid.</summary>
+    public string SrtUrl(string streamId) =>
+        $"srt://127.0.0.1:{Services.GetRequiredService<GatewayEdge.GatewayEndpoints>().SrtPort}?streamid={streamId}&pkt_size=1316";
+
     public async Task InitializeAsync()
     {
         await Backend.StartAsync();

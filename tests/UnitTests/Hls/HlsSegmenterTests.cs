@@ -8,6 +8,7 @@ using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Flv;
 using OrleansLive.Media.Containers.MpegTs;
 using OrleansLive.UnitTests.Mp4;
+using OrleansLive.UnitTests.MpegTs;
 using OrleansLive.UnitTests.Recording;
 
 namespace OrleansLive.UnitTests.Hls;
@@ -83,10 +84,10 @@ public class HlsSegmenterTests
 
         for (var i = 0; i < 5; i++)
         {
-            var reader = new TsReader();
-            var pes = reader.Read(_files.Read($"{Root}/live/cam-{i}.ts"));
+            var reader = DemuxHarness.Demux(_files.Read($"{Root}/live/cam-{i}.ts"));
+            var pes = reader.Pes;
             Assert.Equal(0, reader.SyncErrors);
-            Assert.True(reader.PatCount >= 1 && reader.PmtCount >= 1);
+            Assert.True(reader.Demuxer.Counters.PatCount >= 1 && reader.Demuxer.Counters.PmtCount >= 1);
             var video = pes.Where(p => p.Pid == TsMuxer.VideoPid).ToList();
             Assert.Equal(50, video.Count);
             Assert.True(video[0].RandomAccess);

@@ -9,8 +9,11 @@ namespace OrleansLive.UnitTests.MpegTs;
 /// <summary>Runs bytes through a demuxer and the sample converter, keeping copies of what comes out.</summary>
 internal sealed class DemuxHarness
 {
-    public DemuxHarness(long? origin = null, int maxPesSize = TsDemuxer.DefaultMaxPesSize)
+    private readonly bool _convert;
+
+    public DemuxHarness(long? origin = null, int maxPesSize = TsDemuxer.DefaultMaxPesSize, bool convert = true)
     {
+        _convert = convert;
         Converter = new ElementarySampleConverter(s => Samples.Add(s with { Data = s.Data.ToArray() }), origin);
         Demuxer = new TsDemuxer(OnFrame) { MaxPesSize = maxPesSize };
     }
@@ -29,6 +32,29 @@ internal sealed class DemuxHarness
 
     public List<MediaSample> Configs => Samples.Where(s => s.Header.IsConfig).ToList();
 
+    /// <summary>Every PES in the order it started in the input, as the muxer tests read them.</summary>
+    public List<DemuxedPes> Pes => Frames.OrderBy(f => f.StartPacket)
+        .Select(f => new DemuxedPes(f.Pid, f.StreamType, f.Pts, f.Dts, f.Data.ToArray(), f.RandomAccess, f.Pcr < 0 ? null : f.Pcr))
+        .ToList();
+
+    /// <summary>The one program of a stream the gateway muxed.</summary>
+    public TsProgramInfo Program => Demuxer.Programs.Single();
+
+    /// <summary>Sync lost anywhere, or bytes left over that do not make a whole packet.</summary>
+    public long SyncErrors => Demuxer.Counters.SyncLosses + Demuxer.Counters.TrailingBytes;
+
+    /// <summary>Counters that jump or repeat: a muxer must advance each PID's counter by one per packet.</summary>
+    public long ContinuityErrors => Demuxer.Counters.ContinuityErrors + Demuxer.Counters.DuplicatePackets;
+
+    /// <summary>Demuxes whole input without the sample converter: for checking what a muxer wrote.</summary>
+    public static DemuxHarness Demux(ReadOnlySpan<byte> ts)
+    {
+        var harness = new DemuxHarness(convert: false);
+        harness.Demuxer.Push(ts);
+        harness.Demuxer.Flush();
+        return harness;
+    }
+
     public static DemuxHarness Run(byte[] ts, int chunk = 1316, long? origin = null, int maxPesSize = TsDemuxer.DefaultMaxPesSize)
     {
         var harness = new DemuxHarness(origin, maxPesSize);
@@ -44,7 +70,10 @@ internal sealed class DemuxHarness
     public void OnFrame(ElementaryFrame frame)
     {
         Frames.Add(frame with { Data = frame.Data.ToArray() });
-        Converter.Write(frame);
+        if (_convert)
+        {
+            Converter.Write(frame);
+        }
     }
 
     /// <summary>The sample as an FLV tag body (legacy AVC/HEVC and AAC headers), for the muxers.</summary>

@@ -121,6 +121,26 @@ public class TsDemuxerTests
         Assert.Equal(500 * 90, output.Demuxer.LastPcr);
         Assert.Equal(2, output.Demuxer.Counters.PatCount);
         Assert.Equal([VideoPid, TsMuxer.AudioPid], output.Demuxer.Streams.Keys.Order());
+        var program = Assert.Single(output.Demuxer.Programs);
+        Assert.Equal((TsMuxer.PmtPid, VideoPid, 0), (program.PmtPid, program.PcrPid, program.Version));
+        Assert.Equal(StreamTypes.H264, program.StreamTypes[VideoPid]);
+        Assert.Equal(StreamTypes.Aac, program.StreamTypes[TsMuxer.AudioPid]);
+        // Keyframes carry the PCR in their first packet, equal to their DTS.
+        Assert.All(video.Where(f => f.RandomAccess), f => Assert.Equal(f.Dts, f.Pcr));
+    }
+
+    [Fact]
+    public void Frames_name_the_packet_they_started_in_and_a_cut_last_packet_is_counted()
+    {
+        var ts = Mux(new TsMuxer(), AvcWithAac());
+        var output = DemuxHarness.Run(ts[..^100]);
+
+        Assert.Equal(188 - 100, output.Demuxer.Counters.TrailingBytes);
+        Assert.All(output.Frames, f => Assert.True(UnitStart(ts, (int)f.StartPacket * 188) && Pid(ts, (int)f.StartPacket * 188) == f.Pid));
+        // Audio with a PES length comes out at once, video only when the next PES starts; the start restores the order.
+        var starts = output.Frames.Select(f => f.StartPacket).ToList();
+        Assert.NotEqual(starts.Order(), starts);
+        Assert.Equal(starts.Count, starts.Distinct().Count());
     }
 
     [Fact]
@@ -166,6 +186,7 @@ public class TsDemuxerTests
 
         var output = DemuxHarness.Run(doubled);
         Assert.Equal(0, output.Demuxer.Counters.ContinuityErrors);
+        Assert.Equal(1, output.Demuxer.Counters.DuplicatePackets);
         AssertSameSamples(AvcWithAac(bigFrames: 1), output);
     }
 

@@ -3,6 +3,7 @@ using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Media.Containers.MpegTs;
+using OrleansLive.UnitTests.MpegTs;
 using OrleansLive.UnitTests.Recording;
 
 namespace OrleansLive.UnitTests.Streams;
@@ -68,12 +69,12 @@ public sealed class WireFormBuildTests
 
         Assert.All(published.Skip(half), f => Assert.Equal(1, f.WireFormBuilds));
         Assert.All(outputs, o => Assert.Equal(outputs[0], o));
-        var reader = new TsReader();
-        var pes = reader.Read(outputs[0]);
+        var reader = DemuxHarness.Demux(outputs[0]);
+        var pes = reader.Pes;
         Assert.Equal(0, reader.SyncErrors);
-        Assert.Equal(0, reader.CrcErrors);
+        Assert.Equal(0, reader.Demuxer.Counters.CrcErrors);
         Assert.Equal(0, reader.ContinuityErrors);
-        Assert.True(reader.PatCount > 0 && reader.PmtCount > 0);
+        Assert.True(reader.Demuxer.Counters.PatCount > 0 && reader.Demuxer.Counters.PmtCount > 0);
         // Every video frame from the cached GOP's keyframe on, and the audio beside it.
         var videoFrames = published.Skip(half).Count(f => f.IsVideo && !f.IsSequenceHeader)
             + published.Take(half).SkipWhile(f => f != published.Take(half).Last(g => g.IsKeyframe)).Count(f => f.IsVideo);

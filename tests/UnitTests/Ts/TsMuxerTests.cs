@@ -5,6 +5,7 @@ using OrleansLive.Media.Containers;
 using OrleansLive.Media.Containers.Flv;
 using OrleansLive.Media.Containers.MpegTs;
 using OrleansLive.UnitTests.Mp4;
+using OrleansLive.UnitTests.MpegTs;
 using static OrleansLive.UnitTests.Ts.FlvTestVectors;
 
 namespace OrleansLive.UnitTests.Ts;
@@ -35,18 +36,17 @@ public class TsMuxerTests
     {
         var muxer = new TsMuxer();
         var ts = Mux(muxer, AvcWithAac());
-        var reader = new TsReader();
-        reader.Read(ts);
+        var reader = DemuxHarness.Demux(ts);
 
         Assert.True(muxer.HasVideo);
         Assert.True(muxer.HasAudio);
-        Assert.Equal(TsMuxer.PmtPid, reader.PmtPid);
-        Assert.Equal(TsMuxer.VideoPid, reader.PcrPid);
-        Assert.Equal(StreamTypes.H264, reader.StreamTypes[TsMuxer.VideoPid]);
-        Assert.Equal(StreamTypes.Aac, reader.StreamTypes[TsMuxer.AudioPid]);
-        Assert.Equal(0, reader.CrcErrors);
-        Assert.Equal(2, reader.PatCount); // one per keyframe
-        Assert.Equal(2, reader.PmtCount);
+        Assert.Equal(TsMuxer.PmtPid, reader.Program.PmtPid);
+        Assert.Equal(TsMuxer.VideoPid, reader.Program.PcrPid);
+        Assert.Equal(StreamTypes.H264, reader.Program.StreamTypes[TsMuxer.VideoPid]);
+        Assert.Equal(StreamTypes.Aac, reader.Program.StreamTypes[TsMuxer.AudioPid]);
+        Assert.Equal(0, reader.Demuxer.Counters.CrcErrors);
+        Assert.Equal(2, reader.Demuxer.Counters.PatCount); // one per keyframe
+        Assert.Equal(2, reader.Demuxer.Counters.PmtCount);
     }
 
     [Fact]
@@ -66,8 +66,8 @@ public class TsMuxerTests
         {
             Assert.Equal(0x47, ts[i]);
         }
-        var reader = new TsReader();
-        var pes = reader.Read(ts);
+        var reader = DemuxHarness.Demux(ts);
+        var pes = reader.Pes;
         Assert.Equal(0, reader.SyncErrors);
         Assert.Equal(0, reader.ContinuityErrors);
         Assert.Equal(6 + 20, pes.Count(p => p.Pid == TsMuxer.VideoPid));
@@ -77,7 +77,7 @@ public class TsMuxerTests
     [Fact]
     public void Video_pts_and_dts_are_milliseconds_times_90_plus_composition_time()
     {
-        var pes = new TsReader().Read(Mux(new TsMuxer(), AvcStream()));
+        var pes = DemuxHarness.Demux(Mux(new TsMuxer(), AvcStream())).Pes;
         var video = pes.Where(p => p.Pid == TsMuxer.VideoPid).ToList();
 
         Assert.Equal(AvcFrames.Length, video.Count);
@@ -93,7 +93,7 @@ public class TsMuxerTests
     [Fact]
     public void Keyframes_get_aud_then_sps_pps_then_annex_b_slices()
     {
-        var video = new TsReader().Read(Mux(new TsMuxer(), AvcStream())).Where(p => p.Pid == TsMuxer.VideoPid).ToList();
+        var video = DemuxHarness.Demux(Mux(new TsMuxer(), AvcStream())).Pes.Where(p => p.Pid == TsMuxer.VideoPid).ToList();
 
         var expectedKey = Join(AvcAud, StartCode, Hex(AvcSps), StartCode, Hex(AvcPps), StartCode, Hex(AvcFrames[0].Nalus)[4..]);
         Assert.Equal(expectedKey, video[0].Payload);
@@ -113,7 +113,7 @@ public class TsMuxerTests
         var sps = Hex(AvcSps);
         var inline = Join([0, 0, 0, (byte)sps.Length], sps, Hex(AvcFrames[0].Nalus));
         var muxer = new TsMuxer();
-        var video = new TsReader().Read(Mux(muxer, [AvcSequenceHeader(), AvcFrame(0, true, 0, inline)])).Single(p => p.Pid == TsMuxer.VideoPid);
+        var video = DemuxHarness.Demux(Mux(muxer, [AvcSequenceHeader(), AvcFrame(0, true, 0, inline)])).Pes.Single(p => p.Pid == TsMuxer.VideoPid);
 
         Assert.Equal(Join(AvcAud, StartCode, sps, StartCode, Hex(AvcFrames[0].Nalus)[4..]), video.Payload);
     }
@@ -122,7 +122,7 @@ public class TsMuxerTests
     public void Existing_access_unit_delimiters_are_replaced_not_duplicated()
     {
         var withAud = Join([0, 0, 0, 2, 0x09, 0x30], Hex(AvcFrames[1].Nalus));
-        var video = new TsReader().Read(Mux(new TsMuxer(), [AvcSequenceHeader(), AvcFrame(0, false, 0, withAud)])).Single();
+        var video = DemuxHarness.Demux(Mux(new TsMuxer(), [AvcSequenceHeader(), AvcFrame(0, false, 0, withAud)])).Pes.Single();
 
         Assert.Equal(Join(AvcAud, StartCode, Hex(AvcFrames[1].Nalus)[4..]), video.Payload);
     }
@@ -130,7 +130,7 @@ public class TsMuxerTests
     [Fact]
     public void Aac_frames_get_adts_headers_from_the_audio_specific_config()
     {
-        var pes = new TsReader().Read(Mux(new TsMuxer(), AvcWithAac()));
+        var pes = DemuxHarness.Demux(Mux(new TsMuxer(), AvcWithAac())).Pes;
         var audio = pes.Where(p => p.Pid == TsMuxer.AudioPid).ToList();
 
         Assert.NotEmpty(audio);
@@ -159,14 +159,14 @@ public class TsMuxerTests
         {
             samples.Add(AvcFrame((uint)(i * 40), i % 10 == 0, 0, Hex(AvcFrames[i % 10 == 0 ? 0 : 1].Nalus)));
         }
-        var reader = new TsReader();
-        var video = reader.Read(Mux(new TsMuxer(), samples));
+        var reader = DemuxHarness.Demux(Mux(new TsMuxer(), samples));
+        var video = reader.Pes;
 
         Assert.All(video.Where(p => p.RandomAccess), p => Assert.Equal(p.Dts, p.Pcr));
         var pcrTimes = video.Where(p => p.Pcr is not null).Select(p => p.Pcr!.Value).ToList();
         Assert.Equal(0, pcrTimes[0]);
         Assert.All(pcrTimes.Zip(pcrTimes.Skip(1)), pair => Assert.InRange(pair.Second - pair.First, 1, 9000 + (40 * 90)));
-        Assert.Equal(pcrTimes.Count, reader.PcrCount);
+        Assert.Equal(pcrTimes.Count, reader.Demuxer.Counters.PcrCount);
     }
 
     [Fact]
@@ -203,11 +203,10 @@ public class TsMuxerTests
             }
             muxer.Write(output, (sample).ToSample());
         }
-        var reader = new TsReader();
-        reader.Read(output.ToArray());
+        var reader = DemuxHarness.Demux(output.ToArray());
 
-        Assert.Equal(2, reader.PatCount);
-        Assert.Equal(2, reader.PmtCount);
+        Assert.Equal(2, reader.Demuxer.Counters.PatCount);
+        Assert.Equal(2, reader.Demuxer.Counters.PmtCount);
         Assert.Equal(0, reader.ContinuityErrors);
     }
 
@@ -221,15 +220,16 @@ public class TsMuxerTests
             samples.Add(AvcFrame(t, true, 100, Hex(AvcFrames[0].Nalus)));
             samples.Add(AacFrame(t, FakeAacRaw(1)));
         }
-        var reader = new TsReader();
-        var pes = reader.Read(Mux(new TsMuxer(), samples));
+        var reader = DemuxHarness.Demux(Mux(new TsMuxer(), samples));
+        var pes = reader.Pes;
 
         var video = pes.Where(p => p.Pid == TsMuxer.VideoPid).ToList();
         Assert.Equal(times.Length, video.Count);
         for (var i = 0; i < times.Length; i++)
         {
-            Assert.Equal(times[i] * 90L & ((1L << 33) - 1), video[i].Dts);
-            Assert.Equal((times[i] + 100L) * 90L & ((1L << 33) - 1), video[i].Pts);
+            // The demuxer unwraps onto a 64-bit timeline; the low 33 bits are what the muxer wrote.
+            Assert.Equal(times[i] * 90L & ((1L << 33) - 1), video[i].Dts & ((1L << 33) - 1));
+            Assert.Equal((times[i] + 100L) * 90L & ((1L << 33) - 1), video[i].Pts & ((1L << 33) - 1));
         }
         Assert.Equal(0, reader.ContinuityErrors);
     }
@@ -238,11 +238,11 @@ public class TsMuxerTests
     public void A_stream_without_keyframes_or_sequence_header_still_muxes()
     {
         var samples = Enumerable.Range(0, 5).Select(i => AvcFrame((uint)(i * 40), false, 0, Hex(AvcFrames[1].Nalus)));
-        var reader = new TsReader();
-        var pes = reader.Read(Mux(new TsMuxer(), samples));
+        var reader = DemuxHarness.Demux(Mux(new TsMuxer(), samples));
+        var pes = reader.Pes;
 
-        Assert.Equal(1, reader.PatCount);
-        Assert.Equal(StreamTypes.H264, reader.StreamTypes[TsMuxer.VideoPid]);
+        Assert.Equal(1, reader.Demuxer.Counters.PatCount);
+        Assert.Equal(StreamTypes.H264, reader.Program.StreamTypes[TsMuxer.VideoPid]);
         Assert.Equal(5, pes.Count);
         Assert.All(pes, p => Assert.False(p.RandomAccess));
         Assert.NotNull(pes[0].Pcr);
@@ -271,12 +271,12 @@ public class TsMuxerTests
             AacSequenceHeader(40),
             AacFrame(40, FakeAacRaw(0)),
         };
-        var reader = new TsReader();
-        var pes = reader.Read(Mux(new TsMuxer(), samples));
+        var reader = DemuxHarness.Demux(Mux(new TsMuxer(), samples));
+        var pes = reader.Pes;
 
-        Assert.Equal(2, reader.PmtCount);
-        Assert.Equal(1, reader.PmtVersion);
-        Assert.Equal(StreamTypes.Aac, reader.StreamTypes[TsMuxer.AudioPid]);
+        Assert.Equal(2, reader.Demuxer.Counters.PmtCount);
+        Assert.Equal(1, reader.Program.Version);
+        Assert.Equal(StreamTypes.Aac, reader.Program.StreamTypes[TsMuxer.AudioPid]);
         Assert.Single(pes, p => p.Pid == TsMuxer.AudioPid);
     }
 
@@ -285,11 +285,11 @@ public class TsMuxerTests
     {
         var samples = new List<FlvMediaSample> { AacSequenceHeader() };
         samples.AddRange(Enumerable.Range(0, 10).Select(i => AacFrame((uint)(i * 23), FakeAacRaw(i))));
-        var reader = new TsReader();
-        var pes = reader.Read(Mux(new TsMuxer(), samples));
+        var reader = DemuxHarness.Demux(Mux(new TsMuxer(), samples));
+        var pes = reader.Pes;
 
-        Assert.Equal(TsMuxer.AudioPid, reader.PcrPid);
-        Assert.False(reader.StreamTypes.ContainsKey(TsMuxer.VideoPid));
+        Assert.Equal(TsMuxer.AudioPid, reader.Program.PcrPid);
+        Assert.False(reader.Program.StreamTypes.ContainsKey(TsMuxer.VideoPid));
         Assert.Equal(10, pes.Count);
         Assert.Equal(0, pes[0].Pcr);
         Assert.Equal(5 * 23 * 90, pes[5].Pcr); // first frame at least 100 ms later
@@ -306,10 +306,10 @@ public class TsMuxerTests
             muxer.Write(output, (AacFrame((uint)(i * 23), FakeAacRaw(i))).ToSample());
         }
         muxer.Flush(output);
-        var pes = new TsReader().Read(output.WrittenSpan);
+        var pes = DemuxHarness.Demux(output.WrittenSpan).Pes;
 
         Assert.Equal([4, 4, 2], pes.Select(p => p.Payload.Length / (7 + 40)));
-        Assert.Equal([0L, 4 * 23 * 90, 8 * 23 * 90], pes.Select(p => p.Pts!.Value));
+        Assert.Equal([0L, 4 * 23 * 90, 8 * 23 * 90], pes.Select(p => p.Pts));
         var second = pes[1].Payload;
         for (var i = 0; i < 4; i++)
         {
@@ -339,11 +339,11 @@ public class TsMuxerTests
             muxer.Write(output, (sample).ToSample());
         }
         muxer.Flush(output);
-        var pes = new TsReader().Read(output.WrittenSpan);
+        var pes = DemuxHarness.Demux(output.WrittenSpan).Pes;
 
         Assert.Equal(
             [(TsMuxer.AudioPid, 0L), (TsMuxer.VideoPid, 40 * 90), (TsMuxer.AudioPid, 46 * 90), (TsMuxer.AudioPid, 500 * 90), (TsMuxer.AudioPid, 480 * 90)],
-            pes.Select(p => (p.Pid, p.Pts!.Value)));
+            pes.Select(p => (p.Pid, p.Pts)));
         Assert.Equal(2 * 47, pes[0].Payload.Length);
     }
 
@@ -352,10 +352,10 @@ public class TsMuxerTests
     {
         byte[] mp3 = [0xFF, 0xFB, 0x90, 0x64, 1, 2, 3, 4];
         var sample = new FlvMediaSample(FlvMediaSample.AudioTag, 20, Concat([0x2F], mp3));
-        var reader = new TsReader();
-        var pes = reader.Read(Mux(new TsMuxer(), [sample])).Single();
+        var reader = DemuxHarness.Demux(Mux(new TsMuxer(), [sample]));
+        var pes = reader.Pes.Single();
 
-        Assert.Equal(StreamTypes.Mp3, reader.StreamTypes[TsMuxer.AudioPid]);
+        Assert.Equal(StreamTypes.Mp3, reader.Program.StreamTypes[TsMuxer.AudioPid]);
         Assert.Equal(mp3, pes.Payload);
         Assert.Equal(20 * 90, pes.Pts);
     }
@@ -364,7 +364,7 @@ public class TsMuxerTests
     public void Aac_without_config_is_dropped_but_adts_input_passes_through()
     {
         byte[] adts = [0xFF, 0xF1, 0x50, 0x80, 0x01, 0x1F, 0xFC, 9];
-        var pes = new TsReader().Read(Mux(new TsMuxer(), [AacFrame(0, FakeAacRaw(0)), AacFrame(23, adts)])).Single();
+        var pes = DemuxHarness.Demux(Mux(new TsMuxer(), [AacFrame(0, FakeAacRaw(0)), AacFrame(23, adts)])).Pes.Single();
 
         Assert.Equal(adts, pes.Payload);
         Assert.Equal(23 * 90, pes.Pts);
@@ -392,10 +392,10 @@ public class TsMuxerTests
 
     private static void AssertHevc(List<FlvMediaSample> samples)
     {
-        var reader = new TsReader();
-        var pes = reader.Read(Mux(new TsMuxer(), samples));
+        var reader = DemuxHarness.Demux(Mux(new TsMuxer(), samples));
+        var pes = reader.Pes;
 
-        Assert.Equal(StreamTypes.Hevc, reader.StreamTypes[TsMuxer.VideoPid]);
+        Assert.Equal(StreamTypes.Hevc, reader.Program.StreamTypes[TsMuxer.VideoPid]);
         Assert.Equal(HevcFrames.Length, pes.Count);
         var key = pes[0].Payload;
         Assert.Equal(new byte[] { 0, 0, 0, 1, 0x46, 0x01, 0x50 }, key[..7]);

@@ -4,9 +4,10 @@ using OrleansLive.Media.Containers;
 namespace OrleansLive.Media.Containers.MpegTs;
 
 /// <summary>
-/// A streaming MPEG-TS demuxer for ingest (SRT, UDP): takes chunks of any size, keeps sync on the
-/// 0x47 byte, follows PAT and PMT, and reassembles PES per elementary stream into
-/// <see cref="ElementaryFrame"/>s. Damage is counted in <see cref="Counters"/>, never thrown: a PES
+/// The MPEG-TS demuxer, for ingest (SRT, UDP) and for checking what the muxer writes: takes chunks
+/// of any size, keeps sync on the 0x47 byte, follows PAT and PMT (<see cref="Programs"/>), and
+/// reassembles PES per elementary stream into <see cref="ElementaryFrame"/>s, each with the PCR and
+/// packet number of its first packet. Damage is counted in <see cref="Counters"/>, never thrown: a PES
 /// that lost a packet is dropped whole, a PES grows to at most <see cref="MaxPesSize"/>, and packets
 /// of PIDs no PMT announced are not buffered at all. Not thread safe: one demuxer per input.
 /// </summary>
@@ -43,8 +44,12 @@ public sealed class TsDemuxer
     /// <summary>The last PCR base seen (90 kHz, unwrapped), or -1: ingest can pace or measure drift by it.</summary>
     public long LastPcr { get; private set; } = -1;
 
-    /// <summary>Elementary streams the PMTs announce, by PID.</summary>
+    /// <summary>Elementary streams the PMTs announce and the demuxer follows (known codecs), by PID.</summary>
     public IReadOnlyDictionary<int, ElementaryCodec> Streams => _streams.ToDictionary(s => s.Key, s => s.Value.Codec);
+
+    /// <summary>The programs of the latest PAT, with what their latest PMTs said.</summary>
+    public IReadOnlyList<TsProgramInfo> Programs =>
+        _programs.Select(p => new TsProgramInfo(p.Value.Number, p.Key, p.Value.PcrPid, p.Value.Version, new Dictionary<int, byte>(p.Value.StreamTypes))).ToList();
 
     /// <summary>Bytes held across calls (partial packet, PES and section buffers); bounded by the caps.</summary>
     internal long BufferedBytes => _stageLength + _streams.Values.Sum(s => (long)s.Buffer.Length);
@@ -130,6 +135,7 @@ public sealed class TsDemuxer
     /// <summary>Ends the input: emits PES still open (video PES end only when the next one starts).</summary>
     public void Flush()
     {
+        Counters.TrailingBytes += _stageLength;
         _stageLength = 0;
         foreach (var stream in _streams.Values)
         {
@@ -139,7 +145,7 @@ public sealed class TsDemuxer
 
     private void ReadPacket(ReadOnlySpan<byte> packet)
     {
-        Counters.Packets++;
+        var packetNumber = Counters.Packets++;
         var pid = ((packet[1] & 0x1F) << 8) | packet[2];
         if (pid == NullPid)
         {
@@ -164,6 +170,7 @@ public sealed class TsDemuxer
         var payload = packet[4..];
         var randomAccess = false;
         var discontinuity = false;
+        long pcrHere = -1;
         if (control == 0)
         {
             return; // reserved
@@ -185,7 +192,7 @@ public sealed class TsDemuxer
                 if ((flags & 0x10) != 0 && fieldLength >= 7)
                 {
                     var pcr = ((long)BinaryPrimitives.ReadUInt32BigEndian(payload[2..]) << 1) | (uint)(payload[6] >> 7);
-                    LastPcr = _clock.Unwrap(pcr);
+                    LastPcr = pcrHere = _clock.Unwrap(pcr);
                     Counters.PcrCount++;
                 }
             }
@@ -236,7 +243,7 @@ public sealed class TsDemuxer
         if (unitStart)
         {
             Complete(streamState);
-            streamState.Start(randomAccess);
+            streamState.Start(randomAccess, pcrHere, packetNumber);
         }
 
         if (streamState.Collecting)
@@ -259,6 +266,7 @@ public sealed class TsDemuxer
 
         if (cc == previous)
         {
+            Counters.DuplicatePackets++;
             duplicate = true;
             return true;
         }
@@ -345,7 +353,7 @@ public sealed class TsDemuxer
 
         Counters.Frames++;
         var data = new ReadOnlyMemory<byte>(stream.Buffer, header.PayloadOffset, end - header.PayloadOffset);
-        _onFrame(new ElementaryFrame(stream.Pid, stream.StreamType, stream.Codec, pts, dts, stream.RandomAccess, data));
+        _onFrame(new ElementaryFrame(stream.Pid, stream.StreamType, stream.Codec, pts, dts, stream.RandomAccess, data, stream.Pcr, stream.StartPacket));
     }
 
     /// <summary>Handles a complete PSI section from PID 0 or a PMT PID.</summary>
@@ -424,6 +432,8 @@ public sealed class TsDemuxer
 
     private void ReadPmt(ProgramState program, ReadOnlySpan<byte> section)
     {
+        program.PcrPid = BinaryPrimitives.ReadUInt16BigEndian(section[8..]) & 0x1FFF;
+        program.StreamTypes.Clear();
         var infoLength = BinaryPrimitives.ReadUInt16BigEndian(section[10..]) & 0x0FFF;
         var end = section.Length - 4;
         var announced = new Dictionary<int, (byte Type, ElementaryCodec Codec)>();
@@ -437,6 +447,7 @@ public sealed class TsDemuxer
                 break;
             }
 
+            program.StreamTypes[esPid] = type;
             var codec = StreamTypes.Classify(type, section.Slice(at + 5, esInfoLength));
             if (codec.IsKnown && esPid is > 0 and < NullPid && !_programs.ContainsKey(esPid))
             {
@@ -478,6 +489,11 @@ public sealed class TsDemuxer
 
         public int Version { get; set; } = -1;
 
+        public int PcrPid { get; set; } = -1;
+
+        /// <summary>Every stream_type the PMT lists, followed or not; at most ~200 fit one section.</summary>
+        public Dictionary<int, byte> StreamTypes { get; } = [];
+
         public TsSectionBuffer Section { get; } = new();
     }
 
@@ -501,14 +517,20 @@ public sealed class TsDemuxer
 
         public bool RandomAccess { get; private set; }
 
+        public long Pcr { get; private set; } = -1;
+
+        public long StartPacket { get; private set; } = -1;
+
         public long LastPts { get; set; } = -1;
 
         public long LastDts { get; set; } = -1;
 
-        public void Start(bool randomAccess)
+        public void Start(bool randomAccess, long pcr, long startPacket)
         {
             Collecting = true;
             RandomAccess = randomAccess;
+            Pcr = pcr;
+            StartPacket = startPacket;
             Length = 0;
         }
 

@@ -11,11 +11,17 @@ public sealed class TsDemuxerCounters
     /// <summary>Bytes skipped while searching for sync.</summary>
     public long SkippedBytes { get; internal set; }
 
+    /// <summary>Bytes of an incomplete last packet that <see cref="TsDemuxer.Flush"/> threw away.</summary>
+    public long TrailingBytes { get; internal set; }
+
     /// <summary>Packets flagged with transport_error_indicator, dropped.</summary>
     public long TransportErrors { get; internal set; }
 
     /// <summary>Continuity counter jumps not announced by a discontinuity_indicator.</summary>
     public long ContinuityErrors { get; internal set; }
+
+    /// <summary>Packets repeating the previous counter: the one duplicate the standard allows, skipped.</summary>
+    public long DuplicatePackets { get; internal set; }
 
     public long CrcErrors { get; internal set; }
 
