@@ -211,22 +211,15 @@ public sealed class RtmpSessionTests
     }
 
     /// <summary>A session and a hand-driven peer on the two ends of a loopback connection, handshake done.</summary>
-    private sealed class Pair : IAsyncDisposable
+    private sealed class Pair(Socket sessionSocket, RtmpSession session, RawPeer peer) : IAsyncDisposable
     {
         private readonly CancellationTokenSource _deadline = new(TimeSpan.FromSeconds(20));
 
-        private Pair(Socket sessionSocket, RtmpSession session, RawPeer peer)
-        {
-            SessionSocket = sessionSocket;
-            Session = session;
-            Peer = peer;
-        }
+        public Socket SessionSocket => sessionSocket;
 
-        public Socket SessionSocket { get; }
+        public RtmpSession Session => session;
 
-        public RtmpSession Session { get; }
-
-        public RawPeer Peer { get; }
+        public RawPeer Peer => peer;
 
         public CancellationToken Deadline => _deadline.Token;
 
