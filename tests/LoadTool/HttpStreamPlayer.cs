@@ -9,7 +9,7 @@ namespace OrleansLive.LoadTool;
 /// A lean HTTP streaming player over a raw socket: one GET, then a streaming parser for chunked (or
 /// plain) transfer coding that hands the body, as it arrives, to the container parser of the subclass.
 /// </summary>
-public abstract class HttpStreamPlayer : LoadPlayer
+public abstract class HttpStreamPlayer : SocketPlayer
 {
     private readonly Uri _url;
     private readonly EndPoint _remote;

@@ -9,13 +9,14 @@ namespace OrleansLive.LoadTool;
 public sealed class LoadOptions
 {
     public const string Usage = """
-        OrleansLive.LoadTool: publish synthetic (or file) FLV over RTMP and play it with many RTMP,
-        HTTP-FLV and HTTP-TS players from one process; reports per-second totals, stalls, drops, time to first
+        OrleansLive.LoadTool: publish synthetic (or file) FLV over RTMP (or MPEG-TS over SRT) and play it
+        with many RTMP, HTTP-FLV, HTTP-TS and SRT players from one process; reports per-second totals, stalls, drops, time to first
         frame and end-to-end latency (the publisher stamps its send time into each video frame).
 
         run options:
           --url URL               rtmp://host[:port]/app/stream (required)
-          --publish               publish the stream(s) from this process
+          --publish               publish the stream(s) from this process (over RTMP)
+          --srt-publish           publish the stream(s) over SRT instead, as MPEG-TS
           --publishers N          streams to publish (named stream-0..N-1 when N > 1; default 1)
           --bitrate R             publish bitrate, e.g. 500k or 2m (default 500k)
           --gop S                 keyframe interval in seconds (default 2)
@@ -25,6 +26,12 @@ public sealed class LoadOptions
           --flv-url URL           HTTP-FLV URL of the (first) stream (default http://host:8080/app/stream.flv)
           --ts-players N          HTTP-TS players (default 0)
           --ts-url URL            HTTP-TS URL of the (first) stream (default http://host:8080/app/stream.ts)
+          --srt-players N         SRT players (default 0)
+          --srt-url URL           SRT URL of the (first) stream, srt://host:port?streamid=#!::r=app/stream,m=request
+                                  (default from --url's host, --srt-port and app/stream; other streams and
+                                  publishers get its streamid with r= and m= rewritten)
+          --srt-port PORT         SRT port of the default --srt-url (default 10080)
+          --srt-latency MS        SRTO_LATENCY of the tool's SRT callers (default: libsrt's, 120)
           --duration S            measurement window once every player has started (default 10)
           --warmup S              publishing time before players connect (default 1)
           --ramp-rate N           new connections per second (default 1000)
@@ -65,6 +72,18 @@ public sealed class LoadOptions
 
     public Uri? TsUrl { get; init; }
 
+    /// <summary>Publish over SRT (MPEG-TS) rather than RTMP; implies <see cref="Publish"/>.</summary>
+    public bool SrtPublish { get; init; }
+
+    public int SrtPlayers { get; init; }
+
+    /// <summary>The SRT URL of the (first) stream; see <see cref="SrtUrlFor"/>.</summary>
+    public SrtUrl? SrtUrl { get; init; }
+
+    public int SrtPort { get; init; } = SrtUrl.DefaultPort;
+
+    public int SrtLatencyMs { get; init; }
+
     public double DurationSeconds { get; init; } = 10;
 
     public double WarmupSeconds { get; init; } = 1;
@@ -102,6 +121,14 @@ public sealed class LoadOptions
 
     public Uri TsUrlFor(int index) => HttpUrlFor(TsUrl, ".ts", index);
 
+    /// <summary>Where the SRT callers connect, with the streamid of the first stream.</summary>
+    public SrtUrl SrtBase => SrtUrl ?? new SrtUrl(Url.Host, SrtPort, $"#!::r={Url.App}/{Url.Stream},m=request");
+
+    /// <summary>The SRS streamid that plays (or publishes) stream <paramref name="index"/>: the given
+    /// URL's, its stream renamed when there are several.</summary>
+    public string SrtStreamIdFor(int index, GatewayEdge.Protocols.Srt.SrtMode mode) =>
+        SrtBase.StreamIdFor(Publishers <= 1 ? null : StreamName(index), mode);
+
     /// <summary>The given URL of the first stream (or the default on port 8080), renamed for stream <paramref name="index"/>.</summary>
     private Uri HttpUrlFor(Uri? given, string extension, int index)
     {
@@ -117,10 +144,11 @@ public sealed class LoadOptions
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
-        string? url = null, file = null, flvUrl = null, tsUrl = null, json = null, label = null, serverName = null;
+        string? url = null, file = null, flvUrl = null, tsUrl = null, srtUrl = null, json = null, label = null, serverName = null;
         var publish = false;
+        var srtPublish = false;
         var quiet = false;
-        int publishers = 1, rtmp = 0, flv = 0, ts = 0, ramp = 1000, concurrency = 200, connectTimeout = 30, stall = 1000, sources = 1, playerBuffer = 16 * 1024, socketBuffer = 0;
+        int publishers = 1, rtmp = 0, flv = 0, ts = 0, srt = 0, srtPort = SrtUrl.DefaultPort, srtLatency = 0, ramp = 1000, concurrency = 200, connectTimeout = 30, stall = 1000, sources = 1, playerBuffer = 16 * 1024, socketBuffer = 0;
         long bitrate = 500_000;
         double gop = 2, duration = 10, warmup = 1;
         var pids = new List<int>();
@@ -143,6 +171,11 @@ public sealed class LoadOptions
                 case "--flv-url": flvUrl = Value(); break;
                 case "--ts-players": ts = Int(); break;
                 case "--ts-url": tsUrl = Value(); break;
+                case "--srt-publish": srtPublish = true; break;
+                case "--srt-players": srt = Int(); break;
+                case "--srt-url": srtUrl = Value(); break;
+                case "--srt-port": srtPort = Int(); break;
+                case "--srt-latency": srtLatency = Int(); break;
                 case "--duration": duration = Double(); break;
                 case "--warmup": warmup = Double(); break;
                 case "--ramp-rate": ramp = Int(); break;
@@ -173,11 +206,20 @@ public sealed class LoadOptions
         ArgumentOutOfRangeException.ThrowIfNegative(rtmp);
         ArgumentOutOfRangeException.ThrowIfNegative(flv);
         ArgumentOutOfRangeException.ThrowIfNegative(ts);
+        ArgumentOutOfRangeException.ThrowIfNegative(srt);
+        ArgumentOutOfRangeException.ThrowIfNegative(srtLatency);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(srtPort);
+        SrtUrl? parsedSrt = null;
+        if (srtUrl is not null && !LoadTool.SrtUrl.TryParse(srtUrl, out parsedSrt))
+        {
+            throw new ArgumentException("--srt-url must be srt://host:port?streamid=...");
+        }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sources);
         return new LoadOptions
         {
             Url = parsed,
-            Publish = publish,
+            Publish = publish || srtPublish,
+            SrtPublish = srtPublish,
             Publishers = publishers,
             BitsPerSecond = bitrate,
             GopSeconds = gop,
@@ -187,6 +229,10 @@ public sealed class LoadOptions
             FlvUrl = flvUrl is null ? null : new Uri(flvUrl),
             TsPlayers = ts,
             TsUrl = tsUrl is null ? null : new Uri(tsUrl),
+            SrtPlayers = srt,
+            SrtUrl = parsedSrt,
+            SrtPort = srtPort,
+            SrtLatencyMs = srtLatency,
             DurationSeconds = duration,
             WarmupSeconds = warmup,
             RampRate = ramp,

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.LoadTool;
@@ -59,14 +57,14 @@ public sealed class PlayerContext
 }
 
 /// <summary>
-/// One playing connection. Counters are written by its own receive loop only and read by the
-/// per-second sampler, so nothing on the receive path is shared or locked.
+/// One playing connection. Counters are written by its own receive path only and read by the
+/// per-second sampler, so nothing on the receive path is shared or locked. Subclasses supply the
+/// transport: <see cref="SocketPlayer"/> for TCP (RTMP, HTTP), <see cref="SrtPlayer"/> for SRT.
 /// </summary>
 public abstract class LoadPlayer
 {
     private readonly PlayerContext _context;
     private long _lastMedia;
-    private Socket? _socket;
 
     protected LoadPlayer(int index, string stream, PlayerContext context)
     {
@@ -109,7 +107,6 @@ public abstract class LoadPlayer
 
     public async Task RunAsync(SemaphoreSlim connectSlots, CancellationToken cancellationToken)
     {
-        Socket? socket = null;
         try
         {
             await connectSlots.WaitAsync(cancellationToken);
@@ -118,16 +115,14 @@ public abstract class LoadPlayer
                 ConnectTicks = Stopwatch.GetTimestamp();
                 using var setup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 setup.CancelAfter(TimeSpan.FromSeconds(Options.ConnectTimeoutSeconds));
-                socket = await ConnectAsync(setup.Token);
-                Volatile.Write(ref _socket, socket);
-                await StartAsync(socket, setup.Token);
+                await OpenAsync(setup.Token);
             }
             finally
             {
                 connectSlots.Release();
             }
             State = PlayerState.Playing;
-            await ReceiveLoopAsync(socket, cancellationToken);
+            await PlayAsync(cancellationToken);
             State = _context.Stopping ? PlayerState.Closed : PlayerState.Dropped;
             Error ??= "server ended the stream";
         }
@@ -143,12 +138,12 @@ public abstract class LoadPlayer
         }
         finally
         {
-            socket?.Dispose();
+            Release();
         }
     }
 
-    /// <summary>Ends the connection (and so its receive loop) at the end of the run.</summary>
-    public void Close() => Volatile.Read(ref _socket)?.Dispose();
+    /// <summary>Ends the connection (and so its receive path) at the end of the run.</summary>
+    public abstract void Close();
 
     /// <summary>Counts a player still without media past the stall limit at the end of the run.</summary>
     public void FinishStallCheck(long now)
@@ -161,13 +156,14 @@ public abstract class LoadPlayer
         }
     }
 
-    /// <summary>Handshake and play request; returns once the server accepted the play.</summary>
-    protected abstract Task StartAsync(Socket socket, CancellationToken cancellationToken);
+    /// <summary>Connects and asks to play; returns once the server accepted the play.</summary>
+    protected abstract Task OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>Reads media until the server or the run ends the connection.</summary>
-    protected abstract Task ReceiveLoopAsync(Socket socket, CancellationToken cancellationToken);
+    /// <summary>Receives media until the server or the run ends the connection.</summary>
+    protected abstract Task PlayAsync(CancellationToken cancellationToken);
 
-    protected abstract EndPoint RemoteEndPoint { get; }
+    /// <summary>Frees the connection once the player is done, however it ended.</summary>
+    protected abstract void Release();
 
     /// <summary>An FLV audio or video message arrived; <paramref name="prefix"/> is the start of its payload.</summary>
     protected void OnMedia(byte type, ReadOnlySpan<byte> prefix)
@@ -231,32 +227,5 @@ public abstract class LoadPlayer
             }
         }
         Volatile.Write(ref _lastMedia, now);
-    }
-
-    private async Task<Socket> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            if (Options.ReceiveBufferBytes > 0)
-            {
-                socket.ReceiveBufferSize = Options.ReceiveBufferBytes;
-            }
-            var remote = RemoteEndPoint;
-            if (Options.SourceAddresses > 1 && remote is IPEndPoint { Address: var address } && IPAddress.IsLoopback(address) && address.AddressFamily == AddressFamily.InterNetwork)
-            {
-                // Each loopback source address has its own ephemeral port range.
-                var bytes = IPAddress.Loopback.GetAddressBytes();
-                bytes[3] = (byte)(1 + (Index % Options.SourceAddresses));
-                socket.Bind(new IPEndPoint(new IPAddress(bytes), 0));
-            }
-            await socket.ConnectAsync(remote, cancellationToken);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 }

@@ -10,6 +10,7 @@ public sealed record SecondSample(
     int RtmpPlaying,
     int FlvPlaying,
     int TsPlaying,
+    int SrtPlaying,
     int PublishersUp,
     double Mbps,
     long FramesPerSecond,
@@ -55,6 +56,7 @@ public sealed record LoadResult(
     int RtmpPlayers,
     int FlvPlayers,
     int TsPlayers,
+    int SrtPlayers,
     int PlayersGotFrames,
     int PlayersHeld,
     int PlayersStalled,
@@ -83,7 +85,7 @@ public sealed record LoadResult(
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public int Players => RtmpPlayers + FlvPlayers + TsPlayers;
+    public int Players => RtmpPlayers + FlvPlayers + TsPlayers + SrtPlayers;
 
     /// <summary>Every player got frames and none stalled, dropped or failed.</summary>
     public bool Clean => Players > 0 && PlayersHeld == Players;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using OrleansLive.GatewayEdge.Protocols.Srt;
 using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.LoadTool;
@@ -18,6 +19,8 @@ public sealed class LoadRunner
     private readonly List<Publisher> _publishers = [];
     private readonly List<LoadPlayer> _players = [];
     private readonly List<SecondSample> _seconds = [];
+    private SrtCallerLoop? _srt;
+    private IPEndPoint? _srtRemote;
 
     public LoadRunner(LoadOptions options, TextWriter? log = null)
     {
@@ -28,6 +31,24 @@ public sealed class LoadRunner
 
     public async Task<LoadResult> RunAsync(CancellationToken cancellationToken = default)
     {
+        if (_options.SrtPublish || _options.SrtPlayers > 0)
+        {
+            var srt = _options.SrtBase;
+            _srtRemote = (IPEndPoint)await ResolveAsync(srt.Host, srt.Port, cancellationToken);
+            _srt = new SrtCallerLoop(_options.SrtLatencyMs, _options.ConnectTimeoutSeconds * 1000);
+        }
+        try
+        {
+            return await RunLoadAsync(cancellationToken);
+        }
+        finally
+        {
+            _srt?.Dispose();
+        }
+    }
+
+    private async Task<LoadResult> RunLoadAsync(CancellationToken cancellationToken)
+    {
         var started = DateTime.UtcNow;
         var errors = new List<string>();
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -37,7 +58,9 @@ public sealed class LoadRunner
             for (var i = 0; i < _options.Publishers; i++)
             {
                 IFrameSource source = _options.File is { } file ? new FlvFileSource(file) : new SyntheticSource(_options.BitsPerSecond, _options.GopSeconds);
-                var publisher = new Publisher(_options.RtmpUrlFor(i), source);
+                Publisher publisher = _options.SrtPublish
+                    ? new SrtPublisher(_options.SrtBase, _srtRemote!, _options.SrtStreamIdFor(i, SrtMode.Publish), _srt!, source)
+                    : new RtmpPublisher(_options.RtmpUrlFor(i), source);
                 _publishers.Add(publisher);
                 publisherTasks.Add(Task.Run(() => publisher.RunAsync(run.Token), CancellationToken.None));
             }
@@ -51,7 +74,7 @@ public sealed class LoadRunner
             }
             foreach (var failed in _publishers.Where(p => p.Error is not null || !p.Started))
             {
-                errors.Add($"publisher {failed.Url}: {failed.Error ?? "did not start in time (stuck in " + failed.Stage + ")"}");
+                errors.Add($"publisher {failed.Target}: {failed.Error ?? "did not start in time (stuck in " + failed.Stage + ")"}");
             }
             _log.WriteLine($"{_publishers.Count(p => p.Started)}/{_publishers.Count} publishers up; {DescribeSource()}");
             await Task.Delay(TimeSpan.FromSeconds(_options.WarmupSeconds), cancellationToken);
@@ -110,6 +133,10 @@ public sealed class LoadRunner
         {
             errors.Add(damage);
         }
+        if (_publishers.OfType<SrtPublisher>().Sum(p => p.SendDrops) is > 0 and var drops)
+        {
+            errors.Add($"SRT publishers dropped {drops} messages: libsrt's send buffer was full");
+        }
         return BuildResult(started, errors, rampSeconds, steadySeconds, bytes, frames, before, steadyStart, steadyEnd);
     }
 
@@ -129,7 +156,7 @@ public sealed class LoadRunner
         }
         var slots = new SemaphoreSlim(_options.ConnectConcurrency);
         var tasks = new List<Task>();
-        int[] wanted = [_options.RtmpPlayers, _options.FlvPlayers, _options.TsPlayers];
+        int[] wanted = [_options.RtmpPlayers, _options.FlvPlayers, _options.TsPlayers, _options.SrtPlayers];
         var started = new int[wanted.Length];
         var total = wanted.Sum();
         var clock = Stopwatch.StartNew();
@@ -142,7 +169,8 @@ public sealed class LoadRunner
             {
                 0 => new RtmpPlayer(i, _options.RtmpUrlFor(n), rtmpRemote, _context),
                 1 => new HttpFlvPlayer(i, _options.FlvUrlFor(n), flvRemote!, _context),
-                _ => new HttpTsPlayer(i, _options.TsUrlFor(n), tsRemote!, _context),
+                2 => new HttpTsPlayer(i, _options.TsUrlFor(n), tsRemote!, _context),
+                _ => new SrtPlayer(i, _options.StreamName(n), _srtRemote!, _options.SrtStreamIdFor(n, SrtMode.Play), _srt!, _context),
             };
             lock (_players)
             {
@@ -176,17 +204,18 @@ public sealed class LoadRunner
         }
     }
 
-    /// <summary>What the HTTP-TS players' demuxers found wrong, summed, or null when nothing.</summary>
+    /// <summary>What the HTTP-TS and SRT players' demuxers found wrong, summed, or null when nothing.</summary>
     private string? TsDamage()
     {
-        var counters = Players().OfType<HttpTsPlayer>().Select(p => p.Counters).ToList();
+        var players = Players();
+        var counters = players.OfType<HttpTsPlayer>().Select(p => p.Counters).Concat(players.OfType<SrtPlayer>().Select(p => p.Counters)).ToList();
         var continuity = counters.Sum(c => c.ContinuityErrors);
         var sync = counters.Sum(c => c.SyncLosses);
         var crc = counters.Sum(c => c.CrcErrors);
         var pes = counters.Sum(c => c.DroppedPes + c.CorruptPes);
-        var players = counters.Count(c => c.ContinuityErrors + c.SyncLosses + c.CrcErrors + c.DroppedPes + c.CorruptPes > 0);
-        return players == 0 ? null
-            : $"{players} ts players saw damaged TS: {continuity} continuity errors (frames skipped or lost), {sync} sync losses, {crc} CRC errors, {pes} PES dropped or corrupt";
+        var damaged = counters.Count(c => c.ContinuityErrors + c.SyncLosses + c.CrcErrors + c.DroppedPes + c.CorruptPes > 0);
+        return damaged == 0 ? null
+            : $"{damaged} ts/srt players saw damaged TS: {continuity} continuity errors (frames skipped or lost), {sync} sync losses, {crc} CRC errors, {pes} PES dropped or corrupt";
     }
 
     private long TotalPlayerBytes() => Players().Sum(p => Volatile.Read(ref p.BytesReceived));
@@ -206,7 +235,7 @@ public sealed class LoadRunner
                 var now = Stopwatch.GetTimestamp();
                 var time = clock.Elapsed.TotalSeconds;
                 long bytes = 0, frames = 0;
-                int rtmp = 0, flv = 0, ts = 0, stalled = 0, dropped = 0, failed = 0;
+                int rtmp = 0, flv = 0, ts = 0, srt = 0, stalled = 0, dropped = 0, failed = 0;
                 foreach (var p in players)
                 {
                     bytes += Volatile.Read(ref p.BytesReceived);
@@ -221,6 +250,9 @@ public sealed class LoadRunner
                                     break;
                                 case HttpTsPlayer:
                                     ts++;
+                                    break;
+                                case SrtPlayer:
+                                    srt++;
                                     break;
                                 default:
                                     flv++;
@@ -243,7 +275,7 @@ public sealed class LoadRunner
                 var interval = _context.SwapInterval();
                 var span = Math.Max(0.001, time - lastTime);
                 var sample = new SecondSample(
-                    Math.Round(time, 1), rtmp, flv, ts, _publishers.Count(p => p.Started && p.Error is null),
+                    Math.Round(time, 1), rtmp, flv, ts, srt, _publishers.Count(p => p.Started && p.Error is null),
                     Math.Round((bytes - lastBytes) * 8 / span / 1e6, 2), (long)((frames - lastFrames) / span),
                     stalled, dropped, failed, interval.PercentileMs(50), interval.PercentileMs(99));
                 (lastBytes, lastFrames, lastTime) = (bytes, frames, time);
@@ -251,7 +283,7 @@ public sealed class LoadRunner
                 if (!_options.Quiet)
                 {
                     _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"t={sample.T,5:0.0}s  rtmp {rtmp}/{_options.RtmpPlayers}  flv {flv}/{_options.FlvPlayers}  ts {ts}/{_options.TsPlayers}  pub {sample.PublishersUp}  {sample.Mbps,8:0.0} Mbit/s  {sample.FramesPerSecond,7} frames/s  stalled {stalled}  dropped {dropped}  failed {failed}  latency p50 {Ms(sample.LatencyP50Ms)} p99 {Ms(sample.LatencyP99Ms)}"));
+                        $"t={sample.T,5:0.0}s  rtmp {rtmp}/{_options.RtmpPlayers}  flv {flv}/{_options.FlvPlayers}  ts {ts}/{_options.TsPlayers}  srt {srt}/{_options.SrtPlayers}  pub {sample.PublishersUp}  {sample.Mbps,8:0.0} Mbit/s  {sample.FramesPerSecond,7} frames/s  stalled {stalled}  dropped {dropped}  failed {failed}  latency p50 {Ms(sample.LatencyP50Ms)} p99 {Ms(sample.LatencyP99Ms)}"));
                 }
             }
         }
@@ -307,6 +339,7 @@ public sealed class LoadRunner
             _options.RtmpPlayers,
             _options.FlvPlayers,
             _options.TsPlayers,
+            _options.SrtPlayers,
             players.Count(p => p.GotFrames),
             players.Count(Held),
             players.Count(p => p.Stalls > 0),

@@ -1,39 +1,35 @@
 using System.Diagnostics;
-using OrleansLive.GatewayEdge.Protocols.Rtmp;
-using OrleansLive.GatewayEdge.Sessions;
-using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.LoadTool;
 
 /// <summary>
 /// Publishes one stream in real time: frames go out when their timestamp is due, and each AVC frame
-/// carries its send time (<see cref="LatencyStamp"/>) taken right before it is handed to the socket.
+/// carries its send time (<see cref="LatencyStamp"/>) taken right before it is handed to the
+/// transport, which the subclass supplies (<see cref="RtmpPublisher"/>, <see cref="SrtPublisher"/>).
 /// </summary>
-public sealed class Publisher
+public abstract class Publisher
 {
-    public const int ChunkSize = 60000;
-
-    private readonly RtmpUrl _url;
     private readonly IFrameSource _source;
-    private readonly MediaFrame[] _one = new MediaFrame[1];
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _frames;
     private long _bytes;
     private long _maxLateTicks;
 
-    public Publisher(RtmpUrl url, IFrameSource source)
+    protected Publisher(string target, IFrameSource source)
     {
-        _url = url;
+        Target = target;
         _source = source;
     }
 
-    public RtmpUrl Url => _url;
+    /// <summary>Where it publishes to, for reports.</summary>
+    public string Target { get; }
 
     public bool Started { get; private set; }
 
     public string? Error { get; private set; }
 
     /// <summary>Where the publisher is: connect, publish, publishing.</summary>
-    public string Stage { get; private set; } = "not started";
+    public string Stage { get; protected set; } = "not started";
 
     public long Frames => Interlocked.Read(ref _frames);
 
@@ -44,23 +40,16 @@ public sealed class Publisher
 
     public Task Ready => _ready.Task;
 
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        RtmpClient? client = null;
         try
         {
-            Stage = "connect";
-            client = await RtmpClient.ConnectAsync(_url, ChunkSize, 8 * 1024 * 1024, cancellationToken);
-            Stage = "publish";
-            await client.PublishAsync(cancellationToken);
+            await ConnectAsync(cancellationToken);
             Stage = "publishing";
             Started = true;
-            var drain = DrainAsync(client, cancellationToken);
             foreach (var header in _source.Headers)
             {
-                await SendAsync(client, header, cancellationToken);
+                await SendAsync(header, cancellationToken);
             }
             _ready.TrySetResult();
             var start = Stopwatch.GetTimestamp();
@@ -78,9 +67,8 @@ public sealed class Publisher
                 {
                     Interlocked.Exchange(ref _maxLateTicks, late);
                 }
-                await SendAsync(client, frame, cancellationToken);
+                await SendAsync(frame, cancellationToken);
             }
-            await drain;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -93,45 +81,27 @@ public sealed class Publisher
         finally
         {
             _ready.TrySetResult();
-            if (client is not null)
-            {
-                await client.DisposeAsync();
-            }
+            await CloseAsync();
         }
     }
 
-    private async Task SendAsync(RtmpClient client, SourceFrame frame, CancellationToken cancellationToken)
+    /// <summary>Connects and asks to publish; sets <see cref="Stage"/> as it goes.</summary>
+    protected abstract Task ConnectAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sends one frame (already stamped).</summary>
+    protected abstract ValueTask SendFrameAsync(SourceFrame frame, CancellationToken cancellationToken);
+
+    /// <summary>Ends the connection, however the run went.</summary>
+    protected abstract ValueTask CloseAsync();
+
+    private async ValueTask SendAsync(SourceFrame frame, CancellationToken cancellationToken)
     {
         if (frame.Stampable)
         {
             LatencyStamp.Stamp(frame.Payload);
         }
-        var media = MediaFrame.Copy(frame.Type, frame.Timestamp, frame.Payload);
-        _one[0] = media;
-        try
-        {
-            await client.SendFramesAsync(_one, ChunkSize, cancellationToken);
-        }
-        finally
-        {
-            media.Release();
-        }
+        await SendFrameAsync(frame, cancellationToken);
         Interlocked.Increment(ref _frames);
         Interlocked.Add(ref _bytes, frame.Payload.Length);
-    }
-
-    /// <summary>Reads what the server sends a publisher (acknowledgements, status) so it never blocks.</summary>
-    private static async Task DrainAsync(RtmpClient client, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (await client.ReadMediaAsync(cancellationToken) is { } message)
-            {
-                message.ReturnBuffer();
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException or RtmpProtocolException)
-        {
-        }
     }
 }

@@ -14,7 +14,7 @@ namespace OrleansLive.LoadTool;
 /// latency stamp) and counts the rest as it streams past, so a player costs one receive buffer and a
 /// few small objects, and receiving allocates nothing per frame.
 /// </summary>
-public sealed class RtmpPlayer : LoadPlayer
+public sealed class RtmpPlayer : SocketPlayer
 {
     private const int MediaCapture = 64;
     private const int CommandCsid = 3;

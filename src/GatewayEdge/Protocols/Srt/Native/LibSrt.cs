@@ -93,6 +93,9 @@ internal static class LibSrt
     public static extern int srt_epoll_remove_usock(int eid, int u);
 
     [DllImport(Lib)]
+    public static extern int srt_epoll_update_usock(int eid, int u, ref int events);
+
+    [DllImport(Lib)]
     public static extern int srt_epoll_uwait(int eid, [Out] SrtEpollEvent[] events, int size, long timeoutMs);
 
     [DllImport(Lib)]
