@@ -58,7 +58,15 @@ internal sealed class SrtPlayer : LoadPlayer, ISrtCaller
         // The streamid in the handshake is the play request.
         PlayRequestTicks = Stopwatch.GetTimestamp();
         Volatile.Write(ref _socket, _loop.Open(this, _remote, _streamId));
-        await _connected.Task.WaitAsync(cancellationToken);
+        try
+        {
+            await _connected.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run's own end is told apart by the caller; this is the connect timeout.
+            throw new TimeoutException($"SRT connect: no answer in {Options.ConnectTimeoutSeconds} s");
+        }
     }
 
     protected override async Task PlayAsync(CancellationToken cancellationToken)
