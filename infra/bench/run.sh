@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of nginx-rtmp (Debian's libnginx-mod-rtmp) and our all-in-one server, both
-# on loopback, driven by the load tool (tests/LoadTool). HTTP-FLV and HTTP-TS workloads run on ours
-# only (nginx-rtmp serves neither). Not part of the test run: numbers on a
+# on loopback, driven by the load tool (tests/LoadTool). HTTP-FLV, HTTP-TS and SRT workloads run on
+# ours only (nginx-rtmp serves none of them). Not part of the test run: numbers on a
 # shared 2-core machine move with whatever else runs, so repeat runs and read them with care.
 #
 # Usage: bash infra/bench/run.sh
@@ -18,7 +18,7 @@
 #   BENCH_ONLY      run only workloads whose label matches this extended regex (default all)
 #   BENCH_SILO      OrleansLive.Silo.dll to measure as "ours" (default this checkout's Release build),
 #                   e.g. an older commit's build for a before/after comparison with the same load tool, e.g.
-#                   "^ts-" for the HTTP-TS fan-out alone
+#                   "^ts-" for the HTTP-TS fan-out alone, "^srt-|^rtmp-1x500$" for SRT beside RTMP
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -57,7 +57,8 @@ free_port() {
   while true; do
     # Below Linux's ephemeral range (32768 and up), which the load tool's thousands of players use.
     port=$((10000 + RANDOM % 22000))
-    if [ -z "$(ss -Htan "sport = :$port")" ]; then echo "$port"; return; fi
+    # Free for TCP and UDP alike: SRT binds a UDP port.
+    if [ -z "$(ss -Htan "sport = :$port")" ] && [ -z "$(ss -Huan "sport = :$port")" ]; then echo "$port"; return; fi
   done
 }
 
@@ -68,6 +69,16 @@ wait_port() {
     sleep 0.5
   done
   echo "nothing listens on port $port" >&2
+  return 1
+}
+
+wait_udp_port() {
+  local port=$1 i
+  for i in $(seq 1 120); do
+    if [ -n "$(ss -Huan "sport = :$port")" ]; then return 0; fi
+    sleep 0.5
+  done
+  echo "nothing bound UDP port $port" >&2
   return 1
 }
 
@@ -86,6 +97,7 @@ trap 'stop_server; rm -rf "$work"' EXIT
 start_nginx() {
   rtmp_port=$(free_port)
   flv_port=""
+  srt_port=""
   mkdir -p "$work/nginx/logs"
   cat >"$work/nginx/nginx.conf" <<EOF
 daemon off;
@@ -115,8 +127,9 @@ start_ours() {
   local extra=("$@")
   rtmp_port=$(free_port)
   flv_port=$(free_port)
+  srt_port=$(free_port)
   dotnet "$silo" \
-    --Gateway:ListenAddress=127.0.0.1 --Gateway:RtmpPort="$rtmp_port" --Gateway:HttpPort="$flv_port" --Gateway:SrtPort=0 \
+    --Gateway:ListenAddress=127.0.0.1 --Gateway:RtmpPort="$rtmp_port" --Gateway:HttpPort="$flv_port" --Gateway:SrtPort="$srt_port" \
     --Api:ListenAddress=127.0.0.1 --Api:Port="$(free_port)" \
     --Orleans:SiloPort="$(free_port)" --Orleans:GatewayPort="$(free_port)" \
     --Gateway:MaxConnections=$(( $(ulimit -n) - 100 )) \
@@ -125,17 +138,19 @@ start_ours() {
   server_pid=$!
   wait_port "$rtmp_port"
   wait_port "$flv_port"
+  wait_udp_port "$srt_port"
   server_pids="$server_pid"
 }
 
-# run NAME LABEL tool-args...: one workload, result in $out/NAME-LABEL.json. @URL@ and @FLV@ in the
-# arguments stand for the running server's rtmp://127.0.0.1:PORT/live and HTTP port.
+# run NAME LABEL tool-args...: one workload, result in $out/NAME-LABEL.json. @URL@, @FLV@ and @SRT@ in
+# the arguments stand for the running server's rtmp://127.0.0.1:PORT/live, HTTP port and SRT port.
 run() {
   local name=$1 label=$2 arg
   shift 2
   local args=()
   for arg in "$@"; do
     arg=${arg//@URL@/$url}
+    arg=${arg//@SRT@/$srt_port}
     args+=("${arg//@FLV@/$flv_port}")
   done
   echo "--- $name: $label (load average $(cut -d" " -f1-3 /proc/loadavg))"
@@ -162,7 +177,7 @@ start_server() {
 workload() {
   [[ $1 =~ $only ]] || return 0
   start_server
-  if [ "$warmup" -gt 0 ] && [[ " $* " == *" --publish "* ]]; then
+  if [ "$warmup" -gt 0 ] && [[ " $* " == *" --publish "* || " $* " == *" --srt-publish "* ]]; then
     run "$name" "warmup-$1" "${@:2}" --duration "$warmup"   # the last --duration wins
     rm -f "$out/$name-warmup-$1.json"
   fi
@@ -175,6 +190,10 @@ for name in $servers; do
   for n in $sizes $([ "$max_size" -gt 0 ] && echo "$max_size"); do
     workload "rtmp-1x$n" --url "@URL@/rtmp$n" --publish --bitrate "$bitrate" --rtmp-players "$n" --duration "$duration"
   done
+  # The RTMP counterpart of srt-1x500, unless the sizes already hold it.
+  if [[ " $sizes " != *" 500 "* ]]; then
+    workload "rtmp-1x500" --url "@URL@/rtmp500" --publish --bitrate "$bitrate" --rtmp-players 500 --duration "$duration"
+  fi
   if [ "$name" != nginx ]; then
     for n in $sizes; do
       workload "flv-1x$n" --url "@URL@/flv$n" --flv-url "http://127.0.0.1:@FLV@/live/flv$n.flv" \
@@ -183,6 +202,12 @@ for name in $servers; do
     # HTTP-TS at the smallest fan-out beside HTTP-FLV's: one shared mux, each player demuxing it.
     workload "ts-1x100" --url "@URL@/ts100" --ts-url "http://127.0.0.1:@FLV@/live/ts100.ts" \
       --publish --bitrate "$bitrate" --ts-players 100 --duration "$duration"
+    # SRT end to end: the stream published over SRT as MPEG-TS, played by SRT callers (one libsrt
+    # epoll loop in the tool); then many SRT publishers with one SRT player each.
+    for n in 100 500; do
+      workload "srt-1x$n" --url "@URL@/srt$n" --srt-port @SRT@ --srt-publish --bitrate "$bitrate" --srt-players "$n" --duration "$duration"
+    done
+    workload "srt-100x1" --url "@URL@/srtmulti" --srt-port @SRT@ --srt-publish --publishers 100 --bitrate "$bitrate" --srt-players 100 --duration "$duration"
   fi
   workload "rtmp-200x1" --url "@URL@/multi" --publish --publishers 200 --bitrate "$bitrate" --rtmp-players 200 --duration "$duration"
   # Idle players at two sizes: the difference between the two is the memory each added player
