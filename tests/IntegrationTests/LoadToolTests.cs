@@ -89,6 +89,42 @@ public sealed class LoadToolTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Load_tool_publishes_over_srt_and_every_srt_player_demuxes_frames_and_reads_the_latency_stamp()
+    {
+        var stream = "loadsrt" + Ids.Random(5);
+        var options = LoadOptions.Parse(
+        [
+            "--url", server.RtmpUrl("live", stream),
+            "--srt-url", server.SrtUrl("live", stream, publish: false),
+            "--srt-publish", "--bitrate", "500k",
+            "--srt-players", "3",
+            "--duration", "3", "--warmup", "0",
+            "--connect-timeout", "30",
+            "--label", "srt-test",
+        ]);
+        var log = new StringWriter();
+
+        var result = await new LoadRunner(options, log).RunAsync().WaitAsync(TimeSpan.FromSeconds(120));
+
+        var report = ReportTable.Summary(result) + log;
+        Assert.True(result.PublishersStarted == 1, report);
+        Assert.Equal(3, result.SrtPlayers);
+        Assert.True(result.PlayersFailed == 0 && result.PlayersDropped == 0, report);
+        var totals = Assert.Single(result.Kinds);
+        Assert.Equal(("srt", 3), (totals.Kind, totals.Players));
+        Assert.True(totals.GotFrames == 3, report);
+        Assert.True(totals.VideoFrames >= 3 * 25 && totals.AudioFrames > 0, report);
+        // The publisher's stamps survive its TS mux, the server's ingest and the players' demux.
+        Assert.True(result.Latency.Count >= 3 * 25, report);
+        Assert.True(result.Latency.P99 >= result.Latency.P50, report);
+        Assert.NotNull(result.TimeToFirstFrame.P50);
+        Assert.Empty(result.Errors);
+        Assert.All(result.Seconds, s => Assert.Equal(0, s.RtmpPlaying + s.FlvPlaying + s.TsPlaying));
+        Assert.Contains(result.Seconds, s => s.SrtPlaying == 3);
+        Assert.Contains("| srt-test | 3 |", ReportTable.Markdown([result]));
+    }
+
+    [Fact]
     public void Synthetic_stream_has_real_h264_and_aac_headers_and_stamped_frames_of_the_bitrate()
     {
         var source = new SyntheticSource(500_000);
