@@ -15,7 +15,9 @@
 #   BENCH_OUT       folder for the JSON results and logs (default a new temp folder)
 #   BENCH_WARMUP    seconds of the same load, against the same server, before each measured media
 #                   workload (default 0): steady state instead of the first minute after start
-#   BENCH_ONLY      run only workloads whose label matches this extended regex (default all), e.g.
+#   BENCH_ONLY      run only workloads whose label matches this extended regex (default all)
+#   BENCH_SILO      OrleansLive.Silo.dll to measure as "ours" (default this checkout's Release build),
+#                   e.g. an older commit's build for a before/after comparison with the same load tool, e.g.
 #                   "^ts-" for the HTTP-TS fan-out alone
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -48,7 +50,7 @@ fi
 dotnet build src/Silo -c Release -nologo -v q
 dotnet build tests/LoadTool -c Release -nologo -v q
 tool="$root/tests/LoadTool/bin/Release/net10.0/OrleansLive.LoadTool.dll"
-silo="$root/src/Silo/bin/Release/net10.0/OrleansLive.Silo.dll"
+silo=${BENCH_SILO:-"$root/src/Silo/bin/Release/net10.0/OrleansLive.Silo.dll"}
 
 free_port() {
   local port

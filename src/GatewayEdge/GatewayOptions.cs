@@ -1,3 +1,4 @@
+using OrleansLive.GatewayEdge.Protocols.MpegTsUdp;
 using OrleansLive.GatewayEdge.Protocols.Srt;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
@@ -29,6 +30,9 @@ public sealed class GatewayOptions
 
     /// <summary>SRT options (SRS `srt_server { }`).</summary>
     public SrtSettings Srt { get; set; } = new();
+
+    /// <summary>SRS `stream_caster { }` blocks: MPEG-TS over UDP ports that publish a stream each.</summary>
+    public List<StreamCasterSettings> StreamCasters { get; set; } = [];
 
     /// <summary>Outgoing RTMP chunk size (SRS `chunk_size`, default 60000).</summary>
     public int OutChunkSize { get; set; } = 60000;

@@ -6,6 +6,7 @@ using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.Forward;
 using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Protocols.Http;
+using OrleansLive.GatewayEdge.Protocols.MpegTsUdp;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.GatewayEdge.Protocols.Srt;
 using OrleansLive.GatewayEdge.Recording;
@@ -50,6 +51,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IPublishExtension, DvrPublishExtension>();
         services.AddHostedService<RtmpListener>();
         services.AddHostedService<SrtListener>();
+        services.AddSingleton<MpegTsUdpCaster>();
+        services.AddHostedService(sp => sp.GetRequiredService<MpegTsUdpCaster>());
         services.AddHostedService<HttpStreamServer>();
         services.AddHostedService<GatewayHeartbeat>();
         services.AddHostedService<TrafficReporter>();

@@ -16,7 +16,7 @@ public sealed class RtmpSendTests
         for (var sent = 0; sent <= 9; sent++)
         {
             var segments = Batch();
-            RtmpConnection.DropSentBytes(segments, sent);
+            RtmpSession.DropSentBytes(segments, sent);
             Assert.Equal(Enumerable.Range(1 + sent, 9 - sent).Select(i => (byte)i), Bytes(segments));
             Assert.All(segments, s => Assert.True(s.Count > 0));
         }

@@ -73,7 +73,17 @@ public sealed class MediaFixture : ServerFixture
         Hls(RemuxVhost, fragment: 1, dispose: 2);
         Hls(FullVhost);
         Dvr(FullVhost, ".flv");
+        settings["Gateway:StreamCasters:0:Enabled"] = "true";
+        settings["Gateway:StreamCasters:0:Listen"] = "0";
+        settings["Gateway:StreamCasters:0:Output"] = $"rtmp://127.0.0.1/live/{UdpCastStream}";
+        settings["Gateway:StreamCasters:0:IdleTimeoutMs"] = "2000";
     }
+
+    /// <summary>The stream the MPEG-TS over UDP caster publishes.</summary>
+    public const string UdpCastStream = "udpcast";
+
+    /// <summary>The caster's UDP port.</summary>
+    public int UdpCastPort => Services.GetRequiredService<GatewayEdge.Protocols.MpegTsUdp.MpegTsUdpCaster>().Ports[0];
 
     protected override void ConfigureServices(IServiceCollection services) =>
         services.AddSingleton<IMediaFileSystem>(FileSystem);

@@ -1,8 +1,5 @@
-using System.Buffers;
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
-using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Amf;
 
 namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
@@ -12,7 +9,6 @@ public sealed partial class RtmpConnection
 {
     private const uint WindowAckSize = 2_500_000;
 
-    private readonly ArrayBufferWriter<byte> _amf = new(1024);
     private string? _tcUrl;
     private string? _app;
     private string? _pageUrl;
@@ -147,7 +143,7 @@ public sealed partial class RtmpConnection
             RtmpControl.SetPeerBandwidth(w, o, WindowAckSize, 2);
             RtmpControl.SetChunkSize(w, o, chunkSize);
             w.ChunkSize = chunkSize;
-            WriteCommand(w, o, CommandCsid, 0, "_result", command.TransactionId, properties, info);
+            _session.WriteCommand(w, o, CommandCsid, 0, "_result", command.TransactionId, properties, info);
         });
     }
 
@@ -176,22 +172,5 @@ public sealed partial class RtmpConnection
         SendCommandAsync(CommandCsid, 0, "_result", command.TransactionId, commandObject, args);
 
     private Task SendCommandAsync(int csid, uint streamId, string name, double transactionId, object? commandObject, params object?[] args) =>
-        SendMessagesAsync((w, o) => WriteCommand(w, o, csid, streamId, name, transactionId, commandObject, args));
-
-    private void WriteCommand(RtmpChunkWriter writer, IBufferWriter<byte> output, int csid, uint streamId, string name, double transactionId, object? commandObject, params object?[] args)
-    {
-        _amf.ResetWrittenCount();
-        RtmpCommand.Write(_amf, name, transactionId, commandObject, args);
-        writer.WriteMessage(output, csid, 0, RtmpMessageType.CommandAmf0, streamId, _amf.WrittenSpan);
-    }
-
-    private void WriteData(RtmpChunkWriter writer, IBufferWriter<byte> output, int csid, uint streamId, params object?[] values)
-    {
-        _amf.ResetWrittenCount();
-        foreach (var value in values)
-        {
-            Amf0Writer.WriteValue(_amf, value);
-        }
-        writer.WriteMessage(output, csid, 0, RtmpMessageType.DataAmf0, streamId, _amf.WrittenSpan);
-    }
+        _session.SendCommandAsync(csid, streamId, name, transactionId, commandObject, args, _closed.Token);
 }

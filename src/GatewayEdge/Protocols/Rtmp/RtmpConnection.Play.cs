@@ -2,9 +2,6 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
-using OrleansLive.Media.Codecs;
-using OrleansLive.Media.Containers.Amf;
-using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
 
@@ -37,16 +34,16 @@ public sealed partial class RtmpConnection
         await SendMessagesAsync((w, o) =>
         {
             RtmpControl.StreamBegin(w, o, streamIdOnWire);
-            WriteCommand(w, o, StreamCsid, streamIdOnWire, "onStatus", 0, null, reset);
-            WriteCommand(w, o, StreamCsid, streamIdOnWire, "onStatus", 0, null, start);
-            WriteData(w, o, StreamCsid, streamIdOnWire, "|RtmpSampleAccess", true, true);
+            _session.WriteCommand(w, o, StreamCsid, streamIdOnWire, "onStatus", 0, null, reset);
+            _session.WriteCommand(w, o, StreamCsid, streamIdOnWire, "onStatus", 0, null, start);
+            _session.WriteData(w, o, StreamCsid, streamIdOnWire, "|RtmpSampleAccess", true, true);
         });
 
         if (_gateway.Options.PlayerSendBufferBytes > 0)
         {
             _socket.SendBufferSize = _gateway.Options.PlayerSendBufferBytes;
         }
-        // Media sends try a non-blocking send first (SendSegmentsAsync); async operations are unaffected.
+        // Media sends try a non-blocking send first (RtmpSession.SendFramesAsync); async operations are unaffected.
         _socket.Blocking = false;
         _playLoop = PlayLoopAsync(play);
     }
@@ -55,29 +52,20 @@ public sealed partial class RtmpConnection
     {
         await Task.Yield();
         var player = play.Queue;
-        var segments = new List<ArraySegment<byte>>(128);
         var chunkSize = _gateway.Options.OutChunkSize;
         var sendTimeout = TimeSpan.FromSeconds(_gateway.Options.SendTimeoutSeconds);
         try
         {
             await QueueReader.RunAsync(player, async batch =>
             {
-                var bytes = 0;
-                foreach (var frame in batch)
+                if (!_paused)
                 {
-                    if (!_paused)
+                    var bytes = await _session.SendFramesAsync(batch, RtmpWireForm.PlayStreamId, chunkSize, sendTimeout, _closed.Token);
+                    if (bytes > 0)
                     {
-                        var form = RtmpWireForm.Of(frame, chunkSize);
-                        segments.AddRange(form.Segments);
-                        bytes += form.TotalBytes;
+                        player.AddSent(bytes);
                     }
                 }
-                if (bytes > 0)
-                {
-                    await SendSegmentsAsync(segments, bytes, sendTimeout);
-                    player.AddSent(bytes);
-                }
-                segments.Clear();
                 return true;
             });
             if (player.End == PlayerEnd.Unpublished)
@@ -86,7 +74,7 @@ public sealed partial class RtmpConnection
                 var info = Status("status", "NetStream.Play.UnpublishNotify", "stream is unpublished.");
                 await SendMessagesAsync((w, o) =>
                 {
-                    WriteCommand(w, o, StreamCsid, RtmpWireForm.PlayStreamId, "onStatus", 0, null, info);
+                    _session.WriteCommand(w, o, StreamCsid, RtmpWireForm.PlayStreamId, "onStatus", 0, null, info);
                     RtmpControl.StreamEof(w, o, RtmpWireForm.PlayStreamId);
                 });
             }
@@ -116,49 +104,6 @@ public sealed partial class RtmpConnection
             _logger.LogWarning("RTMP player too slow: skipped ahead {Skips} times, {Dropped} frames dropped; closing", player.Skips, player.DroppedFrames);
         }
         Kick();
-    }
-
-    /// <summary>One vectored send of shared frame memory; a send stuck past the timeout ends the player.</summary>
-    private async Task SendSegmentsAsync(List<ArraySegment<byte>> segments, int bytes, TimeSpan timeout)
-    {
-        await _sendLock.WaitAsync(_closed.Token);
-        try
-        {
-            // The player socket is non-blocking: a batch that fits in the kernel buffer (nearly every
-            // one) goes out in this call, without the Task, event args and timeout timer of an async
-            // send; only the rest of a batch that did not fit waits asynchronously.
-            var sent = _socket.Send(segments, SocketFlags.None, out var error);
-            if (error is not (SocketError.Success or SocketError.WouldBlock))
-            {
-                throw new SocketException((int)error);
-            }
-            if (sent < bytes)
-            {
-                DropSentBytes(segments, sent);
-                await _socket.SendAsync(segments, SocketFlags.None).WaitAsync(timeout, _closed.Token);
-            }
-            Interlocked.Add(ref _sentBytes, bytes);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
-
-    /// <summary>Removes the first <paramref name="count"/> bytes from a list of segments.</summary>
-    internal static void DropSentBytes(List<ArraySegment<byte>> segments, int count)
-    {
-        var whole = 0;
-        while (whole < segments.Count && count >= segments[whole].Count)
-        {
-            count -= segments[whole].Count;
-            whole++;
-        }
-        segments.RemoveRange(0, whole);
-        if (count > 0)
-        {
-            segments[0] = segments[0][count..];
-        }
     }
 
     private async Task StopPlayingAsync()

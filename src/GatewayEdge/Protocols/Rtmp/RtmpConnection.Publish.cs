@@ -32,9 +32,9 @@ public sealed partial class RtmpConnection
         {
             if (_fmlePublish)
             {
-                WriteCommand(w, o, StreamCsid, RtmpWireForm.PlayStreamId, "onFCPublish", 0, null, Status("status", "NetStream.Publish.Start", "Started publishing stream."));
+                _session.WriteCommand(w, o, StreamCsid, RtmpWireForm.PlayStreamId, "onFCPublish", 0, null, Status("status", "NetStream.Publish.Start", "Started publishing stream."));
             }
-            WriteCommand(w, o, StreamCsid, RtmpWireForm.PlayStreamId, "onStatus", 0, null, start);
+            _session.WriteCommand(w, o, StreamCsid, RtmpWireForm.PlayStreamId, "onStatus", 0, null, start);
         });
     }
 

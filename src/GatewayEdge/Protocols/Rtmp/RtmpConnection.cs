@@ -1,14 +1,10 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Sessions;
-using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
-using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Amf;
-using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
 
@@ -28,32 +24,27 @@ public sealed partial class RtmpConnection : IClientConnection
     private readonly GatewayContext _gateway;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _closed = new();
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly RtmpChunkWriter _writer = new();
-    private readonly ArrayBufferWriter<byte> _out = new(4096);
-    private readonly RtmpChunkReader _reader;
+    private readonly RtmpSession _session;
     private readonly string _ip;
     private ClientSession? _client;
-    private long _sentBytes;
-    private long _handshakeBytes;
-    private uint _peerAckWindow;
-    private long _lastAck;
 
     public RtmpConnection(Socket socket, GatewayContext gateway)
     {
         _socket = socket;
         _gateway = gateway;
         _logger = gateway.Loggers.CreateLogger<RtmpConnection>();
-        _reader = new RtmpChunkReader(MediaFrame.Headroom, MediaFrame.Tailroom, gateway.Options.MaxMessageBytes);
+        // Zero-byte reads: a connection holds no read buffer while its peer is silent, which is
+        // what players are nearly all the time.
+        _session = new RtmpSession(socket, gateway.Options.MaxMessageBytes, zeroByteReads: true);
         _ip = (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "";
         ClientId = Ids.NewClientId();
     }
 
     public string ClientId { get; }
 
-    public long SentBytes => Interlocked.Read(ref _sentBytes);
+    public long SentBytes => _session.SentBytes;
 
-    public long RecvBytes => Interlocked.Read(ref _handshakeBytes) + _reader.BytesConsumed;
+    public long RecvBytes => _session.RecvBytes;
 
     private StreamSessions Sessions => _gateway.Sessions;
 
@@ -78,12 +69,8 @@ public sealed partial class RtmpConnection : IClientConnection
         var reason = "closed by peer";
         try
         {
-            var stream = new NetworkStream(_socket, ownsSocket: false);
-            // Zero-byte reads: a connection holds no read buffer while its peer is silent, which is
-            // what players are nearly all the time.
-            var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true, useZeroByteReads: true));
-            await HandshakeAsync(input);
-            await ReadLoopAsync(input);
+            await HandshakeAsync();
+            await ReadLoopAsync();
         }
         catch (Exception ex) when (ex is RtmpProtocolException or Amf0Exception)
         {
@@ -107,32 +94,15 @@ public sealed partial class RtmpConnection : IClientConnection
         }
     }
 
-    private async Task HandshakeAsync(PipeReader input)
+    private async Task HandshakeAsync()
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
         timeout.CancelAfter(TimeSpan.FromSeconds(_gateway.Options.HandshakeTimeoutSeconds));
-
-        var result = await input.ReadAtLeastAsync(RtmpHandshake.C0C1Size, timeout.Token);
-        if (result.Buffer.Length < RtmpHandshake.C0C1Size)
-        {
-            throw new RtmpProtocolException($"truncated handshake: C0C1 ended after {result.Buffer.Length} of {RtmpHandshake.C0C1Size} bytes");
-        }
-        var c0c1 = result.Buffer.Slice(0, RtmpHandshake.C0C1Size).ToArray();
-        input.AdvanceTo(result.Buffer.GetPosition(RtmpHandshake.C0C1Size));
-        var s0s1s2 = RtmpHandshake.CreateResponse(c0c1, out var complex);
-        await SendAsync(s0s1s2);
-
-        result = await input.ReadAtLeastAsync(RtmpHandshake.C2Size, timeout.Token);
-        if (result.Buffer.Length < RtmpHandshake.C2Size)
-        {
-            throw new RtmpProtocolException($"truncated handshake: C2 ended after {result.Buffer.Length} of {RtmpHandshake.C2Size} bytes");
-        }
-        input.AdvanceTo(result.Buffer.GetPosition(RtmpHandshake.C2Size));
-        Interlocked.Add(ref _handshakeBytes, RtmpHandshake.C0C1Size + RtmpHandshake.C2Size);
+        var complex = await _session.AcceptHandshakeAsync(timeout.Token);
         _logger.LogDebug("RTMP handshake done ({Kind})", complex ? "complex" : "simple");
     }
 
-    private async Task ReadLoopAsync(PipeReader input)
+    private async Task ReadLoopAsync()
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
         var receiveTimeout = TimeSpan.FromSeconds(_gateway.Options.ReceiveTimeoutSeconds);
@@ -140,28 +110,11 @@ public sealed partial class RtmpConnection : IClientConnection
         {
             // Players may legitimately stay silent for hours; everyone else must keep talking.
             idle.CancelAfter(_play is null ? receiveTimeout : Timeout.InfiniteTimeSpan);
-            var result = await input.ReadAsync(idle.Token);
-            var buffer = result.Buffer;
-            try
+            if (await _session.ReadMessageAsync(idle.Token) is not { } message)
             {
-                while (_reader.TryReadMessage(ref buffer, out var message))
-                {
-                    await HandleMessageAsync(message);
-                }
-            }
-            finally
-            {
-                input.AdvanceTo(buffer.Start, buffer.End);
-            }
-            await AcknowledgeAsync();
-            if (result.IsCompleted)
-            {
-                if (!buffer.IsEmpty)
-                {
-                    throw new RtmpProtocolException($"peer closed in the middle of a chunk ({buffer.Length} bytes left)");
-                }
                 return;
             }
+            await HandleMessageAsync(message);
         }
     }
 
@@ -172,24 +125,6 @@ public sealed partial class RtmpConnection : IClientConnection
         {
             switch (message.TypeId)
             {
-                case RtmpMessageType.SetChunkSize:
-                    RequireLength(message, 4);
-                    _reader.SetChunkSize((int)(RtmpControl.ReadUInt32BE(message.Payload) & 0x7FFFFFFF));
-                    break;
-                case RtmpMessageType.Abort:
-                    RequireLength(message, 4);
-                    _reader.Abort((int)RtmpControl.ReadUInt32BE(message.Payload));
-                    break;
-                case RtmpMessageType.WindowAckSize:
-                    RequireLength(message, 4);
-                    _peerAckWindow = RtmpControl.ReadUInt32BE(message.Payload);
-                    break;
-                case RtmpMessageType.UserControl:
-                    if (RtmpControl.TryParseUserControl(message.Payload, out var eventType, out var value) && eventType == 6)
-                    {
-                        await SendControlAsync((w, o) => RtmpControl.PingResponse(w, o, value));
-                    }
-                    break;
                 case RtmpMessageType.Audio:
                 case RtmpMessageType.Video:
                     handedOn = OnMedia(message);
@@ -204,7 +139,7 @@ public sealed partial class RtmpConnection : IClientConnection
                     await OnCommandAsync(command);
                     break;
                 default:
-                    // Acknowledgement, SetPeerBandwidth, Abort, aggregate and shared objects need no answer.
+                    // User control events other than ping, aggregate and shared objects need no answer.
                     break;
             }
         }
@@ -217,26 +152,6 @@ public sealed partial class RtmpConnection : IClientConnection
         }
     }
 
-    private static void RequireLength(RtmpMessage message, int length)
-    {
-        if (message.Length < length)
-        {
-            throw new RtmpProtocolException($"message type {message.TypeId} too short: {message.Length} bytes");
-        }
-    }
-
-    /// <summary>Acknowledges received bytes once per window the peer asked for.</summary>
-    private Task AcknowledgeAsync()
-    {
-        var received = RecvBytes;
-        if (_peerAckWindow == 0 || received - _lastAck < _peerAckWindow)
-        {
-            return Task.CompletedTask;
-        }
-        _lastAck = received;
-        return SendControlAsync((w, o) => RtmpControl.Acknowledgement(w, o, unchecked((uint)received)));
-    }
-
     private async Task CleanupAsync()
     {
         if (!_closed.IsCancellationRequested)
@@ -246,41 +161,9 @@ public sealed partial class RtmpConnection : IClientConnection
         await StopPlayingAsync();
         await StopPublishingAsync();
         Sessions.End(Client);
-        _reader.Dispose();
-        _socket.Dispose();
+        await _session.DisposeAsync();
     }
 
-    /// <summary>Sends raw bytes; one sender at a time, so command replies and media never interleave mid-message.</summary>
-    private async Task SendAsync(ReadOnlyMemory<byte> data)
-    {
-        await _sendLock.WaitAsync(_closed.Token);
-        try
-        {
-            await _socket.SendAsync(data, SocketFlags.None, _closed.Token);
-            Interlocked.Add(ref _sentBytes, data.Length);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
-
-    /// <summary>Builds messages with the connection's chunk writer and sends them at once.</summary>
-    private async Task SendMessagesAsync(Action<RtmpChunkWriter, IBufferWriter<byte>> build)
-    {
-        await _sendLock.WaitAsync(_closed.Token);
-        try
-        {
-            _out.ResetWrittenCount();
-            build(_writer, _out);
-            await _socket.SendAsync(_out.WrittenMemory, SocketFlags.None, _closed.Token);
-            Interlocked.Add(ref _sentBytes, _out.WrittenCount);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
-
-    private Task SendControlAsync(Action<RtmpChunkWriter, IBufferWriter<byte>> build) => SendMessagesAsync(build);
+    private Task SendMessagesAsync(Action<RtmpChunkWriter, IBufferWriter<byte>> build) =>
+        _session.SendAsync(build, _closed.Token);
 }

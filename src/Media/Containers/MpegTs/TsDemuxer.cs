@@ -497,7 +497,7 @@ public sealed class TsDemuxer
         public TsSectionBuffer Section { get; } = new();
     }
 
-    private sealed class StreamState(int pid, int program, byte streamType, ElementaryCodec codec)
+    private sealed class StreamState(int pid, int program, byte streamType, ElementaryCodec codec) : PayloadBuffer
     {
         public int LastCc = -1;
 
@@ -509,9 +509,6 @@ public sealed class TsDemuxer
 
         public ElementaryCodec Codec { get; } = codec;
 
-        public byte[] Buffer { get; private set; } = [];
-
-        public int Length { get; private set; }
 
         public bool Collecting { get; set; }
 
@@ -534,18 +531,5 @@ public sealed class TsDemuxer
             Length = 0;
         }
 
-        public void Append(ReadOnlySpan<byte> data, int cap)
-        {
-            if (Length + data.Length > Buffer.Length)
-            {
-                var size = Math.Min(Math.Max(4096, Buffer.Length * 2), cap);
-                var grown = new byte[Math.Max(size, Length + data.Length)];
-                Buffer.AsSpan(0, Length).CopyTo(grown);
-                Buffer = grown;
-            }
-
-            data.CopyTo(Buffer.AsSpan(Length));
-            Length += data.Length;
-        }
     }
 }

@@ -425,7 +425,7 @@ public sealed class PsDemuxer
         stream.Length -= length;
     }
 
-    private sealed class StreamState(int id, byte streamType, ElementaryCodec codec)
+    private sealed class StreamState(int id, byte streamType, ElementaryCodec codec) : PayloadBuffer
     {
         public int Id { get; } = id;
 
@@ -433,9 +433,6 @@ public sealed class PsDemuxer
 
         public ElementaryCodec Codec { get; } = codec;
 
-        public byte[] Buffer { get; private set; } = [];
-
-        public int Length { get; set; }
 
         public bool Timed { get; set; }
 
@@ -464,18 +461,5 @@ public sealed class PsDemuxer
         /// <summary>DTS step between frames, learnt from timed ones (40 ms until then).</summary>
         public long FrameDuration { get; set; } = 3600;
 
-        public void Append(ReadOnlySpan<byte> data, int cap)
-        {
-            if (Length + data.Length > Buffer.Length)
-            {
-                var size = Math.Min(Math.Max(4096, Buffer.Length * 2), cap);
-                var grown = new byte[Math.Max(size, Length + data.Length)];
-                Buffer.AsSpan(0, Length).CopyTo(grown);
-                Buffer = grown;
-            }
-
-            data.CopyTo(Buffer.AsSpan(Length));
-            Length += data.Length;
-        }
     }
 }
