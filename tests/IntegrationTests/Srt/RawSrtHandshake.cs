@@ -24,18 +24,23 @@ public static class RawSrtHandshake
     public static async Task<bool> CompleteAndGoSilentAsync(UdpClient caller, IPEndPoint listener, int callerSocketId, TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        await caller.SendAsync(InductionRequest(callerSocketId), listener, cts.Token);
-        var response = await caller.ReceiveAsync(cts.Token);
-        if (response.Buffer.Length < CookieOffset + 4)
+        if (await InductionAsync(caller, listener, callerSocketId, cts.Token) is not { } cookie)
         {
             return false;
         }
-        var cookie = BinaryPrimitives.ReadUInt32BigEndian(response.Buffer.AsSpan(CookieOffset));
         await caller.SendAsync(ConclusionRequest(callerSocketId, cookie), listener, cts.Token);
         var answer = await caller.ReceiveAsync(cts.Token);
         // A conclusion response (not a rejection) carries handshake type CONCLUSION back.
         return answer.Buffer.Length >= HeaderSize + 24
             && BinaryPrimitives.ReadUInt32BigEndian(answer.Buffer.AsSpan(HeaderSize + 20)) == Conclusion;
+    }
+
+    /// <summary>Sends the induction and returns the listener's cookie (null if the answer is too short).</summary>
+    public static async Task<uint?> InductionAsync(UdpClient caller, IPEndPoint listener, int callerSocketId, CancellationToken cancel)
+    {
+        await caller.SendAsync(InductionRequest(callerSocketId), listener, cancel);
+        var response = await caller.ReceiveAsync(cancel);
+        return response.Buffer.Length < CookieOffset + 4 ? null : BinaryPrimitives.ReadUInt32BigEndian(response.Buffer.AsSpan(CookieOffset));
     }
 
     private static byte[] Handshake(uint version, ushort extension, uint type, int socketId, uint cookie, bool withHsReq)

@@ -17,7 +17,8 @@ public sealed class SrtGatewayTests(MediaFixture server)
 
     private string Srt(string streamId) => $"srt://127.0.0.1:{server.SrtPort}?streamid={streamId}&pkt_size=1316";
 
-    private static ExternalProcess PublishTs(string url, string videoCodec = "libx264", double seconds = 0)
+    /// <summary>ffmpeg publishing the 640x360 pattern and a sine as H.264 (or another codec) + AAC in MPEG-TS.</summary>
+    internal static ExternalProcess PublishTs(string url, string videoCodec = "libx264", double seconds = 0)
     {
         var args = new List<string>
         {
@@ -37,7 +38,7 @@ public sealed class SrtGatewayTests(MediaFixture server)
         return ExternalProcess.Start("ffmpeg", [.. args]);
     }
 
-    private static void AssertH264AndAac(JsonElement[] streams)
+    internal static void AssertH264AndAac(JsonElement[] streams)
     {
         var video = Assert.Single(streams, s => s.GetProperty("codec_type").GetString() == "video");
         Assert.Equal("h264", video.GetProperty("codec_name").GetString());

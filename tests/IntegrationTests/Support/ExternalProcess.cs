@@ -59,6 +59,9 @@ public sealed class ExternalProcess : IAsyncDisposable
 
     public bool HasExited => _exited.Task.IsCompleted;
 
+    /// <summary>The operating system's process id (for /proc and signals).</summary>
+    public int Id => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public static ExternalProcess Start(string file, params string[] args) => new(file, args);

@@ -25,7 +25,7 @@ public sealed class LocalCluster : IAsyncLifetime
 
     public Node[] Silos { get; } = [new("silo-a", TestServers.FreeTcpPort(), TestServers.FreeTcpPort(), TestServers.FreeTcpPort()), new("silo-b", TestServers.FreeTcpPort(), TestServers.FreeTcpPort(), TestServers.FreeTcpPort())];
 
-    public Node[] Gateways { get; } = [new("gateway-a", TestServers.FreeTcpPort(), TestServers.FreeTcpPort(), 0), new("gateway-b", TestServers.FreeTcpPort(), TestServers.FreeTcpPort(), 0)];
+    public Node[] Gateways { get; } = [new("gateway-a", TestServers.FreeTcpPort(), TestServers.FreeTcpPort(), TestServers.FreeUdpPort()), new("gateway-b", TestServers.FreeTcpPort(), TestServers.FreeTcpPort(), TestServers.FreeUdpPort())];
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -39,7 +39,7 @@ public sealed class LocalCluster : IAsyncLifetime
         /// <summary>Silo: Orleans client port. Gateway: HTTP port.</summary>
         public int Port2 { get; } = port2;
 
-        /// <summary>Silo: HTTP API port.</summary>
+        /// <summary>Silo: HTTP API port. Gateway: SRT port (UDP).</summary>
         public int Port3 { get; } = port3;
 
         public ExternalProcess? Process { get; set; }
@@ -49,6 +49,10 @@ public sealed class LocalCluster : IAsyncLifetime
         public string Rtmp(string app, string stream) => $"rtmp://127.0.0.1:{Port1}/{app}/{stream}";
 
         public string Flv(string app, string stream) => $"http://127.0.0.1:{Port2}/{app}/{stream}.flv";
+
+        /// <summary>An SRT URL with SRS's streamid for publishing or playing app/stream on this gateway.</summary>
+        public string Srt(string app, string stream, bool publish) =>
+            $"srt://127.0.0.1:{Port3}?streamid=#!::r={app}/{stream},m={(publish ? "publish" : "request")}&pkt_size=1316";
 
         public string Api(string path) => $"http://127.0.0.1:{Port3}/{path}";
     }
@@ -138,7 +142,7 @@ public sealed class LocalCluster : IAsyncLifetime
         $"--Gateway:Id={gateway.Name}",
         "--Gateway:ListenAddress=127.0.0.1",
         $"--Gateway:RtmpPort={gateway.Port1}",
-        "--Gateway:SrtPort=0",
+        $"--Gateway:SrtPort={gateway.Port3}",
         $"--Gateway:HttpPort={gateway.Port2}",
         "--Gateway:StatsIntervalMilliseconds=500",
         "--Gateway:HeartbeatIntervalSeconds=1"]);

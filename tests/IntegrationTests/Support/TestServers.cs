@@ -19,6 +19,13 @@ public static class TestServers
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>A loopback UDP port nothing is bound to right now (SRT listens on UDP).</summary>
+    public static int FreeUdpPort()
+    {
+        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
+    }
+
     /// <summary>Starts a server built by <c>ServerApp.Build</c>, waits for the gateway's listeners and
     /// returns the ports the gateway and the API bound.</summary>
     public static async Task<(int Rtmp, int Http, int Api)> StartAsync(WebApplication app)

@@ -51,8 +51,8 @@ public sealed class SrtListener : BackgroundService
             return Task.CompletedTask;
         }
         _server = server;
+        // SrtServer itself logs the bound port with its latency and encryption.
         _endpoints.SetSrt(server.LocalEndPoint!.Port);
-        _logger.LogInformation("SRT listening on {Address}:{Port} (udp)", serverOptions.BindAddress, server.LocalEndPoint.Port);
         return base.StartAsync(cancellationToken);
     }
 

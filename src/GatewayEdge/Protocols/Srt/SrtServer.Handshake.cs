@@ -17,6 +17,8 @@ public sealed partial class SrtServer
     // Bounds the follow-up list; callers past it are still served, just not followed up.
     private const int MaxPendingHandshakes = 4096;
 
+    // Refusals are logged one by one up to this budget; a flood of bad handshakes gets a summary line.
+    private readonly SrtLogBudget _refusalLog = new(10, TimeSpan.FromSeconds(10));
     private readonly ConcurrentDictionary<int, PendingHandshake> _pending = new();
     private long _nextPendingCheck;
 
@@ -40,7 +42,10 @@ public sealed partial class SrtServer
             if (!decision.Accepted)
             {
                 LibSrt.srt_setrejectreason(socket, decision.RejectCode);
-                _logger.LogWarning("SRT refused {Remote} streamid '{StreamId}': {Reason} (reject code {Code})", remote, streamId, decision.Reason, decision.RejectCode);
+                if (_refusalLog.TryTake())
+                {
+                    _logger.LogWarning("SRT refused {Remote} streamid '{StreamId}': {Reason} (reject code {Code})", remote, streamId, decision.Reason, decision.RejectCode);
+                }
                 return LibSrt.Error;
             }
             if (decision.Passphrase is { } passphrase)
@@ -95,8 +100,21 @@ public sealed partial class SrtServer
                 var code = LibSrt.srt_getrejectreason(socket);
                 reason = code == 0 ? $"socket {state}" : LibSrt.RejectReasonText(code);
             }
-            _logger.LogWarning("SRT refused {Remote} streamid '{StreamId}' during the handshake: {Reason}",
-                handshake.Remote, handshake.StreamId, reason);
+            if (_refusalLog.TryTake())
+            {
+                _logger.LogWarning("SRT refused {Remote} streamid '{StreamId}' during the handshake: {Reason}",
+                    handshake.Remote, handshake.StreamId, reason);
+            }
+        }
+    }
+
+    /// <summary>The summary line for refusals past the log budget, once their window is over.</summary>
+    private void ReportSuppressedRefusals()
+    {
+        if (_refusalLog.TakeSuppressed() is var suppressed and > 0)
+        {
+            _logger.LogWarning("{Count} more SRT callers refused (not logged one by one: at most {Lines} refusals every {Seconds} s)",
+                suppressed, _refusalLog.LinesPerWindow, _refusalLog.Window.TotalSeconds);
         }
     }
 }

@@ -169,6 +169,7 @@ public sealed partial class SrtServer : IDisposable
                 }
                 DrainCloseRequests();
                 CheckPendingHandshakes();
+                ReportSuppressedRefusals();
             }
         }
         catch (Exception ex)

@@ -14,6 +14,9 @@ namespace OrleansLive.GatewayEdge.Protocols.Srt;
 /// </summary>
 public sealed class SrtSession : IClientConnection
 {
+    // 376 KB of TS: encoders repeat PAT and PMT every 100 ms or so, far sooner than this.
+    private const long NoMediaWarningPackets = 2000;
+
     private readonly SrtConnection _connection;
     private readonly GatewayContext _gateway;
     private readonly ILogger<SrtSession> _logger;
@@ -84,11 +87,19 @@ public sealed class SrtSession : IClientConnection
         await using (publish)
         {
             var ingest = new TsIngest(publish.Publish);
+            var warned = false;
             await foreach (var message in _connection.Messages.ReadAllAsync())
             {
                 using (message)
                 {
                     ingest.Push(message.Span);
+                }
+                if (!warned && ingest.Frames == 0 && ingest.Counters.Packets >= NoMediaWarningPackets)
+                {
+                    // Said while it happens, not only at the end: the caller holds the stream name meanwhile.
+                    warned = true;
+                    _logger.LogWarning("SRT publish {Url} carries no playable media after {Packets} TS packets ({Pat} PAT, {Pmt} PMT): is the caller sending MPEG-TS with H.264/H.265 or AAC/MP3?",
+                        address.Url, ingest.Counters.Packets, ingest.Counters.PatCount, ingest.Counters.PmtCount);
                 }
             }
             ingest.Flush();

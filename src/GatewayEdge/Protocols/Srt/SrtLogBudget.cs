@@ -1,0 +1,55 @@
+using System.Diagnostics;
+
+namespace OrleansLive.GatewayEdge.Protocols.Srt;
+
+/// <summary>
+/// Caps log lines that a flood of callers could multiply (one per refused handshake): the first few
+/// of each window are written, the rest only counted, for one summary line once the window is over.
+/// </summary>
+internal sealed class SrtLogBudget(int linesPerWindow, TimeSpan window)
+{
+    private readonly Lock _lock = new();
+    private readonly long _windowTicks = (long)(window.TotalSeconds * Stopwatch.Frequency);
+    private long _windowStart;
+    private int _used;
+    private long _suppressed;
+
+    public int LinesPerWindow => linesPerWindow;
+
+    public TimeSpan Window => window;
+
+    /// <summary>True if one more line may be written now; otherwise it is counted as suppressed.</summary>
+    public bool TryTake()
+    {
+        lock (_lock)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (_windowStart == 0 || now - _windowStart >= _windowTicks)
+            {
+                (_windowStart, _used) = (now, 0);
+            }
+            if (_used < linesPerWindow)
+            {
+                _used++;
+                return true;
+            }
+            _suppressed++;
+            return false;
+        }
+    }
+
+    /// <summary>How many lines were suppressed, once their window has ended (0 before); resets the count.</summary>
+    public long TakeSuppressed()
+    {
+        lock (_lock)
+        {
+            if (_suppressed == 0 || Stopwatch.GetTimestamp() - _windowStart < _windowTicks)
+            {
+                return 0;
+            }
+            var suppressed = _suppressed;
+            _suppressed = 0;
+            return suppressed;
+        }
+    }
+}
