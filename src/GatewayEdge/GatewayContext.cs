@@ -20,7 +20,6 @@ public sealed class GatewayContext
         ILoggerFactory loggers,
         EdgePulls edgePulls,
         StreamSessions sessions,
-        PlayerQueueLimits playerLimits,
         WorkDirectory workDirectory,
         ConnectionLimiter limits)
     {
@@ -33,7 +32,6 @@ public sealed class GatewayContext
         Cluster = cluster;
         Loggers = loggers;
         Sessions = sessions;
-        PlayerLimits = playerLimits;
         KnownVhosts = new ConfiguredVhostNames(configuration);
     }
 
@@ -56,8 +54,6 @@ public sealed class GatewayContext
 
     /// <summary>Vhosts named in configuration (kept current on reload); any other vhost resolves to the default one.</summary>
     public IReadOnlySet<string> KnownVhosts { get; }
-
-    public PlayerQueueLimits PlayerLimits { get; }
 
     /// <summary>Where relative HLS and DVR paths go.</summary>
     public WorkDirectory WorkDirectory { get; }
