@@ -8,11 +8,11 @@ public sealed record SdpIceCandidate(string Address, int Port, string Protocol =
 }
 
 /// <summary>A source the gateway sends on one m= line (WHEP): its SSRC, the RTX SSRC when
-/// retransmissions are offered, and the names a=ssrc and a=msid carry.</summary>
+/// retransmissions are offered, and the names a=ssrc and a=msid carry (SDP tokens: no spaces or '/').</summary>
 public sealed record SdpSendTrack(MediaKind Kind, uint Ssrc, string Cname, string StreamId, string TrackId, uint? RtxSsrc = null);
 
 /// <summary>What the gateway brings to an answer: its transport identity and what it accepts.</summary>
-public sealed class SdpAnswerOptions
+public sealed record SdpAnswerOptions
 {
     public required string IceUfrag { get; init; }
 
