@@ -314,6 +314,17 @@ public class SrtpContextTests
     }
 
     [Fact]
+    public void Rtcp_is_told_from_rtp_by_its_packet_type()
+    {
+        Assert.True(SrtpContext.IsRtcp(Rtcp()));
+        Assert.False(SrtpContext.IsRtcp(Rtp(1)));
+        var marked = Rtp(1);
+        marked[1] |= 0x80;
+        Assert.False(SrtpContext.IsRtcp(marked));
+        Assert.False(SrtpContext.IsRtcp([0x80]));
+    }
+
+    [Fact]
     public void Protect_needs_room_for_the_tag()
     {
         using var sender = Sender(SrtpProfile.Aes128CmHmacSha1_80);
