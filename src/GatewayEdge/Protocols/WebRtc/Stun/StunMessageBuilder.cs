@@ -99,7 +99,8 @@ public sealed class StunMessageBuilder
     }
 
     /// <summary>The finished message: MESSAGE-INTEGRITY when a key is given (HMAC-SHA1 with the
-    /// short-term password, or a long-term key), then FINGERPRINT when asked.</summary>
+    /// short-term password, or a long-term key), then FINGERPRINT when asked. Finishes the builder:
+    /// call it once.</summary>
     public byte[] ToArray(ReadOnlySpan<byte> integrityKey = default, bool fingerprint = true)
     {
         if (!integrityKey.IsEmpty)
