@@ -1,0 +1,183 @@
+using Org.BouncyCastle.Tls;
+using OrleansLive.GatewayEdge.Protocols.WebRtc.Dtls;
+using static OrleansLive.UnitTests.Rtc.Dtls.DtlsTestPeers;
+
+namespace OrleansLive.UnitTests.Rtc.Dtls;
+
+public class DtlsHandshakeTests
+{
+    [Fact]
+    public async Task ClientAndServerAgreeOnProfileKeysAndFingerprints()
+    {
+        var link = new DatagramLink();
+        var handshaker = new DtlsHandshaker();
+        var server = handshaker.AcceptAsync(link.Server, Server());
+        var client = handshaker.ConnectAsync(link.Client, Client());
+        var results = await Task.WhenAll(server, client).WaitAsync(Deadline);
+
+        var (s, c) = (results[0], results[1]);
+        Assert.True(s.Succeeded, s.ToString());
+        Assert.True(c.Succeeded, c.ToString());
+        Assert.Equal(SrtpProfile.Aes128CmHmacSha1_80, s.Profile);
+        Assert.Equal(s.Profile, c.Profile);
+        Assert.Equal(60, s.KeyingMaterial.Length);
+        Assert.Equal(s.KeyingMaterial, c.KeyingMaterial);
+        Assert.Equal(ClientCertificate.Fingerprint, s.PeerFingerprint);
+        Assert.Equal(ServerCertificate.Fingerprint, c.PeerFingerprint);
+        Assert.Equal(s.Keys, c.Keys, new KeysComparer());
+        Assert.Equal(16, s.Keys.ClientKey.Length);
+        Assert.Equal(14, s.Keys.ServerSalt.Length);
+        Assert.Equal(0, handshaker.Admitted);
+        s.Association!.Close();
+        c.Association!.Close();
+    }
+
+    [Fact]
+    public async Task ServerPreferringGcmChoosesItWhenTheClientOffersBoth()
+    {
+        var link = new DatagramLink();
+        var handshaker = new DtlsHandshaker();
+        var server = handshaker.AcceptAsync(link.Server, Server(profiles: [SrtpProfile.AeadAes128Gcm, SrtpProfile.Aes128CmHmacSha1_80]));
+        var client = handshaker.ConnectAsync(link.Client, Client());
+        var results = await Task.WhenAll(server, client).WaitAsync(Deadline);
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.ToString()));
+        Assert.All(results, r => Assert.Equal(SrtpProfile.AeadAes128Gcm, r.Profile));
+        Assert.Equal(56, results[0].KeyingMaterial.Length);
+        Assert.Equal(results[0].KeyingMaterial, results[1].KeyingMaterial);
+        Assert.Equal(12, results[0].Keys.ClientSalt.Length);
+    }
+
+    [Fact]
+    public async Task ServerFallsBackToTheOnlyProfileTheClientOffers()
+    {
+        var link = new DatagramLink();
+        var handshaker = new DtlsHandshaker();
+        var server = handshaker.AcceptAsync(link.Server, Server(profiles: [SrtpProfile.AeadAes128Gcm, SrtpProfile.Aes128CmHmacSha1_80]));
+        var client = handshaker.ConnectAsync(link.Client, Client(profiles: [SrtpProfile.Aes128CmHmacSha1_80]));
+        var results = await Task.WhenAll(server, client).WaitAsync(Deadline);
+
+        Assert.All(results, r => Assert.Equal(SrtpProfile.Aes128CmHmacSha1_80, r.Profile));
+    }
+
+    [Fact]
+    public async Task FingerprintMismatchFailsTheServerHandshake()
+    {
+        var link = new DatagramLink();
+        var handshaker = new DtlsHandshaker();
+        var server = handshaker.AcceptAsync(link.Server, Server(expectedClient: OtherCertificate.Fingerprint));
+        var client = handshaker.ConnectAsync(link.Client, Client());
+        var results = await Task.WhenAll(server, client).WaitAsync(Deadline);
+
+        Assert.Equal(DtlsOutcome.Failed, results[0].Outcome);
+        Assert.Contains("does not match", results[0].Error);
+        Assert.Equal(ClientCertificate.Fingerprint, results[0].PeerFingerprint);
+        Assert.Null(results[0].Association);
+        Assert.True(link.Server.IsClosed);
+        Assert.False(results[1].Succeeded);
+    }
+
+    [Fact]
+    public async Task ClientRejectsAServerWhoseFingerprintIsNotTheAnswers()
+    {
+        var link = new DatagramLink();
+        var handshaker = new DtlsHandshaker();
+        var server = handshaker.AcceptAsync(link.Server, Server());
+        var client = handshaker.ConnectAsync(link.Client, Client(expectedServer: OtherCertificate.Fingerprint));
+        var results = await Task.WhenAll(server, client).WaitAsync(Deadline);
+
+        Assert.Equal(DtlsOutcome.Failed, results[1].Outcome);
+        Assert.Contains("does not match", results[1].Error);
+        Assert.False(results[0].Succeeded);
+    }
+
+    [Fact]
+    public async Task ClientWithoutUseSrtpFails()
+    {
+        var link = new DatagramLink();
+        var handshaker = new DtlsHandshaker();
+        var server = handshaker.AcceptAsync(link.Server, Server());
+        var client = Task.Factory.StartNew(() => new DtlsClientProtocol().Connect(new NoSrtpClient(ClientCertificate), link.Client),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        var result = await server.WaitAsync(Deadline);
+        Assert.Equal(DtlsOutcome.Failed, result.Outcome);
+        Assert.Contains("no use_srtp", result.Error);
+        var clientError = await Assert.ThrowsAnyAsync<Exception>(() => client.WaitAsync(Deadline));
+        Assert.IsType<TlsFatalAlertReceived>(clientError, exactMatch: false);
+    }
+
+    [Fact]
+    public async Task LossyLinkStillCompletesThroughRetransmission()
+    {
+        var link = new DatagramLink(dropEvery: 3);
+        var handshaker = new DtlsHandshaker();
+        var server = handshaker.AcceptAsync(link.Server, Server(resendMillis: 100));
+        var client = handshaker.ConnectAsync(link.Client, Client(resendMillis: 100));
+        var results = await Task.WhenAll(server, client).WaitAsync(Deadline);
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.ToString()));
+        Assert.Equal(results[0].KeyingMaterial, results[1].KeyingMaterial);
+        Assert.True(link.ClientSent >= 3 || link.ServerSent >= 3);
+    }
+
+    [Fact]
+    public async Task GarbageDatagramsEndTheHandshakeWithoutThrowingAtTheFeeder()
+    {
+        var transport = new QueuedDatagramTransport(_ => { }, queueCapacity: 8);
+        var handshaker = new DtlsHandshaker(new DtlsHandshakerOptions { Timeout = TimeSpan.FromSeconds(2) });
+        var server = handshaker.AcceptAsync(transport, Server());
+
+        var random = new Random(5764);
+        var datagram = new byte[300];
+        while (!server.IsCompleted)
+        {
+            random.NextBytes(datagram);
+            datagram[0] = (byte)random.Next(20, 64);
+            if (random.Next(2) == 0)
+            {
+                // A plausible DTLS 1.2 handshake record header around random content.
+                datagram[0] = 22;
+                datagram[1] = 0xFE;
+                datagram[2] = 0xFD;
+                datagram[3] = 0;
+                datagram[4] = 0;
+                datagram[11] = 1;
+                datagram[12] = 19;
+            }
+            transport.Enqueue(datagram.AsSpan(0, random.Next(1, datagram.Length)));
+            await Task.Yield();
+        }
+
+        var result = await server.WaitAsync(Deadline);
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Outcome, new[] { DtlsOutcome.Failed, DtlsOutcome.TimedOut });
+        Assert.True(transport.IsClosed);
+        Assert.False(transport.Enqueue(datagram));
+        Assert.Equal(0, handshaker.Admitted);
+    }
+
+    [Fact]
+    public async Task ClosingOneSideEndsTheOthersAssociation()
+    {
+        var link = new DatagramLink();
+        var handshaker = new DtlsHandshaker();
+        var results = await Task.WhenAll(handshaker.AcceptAsync(link.Server, Server()), handshaker.ConnectAsync(link.Client, Client()))
+            .WaitAsync(Deadline);
+
+        var serverAssociation = results[0].Association!;
+        Assert.False(serverAssociation.IsClosed);
+        results[1].Association!.Close();
+        await serverAssociation.Closed.WaitAsync(Deadline);
+        Assert.True(link.Server.IsClosed);
+    }
+
+    private sealed class KeysComparer : IEqualityComparer<DtlsSrtpKeys>
+    {
+        public bool Equals(DtlsSrtpKeys? x, DtlsSrtpKeys? y) => x is not null && y is not null
+            && x.ClientKey.AsSpan().SequenceEqual(y.ClientKey) && x.ServerKey.AsSpan().SequenceEqual(y.ServerKey)
+            && x.ClientSalt.AsSpan().SequenceEqual(y.ClientSalt) && x.ServerSalt.AsSpan().SequenceEqual(y.ServerSalt);
+
+        public int GetHashCode(DtlsSrtpKeys obj) => obj.ClientKey.Length;
+    }
+}
