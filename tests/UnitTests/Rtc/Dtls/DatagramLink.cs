@@ -8,7 +8,9 @@ internal sealed class DatagramLink
     private int _clientSent;
     private int _serverSent;
 
-    public DatagramLink(int dropEvery = 0)
+    /// <param name="dropEvery">Drops every n-th datagram in each direction (0: none).</param>
+    /// <param name="dropFromServer">Drops the server's datagrams it returns true for.</param>
+    public DatagramLink(int dropEvery = 0, Func<byte[], bool>? dropFromServer = null)
     {
         Client = new QueuedDatagramTransport(datagram =>
         {
@@ -17,7 +19,7 @@ internal sealed class DatagramLink
         });
         Server = new QueuedDatagramTransport(datagram =>
         {
-            if (!ShouldDrop(ref _serverSent, dropEvery))
+            if (!ShouldDrop(ref _serverSent, dropEvery) && dropFromServer?.Invoke(datagram.ToArray()) != true)
                 Client.Enqueue(datagram);
         });
     }

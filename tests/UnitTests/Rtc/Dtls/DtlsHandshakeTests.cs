@@ -122,6 +122,27 @@ public class DtlsHandshakeTests
     }
 
     [Fact]
+    public async Task LostFinalServerFlightIsResentByTheCompletedAssociation()
+    {
+        // The server's last flight is its ChangeCipherSpec (type 20) and its epoch-1 Finished; lose the first copy of both.
+        var dropped = 0;
+        var link = new DatagramLink(dropFromServer: datagram =>
+            (datagram[0] == 20 || (datagram[3] << 8 | datagram[4]) == 1) && Interlocked.Increment(ref dropped) <= 2);
+        var handshaker = new DtlsHandshaker();
+        var serverTask = handshaker.AcceptAsync(link.Server, Server(resendMillis: 100));
+        var clientTask = handshaker.ConnectAsync(link.Client, Client(resendMillis: 100));
+
+        // Accept returns once the final flight is sent, so only the association can resend it.
+        var server = await serverTask.WaitAsync(Deadline);
+        Assert.True(server.Succeeded, server.ToString());
+        var client = await clientTask.WaitAsync(Deadline);
+
+        Assert.True(client.Succeeded, client.ToString());
+        Assert.True(Volatile.Read(ref dropped) > 2);
+        Assert.Equal(server.KeyingMaterial, client.KeyingMaterial);
+    }
+
+    [Fact]
     public async Task GarbageDatagramsEndTheHandshakeWithoutThrowingAtTheFeeder()
     {
         var transport = new QueuedDatagramTransport(_ => { }, queueCapacity: 8);

@@ -68,9 +68,10 @@ public sealed class DtlsAssociation
                 while (_transport.Pending > 0 && !_transport.IsClosed)
                     _dtls.Receive(_buffer, 0, _buffer.Length, 1);
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException)
+            catch (Exception)
             {
-                // A fatal alert from the peer or a transport closed under us: either way the association is over.
+                // A fatal alert from the peer, a transport closed under us, or anything a malformed record
+                // provokes: the association is over, and a thread-pool item must not throw.
                 _transport.Close();
             }
             if (_transport.IsClosed)

@@ -39,6 +39,9 @@ public sealed class DtlsSrtpClient : DefaultTlsClient, IDtlsSrtpPeer
 
     public string? FailureReason { get; private set; }
 
+    /// <summary>A record failing its MAC is dropped, not fatal: anyone can spoof a UDP datagram from the peer's address.</summary>
+    public override bool IgnoreCorruptDtlsRecords => true;
+
     public override int GetHandshakeTimeoutMillis() => _handshakeTimeoutMillis;
 
     public override int GetHandshakeResendTimeMillis() => _resendMillis;
