@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using OrleansLive.GatewayEdge.Protocols.WebRtc.Dtls;
+using OrleansLive.GatewayEdge.Protocols.WebRtc.Srtp;
 using static OrleansLive.UnitTests.Rtc.Dtls.DtlsTestPeers;
 
 namespace OrleansLive.UnitTests.Rtc.Dtls;

@@ -1,4 +1,5 @@
 using OrleansLive.GatewayEdge.Protocols.WebRtc.Dtls;
+using OrleansLive.GatewayEdge.Protocols.WebRtc.Srtp;
 
 namespace OrleansLive.UnitTests.Rtc.Dtls;
 

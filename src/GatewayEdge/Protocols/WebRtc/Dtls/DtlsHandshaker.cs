@@ -1,4 +1,5 @@
 using Org.BouncyCastle.Tls;
+using OrleansLive.GatewayEdge.Protocols.WebRtc.Srtp;
 
 namespace OrleansLive.GatewayEdge.Protocols.WebRtc.Dtls;
 
@@ -112,7 +113,7 @@ public sealed class DtlsHandshaker
 
         // Disarmed before the check, so a deadline firing now cannot close a completed association.
         disarmDeadline();
-        if (transport.IsClosed || peer.KeyingMaterial is null || peer.PeerFingerprint is null)
+        if (transport.IsClosed || peer.SelectedProfile is not { } profile || peer.KeyingMaterial is null || peer.PeerFingerprint is null)
         {
             dtls.Close();
             transport.Close();
@@ -120,7 +121,7 @@ public sealed class DtlsHandshaker
                 ? Ended(cancellationToken, "as the handshake completed", peer.PeerFingerprint)
                 : DtlsResult.Unsuccessful(DtlsOutcome.Failed, peer.FailureReason ?? "handshake ended without keying material", peer.PeerFingerprint);
         }
-        return DtlsResult.Completed(peer.SelectedProfile, peer.KeyingMaterial, peer.PeerFingerprint, new DtlsAssociation(dtls, transport));
+        return DtlsResult.Completed(profile, peer.KeyingMaterial, peer.PeerFingerprint, new DtlsAssociation(dtls, transport), peer is DtlsSrtpServer);
     }
 
     private static DtlsResult Ended(CancellationToken cancellationToken, string when, string? peerFingerprint = null) =>

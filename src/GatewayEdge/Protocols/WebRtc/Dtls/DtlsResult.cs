@@ -1,3 +1,5 @@
+using OrleansLive.GatewayEdge.Protocols.WebRtc.Srtp;
+
 namespace OrleansLive.GatewayEdge.Protocols.WebRtc.Dtls;
 
 public enum DtlsOutcome
@@ -23,9 +25,10 @@ public enum DtlsOutcome
 /// </summary>
 public sealed class DtlsResult
 {
-    private DtlsResult(DtlsOutcome outcome, string? error, SrtpProfile profile, byte[]? keyingMaterial, string? peerFingerprint,
-        DtlsAssociation? association)
+    private DtlsResult(DtlsOutcome outcome, string? error, SrtpProfile? profile, byte[]? keyingMaterial, string? peerFingerprint,
+        DtlsAssociation? association, bool isServer)
     {
+        IsServer = isServer;
         Outcome = outcome;
         Error = error;
         Profile = profile;
@@ -40,7 +43,11 @@ public sealed class DtlsResult
 
     public string? Error { get; }
 
-    public SrtpProfile Profile { get; }
+    /// <summary>The SRTP profile both sides agreed on; null unless completed.</summary>
+    public SrtpProfile? Profile { get; }
+
+    /// <summary>Whether this side was the DTLS server (which sends with the server half of the keys).</summary>
+    public bool IsServer { get; }
 
     /// <summary>The "EXTRACTOR-dtls_srtp" export, 2 * (key + salt) bytes for <see cref="Profile"/>.</summary>
     public byte[] KeyingMaterial { get; }
@@ -51,14 +58,17 @@ public sealed class DtlsResult
     /// <summary>The DTLS association kept for alerts and close; null unless completed.</summary>
     public DtlsAssociation? Association { get; }
 
-    /// <summary>The keying material cut into client/server master keys and salts.</summary>
-    public DtlsSrtpKeys Keys => Succeeded ? DtlsSrtpKeys.Split(Profile, KeyingMaterial) : throw new InvalidOperationException("handshake did not complete");
+    /// <summary>The keying material as this side's SRTP keys: Local protects what it sends, Remote what it receives.</summary>
+    public SrtpKeys SrtpKeys => Succeeded
+        ? SrtpKeys.FromDtlsExport(KeyingMaterial, Profile!.Value, IsServer)
+        : throw new InvalidOperationException("handshake did not complete");
 
-    internal static DtlsResult Completed(SrtpProfile profile, byte[] keyingMaterial, string peerFingerprint, DtlsAssociation association) =>
-        new(DtlsOutcome.Completed, null, profile, keyingMaterial, peerFingerprint, association);
+    internal static DtlsResult Completed(SrtpProfile profile, byte[] keyingMaterial, string peerFingerprint, DtlsAssociation association,
+        bool isServer) =>
+        new(DtlsOutcome.Completed, null, profile, keyingMaterial, peerFingerprint, association, isServer);
 
     internal static DtlsResult Unsuccessful(DtlsOutcome outcome, string error, string? peerFingerprint = null) =>
-        new(outcome, error, SrtpProfile.None, null, peerFingerprint, null);
+        new(outcome, error, null, null, peerFingerprint, null, false);
 
     public override string ToString() => Succeeded ? $"Completed {Profile} peer {PeerFingerprint}" : $"{Outcome}: {Error}";
 }

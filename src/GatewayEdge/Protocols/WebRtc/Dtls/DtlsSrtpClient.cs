@@ -1,6 +1,7 @@
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using OrleansLive.GatewayEdge.Protocols.WebRtc.Srtp;
 
 namespace OrleansLive.GatewayEdge.Protocols.WebRtc.Dtls;
 
@@ -23,7 +24,7 @@ public sealed class DtlsSrtpClient : DefaultTlsClient, IDtlsSrtpPeer
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentException.ThrowIfNullOrWhiteSpace(expectedServerFingerprint);
-        _offered = profiles ?? SrtpProfiles.Supported;
+        _offered = profiles ?? DtlsSrtp.DefaultProfiles;
         DtlsSrtp.ValidateProfiles(_offered);
         _certificate = certificate;
         _expectedPeerFingerprint = expectedServerFingerprint;
@@ -31,7 +32,7 @@ public sealed class DtlsSrtpClient : DefaultTlsClient, IDtlsSrtpPeer
         _resendMillis = resendMillis;
     }
 
-    public SrtpProfile SelectedProfile { get; private set; }
+    public SrtpProfile? SelectedProfile { get; private set; }
 
     public byte[]? KeyingMaterial { get; private set; }
 
@@ -74,7 +75,7 @@ public sealed class DtlsSrtpClient : DefaultTlsClient, IDtlsSrtpPeer
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();
-        KeyingMaterial = m_context.ExportKeyingMaterial(DtlsSrtp.ExporterLabel, null, SrtpProfiles.KeyingMaterialLength(SelectedProfile));
+        KeyingMaterial = DtlsSrtp.Export(m_context, SelectedProfile!.Value);
     }
 
     private TlsFatalAlert Fail(short alert, string reason)

@@ -1,11 +1,12 @@
 using Org.BouncyCastle.Tls;
+using OrleansLive.GatewayEdge.Protocols.WebRtc.Srtp;
 
 namespace OrleansLive.GatewayEdge.Protocols.WebRtc.Dtls;
 
 /// <summary>What both ends of a DTLS-SRTP handshake learn, and the rules they share.</summary>
 internal interface IDtlsSrtpPeer
 {
-    SrtpProfile SelectedProfile { get; }
+    SrtpProfile? SelectedProfile { get; }
 
     byte[]? KeyingMaterial { get; }
 
@@ -48,13 +49,19 @@ internal static class DtlsSrtp
         return (actual, null);
     }
 
+    /// <summary>The profiles offered or accepted unless told otherwise, in order of preference: AES-CM first, as every WebRTC stack has it.</summary>
+    public static readonly IReadOnlyList<SrtpProfile> DefaultProfiles = [SrtpProfile.Aes128CmHmacSha1_80, SrtpProfile.AeadAes128Gcm];
+
+    public static byte[] Export(TlsContext context, SrtpProfile profile) =>
+        context.ExportKeyingMaterial(ExporterLabel, null, SrtpKeys.ExportLength(profile));
+
     public static void ValidateProfiles(IReadOnlyList<SrtpProfile> profiles)
     {
         if (profiles.Count == 0)
             throw new ArgumentException("at least one SRTP profile is needed", nameof(profiles));
         foreach (var profile in profiles)
         {
-            if (!SrtpProfiles.IsSupported(profile))
+            if (!profile.IsSupported())
                 throw new ArgumentException($"unsupported SRTP profile {profile}", nameof(profiles));
         }
     }

@@ -1,6 +1,7 @@
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using OrleansLive.GatewayEdge.Protocols.WebRtc.Srtp;
 
 namespace OrleansLive.GatewayEdge.Protocols.WebRtc.Dtls;
 
@@ -27,7 +28,7 @@ public sealed class DtlsSrtpServer : DefaultTlsServer, IDtlsSrtpPeer
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentException.ThrowIfNullOrWhiteSpace(expectedPeerFingerprint);
-        _preference = profiles ?? SrtpProfiles.Supported;
+        _preference = profiles ?? DtlsSrtp.DefaultProfiles;
         DtlsSrtp.ValidateProfiles(_preference);
         _certificate = certificate;
         _expectedPeerFingerprint = expectedPeerFingerprint;
@@ -35,7 +36,7 @@ public sealed class DtlsSrtpServer : DefaultTlsServer, IDtlsSrtpPeer
         _resendMillis = resendMillis;
     }
 
-    public SrtpProfile SelectedProfile { get; private set; }
+    public SrtpProfile? SelectedProfile { get; private set; }
 
     public byte[]? KeyingMaterial { get; private set; }
 
@@ -78,7 +79,7 @@ public sealed class DtlsSrtpServer : DefaultTlsServer, IDtlsSrtpPeer
     {
         var extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetServerExtensions());
         // No MKI: WebRTC peers send none and RFC 5764 4.1.1 lets the server answer with an empty one.
-        TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData([(int)SelectedProfile], TlsUtilities.EmptyBytes));
+        TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData([(int)SelectedProfile!.Value], TlsUtilities.EmptyBytes));
         return extensions;
     }
 
@@ -99,7 +100,7 @@ public sealed class DtlsSrtpServer : DefaultTlsServer, IDtlsSrtpPeer
         base.NotifyHandshakeComplete();
         if (PeerFingerprint is null)
             throw Fail(AlertDescription.handshake_failure, "client sent no certificate");
-        KeyingMaterial = m_context.ExportKeyingMaterial(DtlsSrtp.ExporterLabel, null, SrtpProfiles.KeyingMaterialLength(SelectedProfile));
+        KeyingMaterial = DtlsSrtp.Export(m_context, SelectedProfile!.Value);
     }
 
     private TlsFatalAlert Fail(short alert, string reason)
