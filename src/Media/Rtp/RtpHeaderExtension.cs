@@ -11,6 +11,19 @@ public static class RtpHeaderExtension
     public static bool TryFind(ushort profile, ReadOnlySpan<byte> block, int id, out ReadOnlySpan<byte> value)
     {
         value = default;
+        if (!TryLocate(profile, block, id, out var offset, out var length))
+        {
+            return false;
+        }
+
+        value = block.Slice(offset, length);
+        return true;
+    }
+
+    /// <summary>Where element <paramref name="id"/>'s data lies in the block.</summary>
+    internal static bool TryLocate(ushort profile, ReadOnlySpan<byte> block, int id, out int offset, out int length)
+    {
+        offset = length = 0;
         var oneByte = profile == RtpHeader.OneByteProfile;
         if (!oneByte && (profile & 0xFFF0) != RtpHeader.TwoByteProfile)
         {
@@ -25,7 +38,7 @@ public static class RtpHeaderExtension
                 continue;
             }
 
-            int elementId, length, dataAt;
+            int elementId, dataAt;
             if (oneByte)
             {
                 elementId = block[at] >> 4;
@@ -56,7 +69,7 @@ public static class RtpHeaderExtension
 
             if (elementId == id)
             {
-                value = block.Slice(dataAt, length);
+                offset = dataAt;
                 return true;
             }
 
