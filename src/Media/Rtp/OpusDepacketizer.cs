@@ -19,17 +19,13 @@ public sealed class OpusDepacketizer
             return false;
         }
 
-        if (_lastSequence >= 0)
+        var step = RtpSequence.Step(_lastSequence, header.SequenceNumber);
+        if (step == 0)
         {
-            var step = (ushort)(header.SequenceNumber - _lastSequence);
-            if (step is 0 or >= 0x8000)
-            {
-                return false;
-            }
-
-            LostPackets += step - 1;
+            return false;
         }
 
+        LostPackets += step - 1;
         _lastSequence = header.SequenceNumber;
         opusPacket = header.Payload(packet).ToArray();
         timestamp = header.Timestamp;

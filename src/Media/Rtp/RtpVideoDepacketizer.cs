@@ -70,22 +70,14 @@ public abstract class RtpVideoDepacketizer
             return false;
         }
 
-        var loss = false;
-        if (_lastSequence >= 0)
+        var step = RtpSequence.Step(_lastSequence, header.SequenceNumber);
+        if (step == 0)
         {
-            var step = (ushort)(header.SequenceNumber - _lastSequence);
-            if (step is 0 or >= 0x8000)
-            {
-                return false;
-            }
-
-            if (step != 1)
-            {
-                loss = true;
-                LostPackets += step - 1;
-            }
+            return false;
         }
 
+        var loss = step > 1;
+        LostPackets += step - 1;
         _lastSequence = header.SequenceNumber;
         if (_pending && header.Timestamp != _timestamp)
         {

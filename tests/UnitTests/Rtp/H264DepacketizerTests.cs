@@ -114,6 +114,15 @@ public class H264DepacketizerTests
     }
 
     [Fact]
+    public void A_sender_that_restarts_its_numbering_is_followed_after_a_keyframe()
+    {
+        PushAll(Packets(50000, (3000, [Avc(NalUnit.AvcIdr, 100)]), (6000, [Avc(NalUnit.AvcSlice, 100)])));
+        PushAll(Packets(20000, (9000, [Avc(NalUnit.AvcSlice, 100)]), (12000, [Avc(NalUnit.AvcIdr, 100)]), (15000, [Avc(NalUnit.AvcSlice, 100)])));
+        Assert.Equal([3000u, 6000u, 12000u, 15000u], _units.Select(u => u.Timestamp));
+        Assert.False(_depacketizer.KeyframeNeeded);
+    }
+
+    [Fact]
     public void Oversized_access_unit_is_dropped()
     {
         var units = new List<RtpAccessUnit>();
