@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using OrleansLive.Media.Rtp;
+
+namespace OrleansLive.UnitTests.Fuzz;
+
+/// <summary>
+/// Seeded random mutations of real RTP packet sequences (Corpus/Rtp: each packet preceded by a
+/// 2-byte length) and RTCP compound packets (Corpus/RtcpCompound): depacketizers, the reorder
+/// buffer and the RTCP parser must never throw, whatever the bytes.
+/// </summary>
+public class RtpFuzzTests
+{
+    private const int Inputs = 20_000;
+
+    private static byte[][] Corpus(string target) =>
+        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Corpus", target)).Order().Select(File.ReadAllBytes).ToArray();
+
+    /// <summary>A few bit flips, byte overwrites, cuts and duplicated stretches.</summary>
+    private static byte[] Mutate(Random random, byte[] seed)
+    {
+        var data = seed.ToList();
+        for (var edits = random.Next(1, 6); edits > 0 && data.Count > 0; edits--)
+        {
+            var at = random.Next(data.Count);
+            switch (random.Next(5))
+            {
+                case 0:
+                    data[at] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 1:
+                    data[at] = (byte)random.Next(256);
+                    break;
+                case 2:
+                    data.RemoveRange(at, Math.Min(random.Next(1, 64), data.Count - at));
+                    break;
+                case 3:
+                    data.InsertRange(random.Next(data.Count), data.GetRange(at, Math.Min(random.Next(1, 200), data.Count - at)));
+                    break;
+                default:
+                    data.RemoveRange(at, data.Count - at);
+                    break;
+            }
+        }
+
+        return [.. data];
+    }
+
+    /// <summary>The packets of a corpus file, as far as its length prefixes hold.</summary>
+    private static List<byte[]> Packets(byte[] data)
+    {
+        var packets = new List<byte[]>();
+        for (var at = 0; at + 2 <= data.Length;)
+        {
+            var length = (data[at] << 8) | data[at + 1];
+            if (at + 2 + length > data.Length)
+            {
+                break;
+            }
+
+            packets.Add(data.AsSpan(at + 2, length).ToArray());
+            at += 2 + length;
+        }
+
+        return packets;
+    }
+
+    [Fact]
+    public void Depacketizers_and_reorder_buffer_survive_mutations()
+    {
+        var corpus = Corpus("Rtp");
+        Assert.NotEmpty(corpus);
+        var random = new Random(20250101);
+        var clock = Stopwatch.StartNew();
+        var accessUnits = 0L;
+        var opusFrames = 0L;
+        for (var i = 0; i < Inputs; i++)
+        {
+            var data = i < corpus.Length ? corpus[i] : Mutate(random, corpus[i % corpus.Length]);
+            var h264 = new H264Depacketizer(_ => accessUnits++, maxAccessUnitSize: 64 * 1024);
+            var h265 = new H265Depacketizer(_ => accessUnits++, maxAccessUnitSize: 64 * 1024);
+            var opus = new OpusDepacketizer();
+            // Straight in as well: the reorder buffer would hide duplicates and late packets.
+            var direct = new H264Depacketizer(_ => accessUnits++, maxAccessUnitSize: 64 * 1024);
+            var reorder = new RtpReorderBuffer(32);
+            var missing = new List<ushort>();
+            foreach (var packet in Packets(data))
+            {
+                direct.Push(packet);
+                reorder.Push(packet);
+                reorder.GetMissing(missing);
+                if (random.Next(4) == 0)
+                {
+                    reorder.SkipMissing();
+                }
+
+                while (reorder.TryPop(out var ordered))
+                {
+                    h264.Push(ordered);
+                    h265.Push(ordered);
+                    opusFrames += opus.TryDepacketize(ordered, out _, out _) ? 1 : 0;
+                    if (RtpHeader.TryParse(ordered, out var header))
+                    {
+                        header.TryGetExtension(ordered, random.Next(16), out _);
+                        TransportWideSequence.TryRead(ordered, header, 3, out _);
+                    }
+                }
+            }
+
+            Assert.InRange(missing.Count, 0, 32 * Packets(data).Count);
+            h264.Flush();
+            h265.Flush();
+        }
+
+        Assert.True(accessUnits > 0);
+        Assert.True(opusFrames > 0);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 15);
+    }
+
+    [Fact]
+    public void Rtcp_parser_survives_mutations()
+    {
+        var corpus = Corpus("RtcpCompound");
+        Assert.NotEmpty(corpus);
+        var random = new Random(20250102);
+        var parsed = 0;
+        for (var i = 0; i < Inputs; i++)
+        {
+            var data = i < corpus.Length ? corpus[i] : Mutate(random, corpus[i % corpus.Length]);
+            if (RtcpCompound.TryParse(data, out var packets))
+            {
+                Assert.NotEmpty(packets);
+                parsed++;
+            }
+
+            RtcpPacketType.IsRtcp(data);
+        }
+
+        Assert.True(parsed >= corpus.Length);
+    }
+}
