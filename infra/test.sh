@@ -10,6 +10,9 @@ command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v srt-live-transmit >/dev/null 2>&1 || need+=(srt-tools)
 PATH="$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null | grep -q libsrt || need+=(libsrt1.5-openssl)
+# WebRTC peers: Chromium, aiortc (which brings pylibsrtp, the SRTP interop peer); Debian's own python3.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+/usr/bin/python3 -c 'import aiortc, pylibsrtp' >/dev/null 2>&1 || need+=(python3-aiortc python3-pylibsrtp)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

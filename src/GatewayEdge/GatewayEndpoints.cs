@@ -24,7 +24,15 @@ public sealed class GatewayEndpoints
         Bound();
     }
 
+    /// <summary>The WebRTC UDP port; 0 while WebRTC is off.</summary>
+    public int RtcPort { get; private set; }
+
+    /// <summary>The ICE-TCP port; 0 while it is off.</summary>
+    public int RtcTcpPort { get; private set; }
+
     internal void SetSrt(int port) => SrtPort = port;
+
+    internal void SetRtc(int udpPort, int tcpPort) => (RtcPort, RtcTcpPort) = (udpPort, tcpPort);
 
     internal void SetHttp(int port)
     {

@@ -1,5 +1,6 @@
 using OrleansLive.GatewayEdge.Protocols.MpegTsUdp;
 using OrleansLive.GatewayEdge.Protocols.Srt;
+using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 
@@ -30,6 +31,17 @@ public sealed class GatewayOptions
 
     /// <summary>SRT options (SRS `srt_server { }`).</summary>
     public SrtSettings Srt { get; set; } = new();
+
+    /// <summary>WebRTC port, UDP (SRS `rtc_server.listen`): STUN, DTLS and SRTP of every session on
+    /// one socket. 0 picks a free port, -1 turns WebRTC off.</summary>
+    public int RtcPort { get; set; } = -1;
+
+    /// <summary>ICE-TCP port (SRS `rtc_server.tcp.listen`): the same sessions over TCP (RFC 4571
+    /// framing) for networks that block UDP. 0 picks a free port, -1 turns it off.</summary>
+    public int RtcTcpPort { get; set; } = -1;
+
+    /// <summary>WebRTC options (SRS `rtc_server { }`).</summary>
+    public RtcSettings Rtc { get; set; } = new();
 
     /// <summary>SRS `stream_caster { }` blocks: MPEG-TS over UDP ports that publish a stream each.</summary>
     public List<StreamCasterSettings> StreamCasters { get; set; } = [];

@@ -9,6 +9,7 @@ using OrleansLive.GatewayEdge.Protocols.Http;
 using OrleansLive.GatewayEdge.Protocols.MpegTsUdp;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.GatewayEdge.Protocols.Srt;
+using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Recording;
 using OrleansLive.GatewayEdge.Recording.Dvr;
 using OrleansLive.GatewayEdge.Recording.Hls;
@@ -53,6 +54,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<SrtListener>();
         services.AddSingleton<MpegTsUdpCaster>();
         services.AddHostedService(sp => sp.GetRequiredService<MpegTsUdpCaster>());
+        services.AddSingleton<RtcServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<RtcServer>());
+        services.AddSingleton<RtcSignalling>();
         services.AddHostedService<HttpStreamServer>();
         services.AddHostedService<GatewayHeartbeat>();
         services.AddHostedService<TrafficReporter>();

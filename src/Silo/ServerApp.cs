@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansLive.GatewayEdge;
 using OrleansLive.GatewayEdge.Cluster;
+using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Grains;
 using OrleansLive.Interfaces;
@@ -110,6 +111,7 @@ public static class ServerApp
         var app = builder.Build();
         app.UseSrsApiAuth();
         app.MapSrsApi();
+        app.MapRtcSignalling();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapGet("/", () => Results.Redirect("/dashboard"));
         return app;

@@ -1,6 +1,4 @@
-using System.Buffers;
 using OrleansLive.Media.Containers;
-using OrleansLive.Media.Containers.Flv;
 using OrleansLive.Media.Containers.MpegTs;
 using OrleansLive.Media.Samples;
 
@@ -8,8 +6,7 @@ namespace OrleansLive.GatewayEdge.Streams;
 
 /// <summary>
 /// MPEG-TS in, hub frames out, for every protocol that carries TS (SRT, MPEG-TS over UDP): the
-/// format library's demuxer and sample converter, then each sample wrapped once as the FLV tag body
-/// the hub's frames are (legacy headers for H.264/AAC/MP3, Enhanced RTMP for HEVC/AV1/Opus).
+/// format library's demuxer and sample converter, then each sample wrapped by <see cref="SampleFrames"/>.
 /// Samples FLV cannot carry are counted and skipped. Not thread safe: one per ingest connection.
 /// </summary>
 public sealed class TsIngest
@@ -44,20 +41,11 @@ public sealed class TsIngest
 
     private void OnSample(MediaSample sample)
     {
-        var header = sample.Header;
-        var headerSize = FlvSampleWriter.HeaderSize(header);
-        if (headerSize == 0 || sample.Dts < 0)
+        if (SampleFrames.FromSample(sample) is not { } frame)
         {
             Unsupported++;
             return;
         }
-        var length = headerSize + sample.Data.Length;
-        var buffer = ArrayPool<byte>.Shared.Rent(MediaFrame.Headroom + length + MediaFrame.Tailroom);
-        var body = buffer.AsSpan(MediaFrame.Headroom, length);
-        FlvSampleWriter.WriteHeader(body, header);
-        sample.Data.Span.CopyTo(body[headerSize..]);
-        var type = header.IsVideo ? FrameTypes.Video : FrameTypes.Audio;
-        var frame = MediaFrame.FromPooled(type, unchecked((uint)sample.Dts), buffer, length);
         Frames++;
         try
         {

@@ -34,7 +34,9 @@ internal static class ApiAuth
     {
         var options = http.RequestServices.GetRequiredService<IOptionsMonitor<ApiAuthOptions>>().CurrentValue;
         var bearer = options.Token.Length > 0;
-        if (HttpMethods.IsOptions(http.Request.Method) || (!options.Enabled && !bearer) || IsAuthorized(http.Request, options))
+        // WebRTC signalling is for publishers and players, whose Bearer token is theirs for the hooks (as SRS).
+        if (HttpMethods.IsOptions(http.Request.Method) || (!options.Enabled && !bearer) || http.Request.Path.StartsWithSegments("/rtc")
+            || IsAuthorized(http.Request, options))
         {
             await next(http);
             return;

@@ -46,6 +46,13 @@ public partial class ServerFixture : IAsyncLifetime
     /// <summary>The gateway's SRT port (UDP, picked free).</summary>
     public int SrtPort => Services.GetRequiredService<GatewayEndpoints>().SrtPort;
 
+    /// <summary>The WebRTC UDP port (picked free).</summary>
+    public int RtcPort => Services.GetRequiredService<GatewayEndpoints>().RtcPort;
+
+    /// <summary>WHIP or WHEP on the API port, SRS's way: `/rtc/v1/whip/?app=APP&amp;stream=NAME`.</summary>
+    public string WhipUrl(string app, string stream, bool publish, string extra = "") =>
+        $"http://127.0.0.1:{ApiPort}/rtc/v1/{(publish ? "whip" : "whep")}/?app={app}&stream={stream}{extra}";
+
     /// <summary>An SRT URL with SRS's streamid for publishing or playing app/stream.</summary>
     public string SrtUrl(string app, string stream, bool publish, string extra = "") =>
         $"srt://127.0.0.1:{SrtPort}?streamid=#!::r={app}/{stream},m={(publish ? "publish" : "request")}{extra}";
@@ -58,6 +65,8 @@ public partial class ServerFixture : IAsyncLifetime
             ["Gateway:RtmpPort"] = RtmpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:HttpPort"] = "0",
             ["Gateway:SrtPort"] = "0",
+            ["Gateway:RtcPort"] = "0",
+            ["Gateway:RtcTcpPort"] = "0",
             ["Gateway:StatsIntervalMilliseconds"] = "200",
             // Tight slow-player limits so the stalled-reader test ends in seconds.
             ["Gateway:PlayerMaxLagMilliseconds"] = "3000",

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.GatewayEdge.Protocols.Http;
@@ -22,10 +23,12 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
     private readonly GatewayEndpoints _endpoints;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger<HttpStreamServer> _logger;
+    private readonly RtcSignalling _signalling;
     private WebApplication? _app;
 
-    public HttpStreamServer(GatewayContext gateway, GatewayEndpoints endpoints, ILoggerFactory loggers)
+    public HttpStreamServer(GatewayContext gateway, GatewayEndpoints endpoints, RtcSignalling signalling, ILoggerFactory loggers)
     {
+        _signalling = signalling;
         _gateway = gateway;
         _endpoints = endpoints;
         _loggers = loggers;
@@ -37,6 +40,7 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_loggers);
+        builder.Services.AddSingleton(_signalling);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -54,6 +58,8 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
             }
         });
         var hls = new HlsFileServer(_gateway);
+        // WHIP/WHEP here as on the API port: one origin for a page that plays HTTP-FLV and WebRTC.
+        app.MapRtcSignalling();
         app.MapGet("/{**path}", async (HttpContext context, string? path) =>
         {
             // HLS files from disk first; everything else is a live stream (.flv, .ts, .aac, .mp3).

@@ -18,7 +18,7 @@ public sealed partial class SrtServer
     private const int MaxPendingHandshakes = 4096;
 
     // Refusals are logged one by one up to this budget; a flood of bad handshakes gets a summary line.
-    private readonly SrtLogBudget _refusalLog = new(10, TimeSpan.FromSeconds(10));
+    private readonly LogBudget _refusalLog = new(10, TimeSpan.FromSeconds(10));
     private readonly ConcurrentDictionary<int, PendingHandshake> _pending = new();
     private long _nextPendingCheck;
 

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace OrleansLive.GatewayEdge.Protocols.Srt;
+namespace OrleansLive.GatewayEdge;
 
 /// <summary>
-/// Caps log lines that a flood of callers could multiply (one per refused handshake): the first few
+/// Caps log lines that a flood of callers could multiply (one per refused SRT handshake, per stray WebRTC datagram): the first few
 /// of each window are written, the rest only counted, for one summary line once the window is over.
 /// </summary>
-internal sealed class SrtLogBudget(int linesPerWindow, TimeSpan window)
+internal sealed class LogBudget(int linesPerWindow, TimeSpan window)
 {
     private readonly Lock _lock = new();
     private readonly long _windowTicks = (long)(window.TotalSeconds * Stopwatch.Frequency);

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.GatewayEdge.Streams;
+using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Rtp;
+
+namespace OrleansLive.GatewayEdge.Protocols.WebRtc;
+
+/// <summary>
+/// A WHEP player's media: the stream's frames from its queue (the GOP cache first, so it starts on a
+/// keyframe at once), each as the frame's shared RTP form, copied once per packet to write this
+/// player's payload type, sequence number and SSRC, SRTP-protected and sent. Keeps the last packets
+/// per track to answer NACKs; a PLI or FIR goes on to a WebRTC publisher of the stream.
+/// </summary>
+internal sealed class RtcPlayer
+{
+    private const int RetransmitSlots = 1024;
+
+    private readonly RtcSession _session;
+    private readonly PlaySession _play;
+    private readonly RtcNegotiation _negotiation;
+    private readonly ILogger _logger;
+    private readonly Track? _video;
+    private readonly Track? _audio;
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private RtpVideoConfig? _videoConfig;
+    private byte[] _scratch = new byte[1600];
+    private bool _sentKeyframe;
+    private bool _warnedAudio;
+    private long _firstVideoMs = -1;
+    private long _nacks;
+    private long _retransmits;
+    private long _plis;
+
+    public RtcPlayer(RtcSession session, PlaySession play, RtcNegotiation negotiation, ILogger logger)
+    {
+        _session = session;
+        _play = play;
+        _negotiation = negotiation;
+        _logger = logger;
+        if (negotiation.Video is { } video)
+        {
+            _video = new Track(video);
+        }
+        if (negotiation.Audio is { } audio)
+        {
+            _audio = new Track(audio);
+        }
+    }
+
+    /// <summary>Sends until the queue ends; returns why it ended.</summary>
+    public async Task<string> RunAsync()
+    {
+        var queue = _play.Queue;
+        await QueueReader.RunAsync(queue, batch =>
+        {
+            long bytes = 0;
+            foreach (var frame in batch)
+            {
+                bytes += Send(frame);
+            }
+            queue.AddSent(bytes);
+            return ValueTask.FromResult(true);
+        });
+        return queue.End == PlayerEnd.Unpublished ? "stream unpublished" : "player left";
+    }
+
+    public void Stop() => _play.Queue.Complete(PlayerEnd.Closed);
+
+    public string Summary() =>
+        $"; first video frame {(_firstVideoMs < 0 ? "never" : _firstVideoMs + " ms")} after DTLS, {_nacks} NACKed packets ({_retransmits} resent), {_plis} PLI/FIR";
+
+    /// <summary>Feedback from the player: NACKs are answered from the retransmit slots, PLI/FIR passed to the publisher.</summary>
+    public void OnRtcp(ReadOnlySpan<byte> compound)
+    {
+        if (!RtcpCompound.TryParse(compound, out var packets))
+        {
+            return;
+        }
+        foreach (var packet in packets)
+        {
+            switch (packet)
+            {
+                case RtcpNack nack:
+                    var track = nack.MediaSsrc == _video?.Ssrc ? _video : nack.MediaSsrc == _audio?.Ssrc ? _audio : null;
+                    foreach (var seq in nack.Sequences)
+                    {
+                        _nacks++;
+                        if (track?.Find(seq) is { } resend && Write(resend, track, seq))
+                        {
+                            _retransmits++;
+                        }
+                    }
+                    break;
+                case RtcpPli or RtcpFir:
+                    _plis++;
+                    _session.RequestPublisherKeyframe();
+                    break;
+            }
+        }
+    }
+
+    private long Send(MediaFrame frame)
+    {
+        if (frame.IsVideo)
+        {
+            return SendVideo(frame);
+        }
+        if (!frame.IsAudio || _audio is null || frame.IsSequenceHeader)
+        {
+            return 0;
+        }
+        if (frame.Header.AudioCodec != AudioCodecId.Opus)
+        {
+            if (!_warnedAudio)
+            {
+                _warnedAudio = true;
+                _logger.LogWarning("WebRTC player of {Url}: the stream's audio is {Codec}, which WebRTC does not carry; sending video only", _play.Address.Url, frame.Header.AudioCodec);
+            }
+            return 0;
+        }
+        return SendForm(RtpWireForm.Of(frame, null), _audio);
+    }
+
+    private long SendVideo(MediaFrame frame)
+    {
+        if (_video is null)
+        {
+            return 0;
+        }
+        if (frame.IsSequenceHeader)
+        {
+            _videoConfig = RtpVideoConfig.Of(frame) is { } config && config.Codec == _video.Codec ? config : null;
+            return 0;
+        }
+        if (_videoConfig is null || frame.Header.Part != Media.Samples.SamplePart.Frame || (!_sentKeyframe && !frame.IsKeyframe))
+        {
+            return 0;
+        }
+        if (frame.IsKeyframe && !_sentKeyframe)
+        {
+            _sentKeyframe = true;
+            _firstVideoMs = (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
+        }
+        return SendForm(RtpWireForm.Of(frame, _videoConfig), _video);
+    }
+
+    private long SendForm(RtpWireForm form, Track track)
+    {
+        long bytes = 0;
+        foreach (var packet in form.Packets)
+        {
+            var seq = track.NextSequence++;
+            track.Remember(seq, packet);
+            bytes += Write(packet, track, seq) ? packet.Length : 0;
+        }
+        return bytes;
+    }
+
+    private bool Write(byte[] packet, Track track, ushort seq)
+    {
+        var needed = packet.Length + _session.RtpOverhead;
+        if (_scratch.Length < needed)
+        {
+            _scratch = new byte[needed];
+        }
+        packet.CopyTo(_scratch, 0);
+        RtpHeader.Rewrite(_scratch, seq, track.Ssrc, track.PayloadType);
+        return _session.SendRtp(_scratch, packet.Length);
+    }
+
+    /// <summary>One outgoing track: its negotiated payload type and SSRC, its sequence and the packets kept for NACKs.</summary>
+    private sealed class Track
+    {
+        // Parallel arrays, not a record per packet: the fan-out path allocates nothing per player.
+        private readonly ushort[] _sequences = new ushort[RetransmitSlots];
+        private readonly byte[]?[] _packets = new byte[]?[RetransmitSlots];
+
+        public Track(RtcTrack negotiated)
+        {
+            PayloadType = negotiated.PayloadType;
+            Ssrc = negotiated.LocalSsrc;
+            Codec = negotiated.VideoCodec;
+            NextSequence = (ushort)Random.Shared.Next(ushort.MaxValue);
+        }
+
+        public byte PayloadType { get; }
+
+        public uint Ssrc { get; }
+
+        public VideoCodecId Codec { get; }
+
+        public ushort NextSequence { get; set; }
+
+        public void Remember(ushort seq, byte[] packet)
+        {
+            _sequences[seq % RetransmitSlots] = seq;
+            _packets[seq % RetransmitSlots] = packet;
+        }
+
+        public byte[]? Find(ushort seq) => _sequences[seq % RetransmitSlots] == seq ? _packets[seq % RetransmitSlots] : null;
+    }
+}

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.GatewayEdge.Streams;
+using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Rtp;
+using OrleansLive.Media.Samples;
+
+namespace OrleansLive.GatewayEdge.Protocols.WebRtc;
+
+/// <summary>
+/// A WHIP publisher's media into the stream: video RTP through a reorder buffer (gaps NACKed) and the
+/// depacketizer into access units, audio RTP into Opus packets, each made a sample and a hub frame.
+/// A decoder configuration goes out before the first keyframe and whenever the parameter sets change;
+/// a broken access unit asks the publisher for a keyframe (PLI, rate limited). RTP times of both
+/// tracks are put on one millisecond clock, anchored where each track's first packet arrived.
+/// </summary>
+internal sealed class RtcPublisher
+{
+    private readonly RtcSession _session;
+    private readonly PublishSession _publish;
+    private readonly RtcTrack? _video;
+    private readonly RtcTrack? _audio;
+    private readonly RtcSettings _settings;
+    private readonly ILogger _logger;
+    private readonly RtpReorderBuffer _reorder = new();
+    private readonly RtpVideoDepacketizer? _depacketizer;
+    private readonly OpusDepacketizer _opus = new();
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly List<ushort> _missing = [];
+    private readonly RtpClock _videoClock;
+    private readonly RtpClock _audioClock;
+    private byte[]? _record;
+    private bool _sentKeyframe;
+    private bool _sentOpusHead;
+    private uint _videoSsrc;
+    private long _lastPli;
+    private long _lastNack;
+    private long _videoFrames;
+    private long _audioFrames;
+    private long _plis;
+    private long _nacked;
+
+    public RtcPublisher(RtcSession session, PublishSession publish, RtcNegotiation negotiation, RtcSettings settings, ILogger logger)
+    {
+        _session = session;
+        _publish = publish;
+        _video = negotiation.Video;
+        _audio = negotiation.Audio;
+        _settings = settings;
+        _logger = logger;
+        _videoClock = new RtpClock(RtpWireForm.VideoClockRate, _started);
+        _audioClock = new RtpClock(OpusPacketizer.ClockRate, _started);
+        _depacketizer = _video?.VideoCodec switch
+        {
+            VideoCodecId.H264 => new H264Depacketizer(OnAccessUnit),
+            VideoCodecId.H265 => new H265Depacketizer(OnAccessUnit),
+            _ => null,
+        };
+    }
+
+    public string Summary() =>
+        $"; published {_videoFrames} video and {_audioFrames} audio frames, {_reorder.LostPackets} packets lost, {_nacked} NACKed, {_plis} PLI sent";
+
+    /// <summary>One decrypted RTP packet from the publisher.</summary>
+    public void OnRtp(ReadOnlySpan<byte> packet)
+    {
+        if (!RtpHeader.TryParse(packet, out var header))
+        {
+            return;
+        }
+        if (_video is not null && header.PayloadType == _video.PayloadType && _depacketizer is not null)
+        {
+            _videoSsrc = header.Ssrc;
+            if (_reorder.Push(packet.ToArray()))
+            {
+                while (_reorder.TryPop(out var next))
+                {
+                    _depacketizer.Push(next);
+                }
+            }
+            if (_reorder.Count > 0)
+            {
+                Nack();
+            }
+            if (_depacketizer.KeyframeNeeded)
+            {
+                RequestKeyframe();
+            }
+        }
+        else if (_audio is not null && header.PayloadType == _audio.PayloadType && _opus.TryDepacketize(packet, out var opus, out var timestamp))
+        {
+            OnOpus(opus, timestamp);
+        }
+    }
+
+    /// <summary>Reports from the publisher (sender reports); nothing else is asked of a publisher.</summary>
+    public void OnRtcp(ReadOnlySpan<byte> packet)
+    {
+    }
+
+    /// <summary>A PLI to the publisher, at most once per <see cref="RtcSettings.PliIntervalMilliseconds"/>.</summary>
+    public void RequestKeyframe()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_videoSsrc == 0 || Stopwatch.GetElapsedTime(_lastPli, now).TotalMilliseconds < _settings.PliIntervalMilliseconds)
+        {
+            return;
+        }
+        _lastPli = now;
+        _plis++;
+        _session.SendRtcp(RtcpWriter.Pli(_video!.LocalSsrc, _videoSsrc));
+    }
+
+    private void Nack()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (Stopwatch.GetElapsedTime(_lastNack, now).TotalMilliseconds < 20)
+        {
+            return;
+        }
+        _missing.Clear();
+        _reorder.GetMissing(_missing);
+        if (_missing.Count == 0)
+        {
+            return;
+        }
+        _lastNack = now;
+        _nacked += _missing.Count;
+        _session.SendRtcp(RtcpWriter.Nack(_video!.LocalSsrc, _videoSsrc, _missing));
+    }
+
+    private void OnAccessUnit(RtpAccessUnit unit)
+    {
+        var dts = _videoClock.ToMilliseconds(unit.Timestamp);
+        if (unit.HasParameterSets || _record is null)
+        {
+            if (_depacketizer!.BuildDecoderRecord() is { } record && (_record is null || !record.AsSpan().SequenceEqual(_record)))
+            {
+                _record = record;
+                Emit(new SampleHeader(MediaKind.Video, unit.Codec, AudioCodecId.Unknown, SamplePart.Config, true, 0, 0), dts, record);
+            }
+        }
+        if (_record is null || (!_sentKeyframe && !unit.IsKeyframe))
+        {
+            return;
+        }
+        _sentKeyframe = true;
+        _videoFrames++;
+        Emit(new SampleHeader(MediaKind.Video, unit.Codec, AudioCodecId.Unknown, SamplePart.Frame, unit.IsKeyframe, 0, 0), dts, unit.ToLengthPrefixed(includeParameterSets: false));
+    }
+
+    private void OnOpus(ReadOnlyMemory<byte> packet, uint timestamp)
+    {
+        var dts = _audioClock.ToMilliseconds(timestamp);
+        if (!_sentOpusHead)
+        {
+            _sentOpusHead = true;
+            Emit(new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, AudioCodecId.Opus, SamplePart.Config, false, 0, 0), dts, OpusHead.ForChannels(2).ToBytes());
+        }
+        _audioFrames++;
+        Emit(new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, AudioCodecId.Opus, SamplePart.Frame, false, 0, 0), dts, packet);
+    }
+
+    private void Emit(SampleHeader header, long dts, ReadOnlyMemory<byte> data)
+    {
+        if (SampleFrames.FromSample(new MediaSample(header, dts, data)) is not { } frame)
+        {
+            return;
+        }
+        try
+        {
+            _publish.Publish(frame);
+        }
+        finally
+        {
+            frame.Release();
+        }
+    }
+
+    /// <summary>One track's RTP time on the stream's millisecond clock: its first packet is placed at
+    /// its arrival time since the publish began; 32-bit wraps are followed.</summary>
+    private sealed class RtpClock(int rate, long started)
+    {
+        private long _base = -1;
+        private long _extended;
+        private uint _last;
+
+        public long ToMilliseconds(uint timestamp)
+        {
+            if (_base < 0)
+            {
+                _base = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                (_last, _extended) = (timestamp, 0);
+            }
+            _extended += unchecked((int)(timestamp - _last));
+            _last = timestamp;
+            return Math.Max(0, _base + (_extended * 1000 / rate));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using OrleansLive.IntegrationTests.Support;
+using OrleansLive.Interfaces;
+using PuppeteerSharp;
+
+namespace OrleansLive.IntegrationTests.Rtc;
+
+/// <summary>
+/// WebRTC with a real browser: headless Chromium publishes its fake camera and microphone with WHIP
+/// and another Chromium page plays the stream with WHEP; the test reads what the player decoded.
+/// </summary>
+[Collection(ServerCollection.Name)]
+public sealed class WebRtcBrowserTests(ServerFixture server)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    internal static async Task<JsonElement> StatsAsync(IPage page) => await page.EvaluateFunctionAsync<JsonElement>("stats");
+
+    internal static long Inbound(JsonElement stats, string kind, string field) =>
+        stats.GetProperty("inbound").TryGetProperty(kind, out var track) ? track.GetProperty(field).GetInt64() : 0;
+
+    [Fact]
+    public async Task A_whip_publish_from_chromium_plays_over_whep_in_chromium_with_picture_and_sound()
+    {
+        var stream = "rtc" + Ids.Random(6);
+        await using var page = await RtcTestPage.StartAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        var publisher = await browser.OpenAsync(page.Url);
+        await publisher.EvaluateFunctionAsync("publish", server.WhipUrl("live", stream, publish: true), "H264", "secret-token");
+        await Wait.UntilAsync(async () => (await publisher.EvaluateExpressionAsync<string>("window.pc.connectionState")) == "connected", Deadline, "the publisher connected");
+        await Wait.UntilAsync(async () => await server.FindStreamAsync("live", stream) is { } s && s.GetProperty("video").ValueKind == JsonValueKind.Object, Deadline, "the stream's video codec");
+
+        var player = await browser.OpenAsync(page.Url);
+        await player.EvaluateFunctionAsync("play", server.WhipUrl("live", stream, publish: false), "H264");
+        await Wait.UntilAsync(async () =>
+        {
+            var stats = await StatsAsync(player);
+            return stats.GetProperty("width").GetInt32() == 640 && Inbound(stats, "video", "frames") > 30 && Inbound(stats, "audio", "packets") > 50
+                && stats.GetProperty("time").GetDouble() > 1;
+        }, Deadline, "the WHEP player decoding picture and sound");
+        var first = await StatsAsync(player);
+        var firstFrameMs = first.GetProperty("firstFrameMs").GetDouble();
+        Assert.InRange(firstFrameMs, 0, 5000);
+
+        var clients = await server.FindClientsAsync(stream);
+        Assert.Contains(clients, c => c.GetProperty("type").GetString() == "rtc-publish");
+        Assert.Contains(clients, c => c.GetProperty("type").GetString() == "rtc-play");
+        Assert.All(clients, c => Assert.True(c.GetProperty("recv_bytes").GetInt64() > 0));
+
+        // DELETE on the Location ends the player's session; the publisher's ends the stream.
+        Assert.Equal(200, await player.EvaluateFunctionAsync<int>("stop"));
+        Assert.Equal(200, await publisher.EvaluateFunctionAsync<int>("stop"));
+        await Wait.UntilAsync(async () => (await server.FindClientsAsync(stream)).Count == 0, Deadline, "both sessions gone");
+    }
+}

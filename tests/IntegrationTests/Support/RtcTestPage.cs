@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace OrleansLive.IntegrationTests.Support;
+
+/// <summary>
+/// The test's own web page on localhost (a secure context, so the browser grants the fake camera):
+/// WHIP publish and WHEP play written as a user's page would, with the numbers the tests read.
+/// </summary>
+public sealed class RtcTestPage : IAsyncDisposable
+{
+    private const string Html = """
+        <!doctype html>
+        <html><body>
+        <video id="v" autoplay muted playsinline></video>
+        <script>
+        window.log = [];
+        function codecOnly(transceiver, kind, name) {
+          if (!name) return;
+          const codecs = RTCRtpReceiver.getCapabilities(kind).codecs
+            .filter(c => c.mimeType.toLowerCase() === kind + '/' + name.toLowerCase());
+          transceiver.setCodecPreferences(codecs);
+        }
+        async function exchange(pc, url, token) {
+          const offer = await pc.createOffer();
+          await pc.setLocalDescription(offer);
+          const headers = { 'Content-Type': 'application/sdp' };
+          if (token) headers['Authorization'] = 'Bearer ' + token;
+          const res = await fetch(url, { method: 'POST', headers, body: offer.sdp });
+          const body = await res.text();
+          if (res.status !== 201) throw new Error('status ' + res.status + ': ' + body);
+          window.resource = new URL(res.headers.get('Location'), url).href;
+          await pc.setRemoteDescription({ type: 'answer', sdp: body });
+          window.answeredAt = performance.now();
+          window.answer = body;
+        }
+        async function publish(url, videoCodec, token) {
+          const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: true });
+          const pc = new RTCPeerConnection();
+          window.pc = pc;
+          for (const track of media.getTracks()) {
+            const t = pc.addTransceiver(track, { direction: 'sendonly' });
+            if (track.kind === 'video') codecOnly(t, 'video', videoCodec);
+          }
+          await exchange(pc, url, token);
+          return pc.connectionState;
+        }
+        async function play(url, videoCodec) {
+          const pc = new RTCPeerConnection();
+          window.pc = pc;
+          const v = pc.addTransceiver('video', { direction: 'recvonly' });
+          codecOnly(v, 'video', videoCodec);
+          pc.addTransceiver('audio', { direction: 'recvonly' });
+          const video = document.getElementById('v');
+          const media = new MediaStream();
+          video.srcObject = media;
+          pc.ontrack = e => media.addTrack(e.track);
+          window.firstFrameMs = -1;
+          video.requestVideoFrameCallback(() => { window.firstFrameMs = performance.now() - window.answeredAt; });
+          await exchange(pc, url);
+          return pc.connectionState;
+        }
+        async function stats() {
+          const video = document.getElementById('v');
+          const out = { state: window.pc ? window.pc.connectionState : 'none', width: video.videoWidth, height: video.videoHeight,
+            time: video.currentTime, firstFrameMs: window.firstFrameMs, inbound: {}, outbound: {} };
+          if (!window.pc) return out;
+          (await window.pc.getStats()).forEach(r => {
+            if (r.type === 'inbound-rtp') out.inbound[r.kind] = { packets: r.packetsReceived, lost: r.packetsLost, frames: r.framesDecoded || 0, bytes: r.bytesReceived, nacks: r.nackCount || 0 };
+            if (r.type === 'outbound-rtp') out.outbound[r.kind] = { packets: r.packetsSent, frames: r.framesEncoded || 0, bytes: r.bytesSent, nacks: r.nackCount || 0, plis: r.pliCount || 0 };
+          });
+          return out;
+        }
+        async function stop() {
+          const status = window.resource ? (await fetch(window.resource, { method: 'DELETE' })).status : 0;
+          if (window.pc) window.pc.close();
+          return status;
+        }
+        </script>
+        </body></html>
+        """;
+
+    private readonly WebApplication _app;
+
+    private RtcTestPage(WebApplication app, string url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    /// <summary>The page's address.</summary>
+    public string Url { get; }
+
+    public static async Task<RtcTestPage> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.MapGet("/rtc.html", () => Results.Content(Html, "text/html"));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RtcTestPage(app, address + "/rtc.html");
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
