@@ -45,7 +45,10 @@ internal sealed class RtcNegotiation
     public string Describe() =>
         string.Join(", ", new[] { Video is { } v ? $"video {v.VideoCodec}/{v.PayloadType}" : null, Audio is { } a ? $"audio opus/{a.PayloadType}" : null }.Where(t => t is not null));
 
-    public static bool TryNegotiate(string sdp, bool publish, RtcServer server, out RtcNegotiation negotiation, out string error)
+    /// <param name="fingerprint">Our certificate's, "sha-256 AB:CD:…".</param>
+    /// <param name="preferHevc">A player of an H.265 stream: H.265 first when the player offers it.</param>
+    public static bool TryNegotiate(string sdp, bool publish, string fingerprint, IReadOnlyList<RtcCandidate> candidates, bool preferHevc,
+        out RtcNegotiation negotiation, out string error)
     {
         negotiation = null!;
         if (!SessionDescription.TryParse(sdp, out var offer, out error))
@@ -57,7 +60,6 @@ internal sealed class RtcNegotiation
         var password = RandomToken(24);
         uint videoSsrc = RandomSsrc(), audioSsrc = RandomSsrc();
         var cname = RandomToken(16);
-        var fingerprint = server.Certificate.Fingerprint;
         var space = fingerprint.IndexOf(' ');
         var options = new SdpAnswerOptions
         {
@@ -66,8 +68,8 @@ internal sealed class RtcNegotiation
             FingerprintAlgorithm = space > 0 ? fingerprint[..space] : "sha-256",
             Fingerprint = space > 0 ? fingerprint[(space + 1)..] : fingerprint,
             Role = publish ? AnswerRole.Receive : AnswerRole.Send,
-            Candidates = [.. server.Candidates.Select(c => new SdpIceCandidate(c.Address, c.Port, c.Protocol))],
-            VideoCodecs = [Codec.H264, Codec.H265],
+            Candidates = [.. candidates.Select(c => new SdpIceCandidate(c.Address, c.Port, c.Protocol))],
+            VideoCodecs = preferHevc ? [Codec.H265, Codec.H264] : [Codec.H264, Codec.H265],
             AcceptRtx = false,
             SendTracks = publish ? [] :
             [

@@ -32,6 +32,7 @@ internal sealed class RtcPlayer
     private long _nacks;
     private long _retransmits;
     private long _plis;
+    private long _droppedBFrames;
     private long _streamMs = -1;
     private long _streamMsAt;
     private long _lastReport;
@@ -73,7 +74,7 @@ internal sealed class RtcPlayer
     public void Stop() => _play.Queue.Complete(PlayerEnd.Closed);
 
     public string Summary() =>
-        $"; first video frame {(_firstVideoMs < 0 ? "never" : _firstVideoMs + " ms")} after DTLS, {_nacks} NACKed packets ({_retransmits} resent), {_plis} PLI/FIR";
+        $"; first video frame {(_firstVideoMs < 0 ? "never" : _firstVideoMs + " ms")} after DTLS, {_nacks} NACKed packets ({_retransmits} resent), {_plis} PLI/FIR, {_droppedBFrames} B-frames dropped";
 
     /// <summary>Feedback from the player: NACKs are answered from the retransmit slots, PLI/FIR passed to the publisher.</summary>
     public void OnRtcp(ReadOnlySpan<byte> compound)
@@ -169,12 +170,41 @@ internal sealed class RtcPlayer
         {
             return 0;
         }
+        if (frame.Header.CompositionTime != 0 && IsDisposable(frame.Sample.Data.Span, _videoConfig))
+        {
+            // WebRTC decoders take pictures in presentation order: B-frames do not go (as SRS).
+            if (_droppedBFrames++ == 0)
+            {
+                _logger.LogWarning("WebRTC player of {Url}: the stream has B-frames, which WebRTC players do not take; dropping them (publish with -bf 0 for full frame rate)", _play.Address.Url);
+            }
+            return 0;
+        }
         if (frame.IsKeyframe && !_sentKeyframe)
         {
             _sentKeyframe = true;
             _firstVideoMs = (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
         }
         return SendForm(RtpWireForm.Of(frame, _videoConfig), _video);
+    }
+
+    /// <summary>Whether every picture of the access unit is one no other picture refers to.</summary>
+    internal static bool IsDisposable(ReadOnlySpan<byte> data, RtpVideoConfig config)
+    {
+        var pictures = 0;
+        while (AnnexB.TryReadLengthPrefixed(ref data, config.NalLengthSize, out var nal))
+        {
+            var type = NalUnit.Type(config.Codec, nal);
+            var vcl = config.Codec == VideoCodecId.H265 ? type is >= 0 and < 32 : type is >= 1 and <= 5;
+            if (vcl)
+            {
+                if (!NalUnit.IsDisposable(config.Codec, nal))
+                {
+                    return false;
+                }
+                pictures++;
+            }
+        }
+        return pictures > 0;
     }
 
     private long SendForm(RtpWireForm form, Track track)

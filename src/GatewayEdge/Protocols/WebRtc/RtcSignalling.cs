@@ -162,7 +162,9 @@ public sealed class RtcSignalling
         {
             return OfferOutcome.Fail(StatusCodes.Status400BadRequest, "no stream name (?app=APP&stream=NAME)");
         }
-        if (!RtcNegotiation.TryNegotiate(offer.Sdp, offer.Publish, _server, out var negotiation, out var error))
+        var address = StreamAddress.Resolve(offer.Host, offer.App, offer.Stream + offer.Param, _gateway.KnownVhosts);
+        var hevc = !offer.Publish && _gateway.Hubs.Find(address.Key)?.VideoCodec == Media.Codecs.VideoCodecId.H265;
+        if (!RtcNegotiation.TryNegotiate(offer.Sdp, offer.Publish, _server.Certificate.Fingerprint, _server.Candidates, hevc, out var negotiation, out var error))
         {
             _logger.LogWarning("WebRTC {Role} offer for {App}/{Stream} from {Ip} refused: {Error}", offer.Publish ? "publish" : "play", offer.App, offer.Stream, offer.Ip, error);
             return OfferOutcome.Fail(StatusCodes.Status400BadRequest, error);
@@ -176,7 +178,6 @@ public sealed class RtcSignalling
         {
             return OfferOutcome.Fail(StatusCodes.Status503ServiceUnavailable, "connection limit reached");
         }
-        var address = StreamAddress.Resolve(offer.Host, offer.App, offer.Stream + offer.Param, _gateway.KnownVhosts);
         var session = new RtcSession(_server, _gateway, negotiation, address, offer.Publish, admission);
         var outcome = await session.AdmitAsync(offer);
         if (outcome is not null)
