@@ -46,6 +46,14 @@ public sealed class WebRtcBrowserTests(ServerFixture server)
         Assert.Contains(clients, c => c.GetProperty("type").GetString() == "rtc-publish");
         Assert.Contains(clients, c => c.GetProperty("type").GetString() == "rtc-play");
         Assert.All(clients, c => Assert.True(c.GetProperty("recv_bytes").GetInt64() > 0));
+        // The records carry RTP counters: packets in for the publisher, out for the player, losses and repairs.
+        static long Rtp(JsonElement client, string field) => client.TryGetProperty("rtp", out var rtp) ? rtp.GetProperty(field).GetInt64() : -1;
+        await Wait.UntilAsync(async () =>
+        {
+            var now = await server.FindClientsAsync(stream);
+            return now.Any(c => c.GetProperty("type").GetString() == "rtc-publish" && Rtp(c, "packets_received") > 100)
+                && now.Any(c => c.GetProperty("type").GetString() == "rtc-play" && Rtp(c, "packets_sent") > 100 && Rtp(c, "packets_lost") == 0);
+        }, Deadline, "RTP counters in the client records");
 
         // DELETE on the Location ends the player's session; the publisher's ends the stream.
         Assert.Equal(200, await player.EvaluateFunctionAsync<int>("stop"));

@@ -73,6 +73,15 @@ internal sealed class RtcPlayer
 
     public void Stop() => _play.Queue.Complete(PlayerEnd.Closed);
 
+    /// <summary>Lost packets as the player's receiver reports count them, summed over both tracks.</summary>
+    public long PacketsLost { get; private set; }
+
+    public long Nacks => _nacks;
+
+    public long Retransmits => _retransmits;
+
+    public long KeyframeRequests => _plis;
+
     public string Summary() =>
         $"; first video frame {(_firstVideoMs < 0 ? "never" : _firstVideoMs + " ms")} after DTLS, {_nacks} NACKed packets ({_retransmits} resent), {_plis} PLI/FIR, {_droppedBFrames} B-frames dropped";
 
@@ -97,6 +106,9 @@ internal sealed class RtcPlayer
                             _retransmits++;
                         }
                     }
+                    break;
+                case RtcpReceiverReport report:
+                    PacketsLost = report.Reports.Where(b => b.Ssrc == _video?.Ssrc || b.Ssrc == _audio?.Ssrc).Sum(b => (long)Math.Max(0, b.CumulativeLost));
                     break;
                 case RtcpPli or RtcpFir:
                     _plis++;

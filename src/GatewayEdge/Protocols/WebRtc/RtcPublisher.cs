@@ -63,6 +63,12 @@ internal sealed class RtcPublisher
         };
     }
 
+    public long PacketsLost => _reorder.LostPackets + _opus.LostPackets;
+
+    public long Nacks => _nacked;
+
+    public long KeyframeRequests => _plis;
+
     public string Summary() =>
         $"; published {_videoFrames} video and {_audioFrames} audio frames, {_reorder.LostPackets} packets lost, {_nacked} NACKed, {_plis} PLI sent";
 
