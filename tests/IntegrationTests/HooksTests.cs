@@ -227,7 +227,7 @@ public sealed class HooksTests(HooksServerFixture server)
         var httpB = TestServers.FreeTcpPort();
         await using var gatewayB = ExternalProcess.Start("dotnet", Path.Combine(AppContext.BaseDirectory, "OrleansLive.GatewayEdge.dll"),
             $"--Orleans:Gateways:0=127.0.0.1:{server.OrleansGatewayPort}",
-            "--Gateway:ListenAddress=127.0.0.1", $"--Gateway:RtmpPort={rtmpB}", $"--Gateway:HttpPort={httpB}", "--Gateway:SrtPort=0");
+            "--Gateway:ListenAddress=127.0.0.1", $"--Gateway:RtmpPort={rtmpB}", $"--Gateway:HttpPort={httpB}", "--Gateway:SrtPort=0", "--Gateway:RtcPort=0");
         await Wait.UntilAsync(() => gatewayB.HasExited ? throw new InvalidOperationException(gatewayB.StdOut + gatewayB.StdErr) : gatewayB.StdOut.Contains("HTTP streams listening", StringComparison.Ordinal), Deadline, "the second gateway listening");
 
         var stream = "twogw" + Ids.Random(5);
