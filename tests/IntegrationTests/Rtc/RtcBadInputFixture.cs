@@ -22,9 +22,6 @@ public sealed class RtcBadInputFixture : ServerFixture
     /// <summary>Whether the server logged a line containing every fragment.</summary>
     public bool Logged(params string[] fragments) => Logs.Lines.Any(l => fragments.All(f => l.Message.Contains(f, StringComparison.Ordinal)));
 
-    public int LinesFrom(string category, string fragment) =>
-        Logs.Lines.Count(l => l.Category == category && l.Message.Contains(fragment, StringComparison.Ordinal));
-
     protected override void AddSettings(Dictionary<string, string?> settings)
     {
         settings["Gateway:Rtc:IdleTimeoutSeconds"] = IdleTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

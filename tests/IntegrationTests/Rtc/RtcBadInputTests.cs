@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Protocols.WebRtc.Dtls;
 using OrleansLive.GatewayEdge.Protocols.WebRtc.Stun;
@@ -18,7 +19,7 @@ namespace OrleansLive.IntegrationTests.Rtc;
 /// log line saying why) while a healthy player, fed by an RTMP publisher, keeps receiving media.
 /// </summary>
 [Collection(RtcBadInputCollection.Name)]
-public sealed class RtcBadInputTests(RtcBadInputFixture server) : IAsyncLifetime
+public sealed partial class RtcBadInputTests(RtcBadInputFixture server) : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private const string ServerCategory = "OrleansLive.GatewayEdge.Protocols.WebRtc.RtcServer";
@@ -83,7 +84,7 @@ public sealed class RtcBadInputTests(RtcBadInputFixture server) : IAsyncLifetime
         byte[][] classes = [[0, 1, 2, 3], [.. Enumerable.Range(20, 44).Select(b => (byte)b)], [.. Enumerable.Range(128, 64).Select(b => (byte)b)],
             [4, 19, 64, 100, 127, 192, 255]];
         var strayBefore = Rtc.StrayDatagrams;
-        var linesBefore = server.LinesFrom(ServerCategory, "WebRTC: dropped");
+        var linesBefore = server.Logs.Lines.Count(l => l.Category == ServerCategory && l.Message.StartsWith("WebRTC: ", StringComparison.Ordinal));
         using var stranger = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var target = new IPEndPoint(IPAddress.Loopback, server.RtcPort);
         var sent = 0;
@@ -108,8 +109,19 @@ public sealed class RtcBadInputTests(RtcBadInputFixture server) : IAsyncLifetime
         sent += 3;
         await Wait.UntilAsync(() => Rtc.StrayDatagrams >= strayBefore + sent, Timeout, "the empty and spoofed datagrams counted");
 
-        var lines = server.LinesFrom(ServerCategory, "WebRTC: dropped") - linesBefore;
-        Assert.InRange(lines, 1, 12);
+        // At most 10 lines per 10 s (the flood may straddle two windows); the rest are counted in a summary line.
+        List<CapturedLogs.LogLine> Since() =>
+            [.. server.Logs.Lines.Where(l => l.Category == ServerCategory && l.Message.StartsWith("WebRTC: ", StringComparison.Ordinal)).Skip(linesBefore)];
+        var single = Since().Where(l => l.Message.StartsWith("WebRTC: dropped ", StringComparison.Ordinal)).ToList();
+        Assert.InRange(single.Count, 0, 20);
+        // Peers are named as addresses, not as SocketAddress's dump.
+        Assert.All(single.Where(l => l.Message.Contains(" from ", StringComparison.Ordinal)), l => Assert.Contains("from 127.0.0.1:", l.Message, StringComparison.Ordinal));
+        await Wait.UntilAsync(() =>
+        {
+            var lines = Since();
+            var summarised = lines.Select(l => SuppressedCount().Match(l.Message)).Where(m => m.Success).Sum(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            return summarised + lines.Count(l => l.Message.StartsWith("WebRTC: dropped ", StringComparison.Ordinal)) >= sent;
+        }, Timeout, "a summary line for the datagrams not logged one by one");
         Assert.DoesNotContain(server.Logs.Lines, l => l.Message.Contains("WebRTC datagram from", StringComparison.Ordinal));
         await HealthyStreamsAsync();
     }
@@ -221,7 +233,8 @@ public sealed class RtcBadInputTests(RtcBadInputFixture server) : IAsyncLifetime
             Assert.InRange(maxRunning, 1, RtcBadInputFixture.MaxHandshakes);
             foreach (var peer in peers)
             {
-                Assert.True(server.Logged($"WebRTC session {peer.SessionId} closed"), $"no close line for {peer.SessionId}");
+                Assert.True(server.Logged($"WebRTC session {peer.SessionId} closed (DTLS never completed)") || server.Logged($"WebRTC session {peer.SessionId} closed (DTLS failed"),
+                    $"no close line for {peer.SessionId}");
             }
             await Wait.UntilAsync(async () => (await server.FindClientsAsync(stream)).Count == 0, Timeout, "the flood's clients gone");
         }
@@ -253,7 +266,7 @@ public sealed class RtcBadInputTests(RtcBadInputFixture server) : IAsyncLifetime
         await HealthyStreamsAsync();
     }
 
-    public static TheoryData<string, string> MalformedOffers()
+    public static TheoryData<string, string, string> MalformedOffers()
     {
         const string Session = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
         const string Video = "m=video 9 UDP/TLS/RTP/SAVPF 102\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=recvonly\r\na=rtcp-mux\r\na=rtpmap:102 H264/90000\r\n";
@@ -261,26 +274,26 @@ public sealed class RtcBadInputTests(RtcBadInputFixture server) : IAsyncLifetime
         const string Print = "a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\na=setup:actpass\r\n";
         return new()
         {
-            { "no m-lines", Session + Ice + Print },
-            { "no ice-ufrag", Session + Print + Video + "a=ice-pwd:abcdefghijklmnopqrstuvwx\r\n" },
-            { "no fingerprint", Session + Ice + Video },
-            { "no codec we play", Session + Ice + Print + Video.Replace("H264", "VP8", StringComparison.Ordinal) },
-            { "garbage", "\u0001\u0002 this is not SDP at all \r\n\r\n===" },
-            { "empty", "" },
+            { "no m-lines", Session + Ice + Print, "the offer has no media sections" },
+            { "no ice-ufrag", Session + Print + Video + "a=ice-pwd:abcdefghijklmnopqrstuvwx\r\n", "the offer has no a=ice-ufrag" },
+            { "no fingerprint", Session + Ice + Video, "the offer has no a=fingerprint" },
+            { "no codec we play", Session + Ice + Print + Video.Replace("H264", "VP8", StringComparison.Ordinal), "no acceptable codec" },
+            { "garbage", "\u0001\u0002 this is not SDP at all \r\n\r\n===", "not an SDP description" },
+            { "empty", "", "the SDP is empty" },
         };
     }
 
     [Theory]
     [MemberData(nameof(MalformedOffers))]
-    public async Task A_malformed_offer_is_refused_with_a_400_and_a_message(string what, string sdp)
+    public async Task A_malformed_offer_is_refused_with_a_400_and_a_message(string what, string sdp, string message)
     {
         await using var peer = new RawRtcPeer(server.RtcPort);
         var sessions = Rtc.Sessions.Count;
         using var response = await peer.SignalAsync(server.Api, Whep("bad" + Ids.Random(6)), sdp);
-        var message = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{what}: {(int)response.StatusCode} {message}");
-        Assert.False(string.IsNullOrWhiteSpace(message), what);
-        Assert.True(server.Logged("WebRTC play offer for live/bad", "refused:"), what);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{what}: {(int)response.StatusCode} {body}");
+        Assert.Contains(message, body, StringComparison.Ordinal);
+        Assert.True(server.Logged("WebRTC play offer for live/bad", "refused:", message), what);
         Assert.Equal(sessions, Rtc.Sessions.Count);
     }
 
@@ -431,6 +444,17 @@ public sealed class RtcBadInputTests(RtcBadInputFixture server) : IAsyncLifetime
         await Wait.UntilAsync(() => server.Limiter.Connections == baselineAdmissions, Timeout, "the admissions released");
         await Wait.UntilAsync(async () => (await server.GetJsonAsync("api/v1/clients?count=1000")).GetProperty("clients").GetArrayLength() == baselineClients,
             Timeout, "the API's clients back to the baseline");
+        await Wait.UntilAsync(async () =>
+        {
+            foreach (var i in Enumerable.Range(0, 10))
+            {
+                if (await server.FindStreamAsync("live", "idle" + i) is { } s && s.GetProperty("clients").GetInt32() > 0)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, Timeout, "the streams' grains with no players left");
         Assert.True(server.Logged("closed (ICE never completed)"));
         var rssAfter = RssAfterCollect();
         var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
@@ -441,6 +465,9 @@ public sealed class RtcBadInputTests(RtcBadInputFixture server) : IAsyncLifetime
         Assert.True(rssAfter - rssBefore < 128L << 20, figures);
         await HealthyStreamsAsync();
     }
+
+    [GeneratedRegex(@"^WebRTC: (\d+) more stray datagrams")]
+    private static partial Regex SuppressedCount();
 
     private static long RssAfterCollect()
     {
