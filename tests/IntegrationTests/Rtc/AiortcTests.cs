@@ -55,7 +55,7 @@ public sealed class AiortcTests(ServerFixture server, AiortcClip clip, ITestOutp
     public async Task An_aiortc_whip_publish_plays_over_whep_in_aiortc_with_picture_and_sound()
     {
         var stream = "aioaio" + Ids.Random(5);
-        await using var publisher = AiortcPeer.Publish(server.WhipUrl("live", stream, publish: true), clip.Path, 20);
+        await using var publisher = AiortcPeer.Publish(server.WhipUrl("live", stream, publish: true), clip.Path, 16);
         await WaitForVideoAsync(stream, publisher);
 
         await using var player = AiortcPeer.Play(server.WhipUrl("live", stream, publish: false), 8);
@@ -66,6 +66,26 @@ public sealed class AiortcTests(ServerFixture server, AiortcClip clip, ITestOutp
 
         Assert.Equal(200, (await AiortcPeer.FinishAsync(publisher, Deadline)).GetProperty("deleted").GetInt32());
         await Wait.UntilAsync(async () => (await server.FindClientsAsync(stream)).Count == 0, Deadline, "both sessions gone");
+    }
+
+    [Fact]
+    public async Task A_video_only_aiortc_whip_publish_plays_over_whep_and_http_flv_with_picture_only()
+    {
+        var stream = "aiovid" + Ids.Random(5);
+        await using var publisher = AiortcPeer.Publish(server.WhipUrl("live", stream, publish: true), clip.VideoOnlyPath, 16);
+        await WaitForVideoAsync(stream, publisher);
+
+        var streams = await ProbeAsync(server.FlvUrl("live", stream));
+        Assert.Equal("h264", Assert.Single(streams).GetProperty("codec_name").GetString());
+
+        // The player offers audio as well; the stream has none, so that track stays silent.
+        await using var player = AiortcPeer.Play(server.WhipUrl("live", stream, publish: false), 6);
+        var result = await AiortcPeer.FinishAsync(player, Deadline);
+        output.WriteLine($"aiortc player: {result}");
+        AssertPicture(result, 640, 360);
+        Assert.Equal(0, result.GetProperty("audio_frames").GetInt32());
+
+        Assert.Equal(200, (await AiortcPeer.FinishAsync(publisher, Deadline)).GetProperty("deleted").GetInt32());
     }
 
     [Fact]

@@ -54,23 +54,33 @@ public static class AiortcPeer
     private static string Seconds(double seconds) => seconds.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>A 640x360 25 fps H.264 (baseline, no B-frames) + Opus clip for aiortc to publish, made once per test class.</summary>
+/// <summary>640x360 25 fps H.264 (baseline, no B-frames) clips for aiortc to publish, with Opus and
+/// without audio, made once per test class.</summary>
 public sealed class AiortcClip : IAsyncLifetime
 {
     public const double Seconds = 40;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("aiortc-clip-").FullName;
 
+    /// <summary>Video and Opus audio.</summary>
     public string Path => System.IO.Path.Combine(_dir, "clip.mkv");
+
+    /// <summary>The same video, no audio track.</summary>
+    public string VideoOnlyPath => System.IO.Path.Combine(_dir, "video-only.mkv");
 
     public async Task InitializeAsync()
     {
-        await using var ffmpeg = ExternalProcess.Start("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
-            "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        await FfmpegAsync("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
             "-t", Seconds.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "baseline",
-            "-bf", "0", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "libopus", "-y", Path);
-        Assert.True(await ffmpeg.WaitForExitAsync(TimeSpan.FromSeconds(120)), "ffmpeg making the clip did not finish");
-        Assert.True(ffmpeg.ExitCode == 0, $"ffmpeg making the clip failed: {ffmpeg.StdErr}");
+            "-bf", "0", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "libopus", Path);
+        await FfmpegAsync("-i", Path, "-map", "0:v", "-c", "copy", VideoOnlyPath);
+    }
+
+    private static async Task FfmpegAsync(params string[] args)
+    {
+        await using var ffmpeg = ExternalProcess.Start("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", .. args]);
+        Assert.True(await ffmpeg.WaitForExitAsync(TimeSpan.FromSeconds(120)), "ffmpeg making a clip did not finish");
+        Assert.True(ffmpeg.ExitCode == 0, $"ffmpeg making a clip failed: {ffmpeg.StdErr}");
     }
 
     public Task DisposeAsync()
