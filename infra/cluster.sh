@@ -88,9 +88,9 @@ start silo-a silo "API 1985, Orleans silo 11111, client 30000" \
 start silo-b silo "API 1986, Orleans silo 11112, client 30001" \
   dotnet "$silo" "${common[@]}" --Gateway:Enabled=false --Orleans:SiloPort=11112 --Orleans:GatewayPort=30001 --Api:Port=1986
 start gateway-a gateway "RTMP 1935, HTTP 8080" \
-  dotnet "$gateway" "${common[@]}" --Gateway:Id=gateway-a --Gateway:RtmpPort=1935 --Gateway:HttpPort=8080 --Gateway:SrtPort=10080
+  dotnet "$gateway" "${common[@]}" --Gateway:Id=gateway-a --Gateway:RtmpPort=1935 --Gateway:HttpPort=8080 --Gateway:SrtPort=10080 --Gateway:RtcPort=8000
 start gateway-b gateway "RTMP 1936, HTTP 8081" \
-  dotnet "$gateway" "${common[@]}" --Gateway:Id=gateway-b --Gateway:RtmpPort=1936 --Gateway:HttpPort=8081 --Gateway:SrtPort=10081
+  dotnet "$gateway" "${common[@]}" --Gateway:Id=gateway-b --Gateway:RtmpPort=1936 --Gateway:HttpPort=8081 --Gateway:SrtPort=10081 --Gateway:RtcPort=8001
 
 echo "cluster.sh: starting; publish to rtmp://127.0.0.1:1935/live/s, play rtmp://127.0.0.1:1936/live/s or http://127.0.0.1:8081/live/s.flv; Ctrl+C stops all"
 while :; do

@@ -34,7 +34,7 @@ public sealed class GatewayOptions
 
     /// <summary>WebRTC port, UDP (SRS `rtc_server.listen`): STUN, DTLS and SRTP of every session on
     /// one socket. 0 picks a free port, -1 turns WebRTC off.</summary>
-    public int RtcPort { get; set; } = -1;
+    public int RtcPort { get; set; } = 8000;
 
     /// <summary>ICE-TCP port (SRS `rtc_server.tcp.listen`): the same sessions over TCP (RFC 4571
     /// framing) for networks that block UDP. 0 picks a free port, -1 turns it off.</summary>

@@ -84,6 +84,16 @@ public sealed partial class ClientSessionGrain(
         }
     }
 
+    public Task ReportRtp(RtpClientStats stats)
+    {
+        // Kept with the record; written with the next traffic save or at close.
+        if (IsLive)
+        {
+            S.Rtp = stats;
+        }
+        return Task.CompletedTask;
+    }
+
     public Task<ClientSessionSnapshot?> GetSnapshot()
     {
         if (S.Info is null)
@@ -92,7 +102,7 @@ public sealed partial class ClientSessionGrain(
         }
         var (recvKbps, sendKbps) = IsLive ? _rate.Kbps(DateTime.UtcNow) : (0, 0);
         return Task.FromResult<ClientSessionSnapshot?>(
-            new ClientSessionSnapshot(S.Info, S.EndedUtc, S.SendBytes, S.RecvBytes, sendKbps, recvKbps));
+            new ClientSessionSnapshot(S.Info, S.EndedUtc, S.SendBytes, S.RecvBytes, sendKbps, recvKbps, S.Rtp));
     }
 
     public async Task<bool> Kick()

@@ -14,4 +14,7 @@ public sealed class ClientSessionState
 
     /// <summary>The RTMP connect passed its on_connect hooks; only such a session reports on_close.</summary>
     [Id(4)] public bool Connected { get; set; }
+
+    /// <summary>WebRTC clients' packet counters; null for other protocols.</summary>
+    [Id(5)] public RtpClientStats? Rtp { get; set; }
 }

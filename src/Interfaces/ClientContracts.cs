@@ -48,4 +48,16 @@ public sealed record ClientSessionSnapshot(
     [property: Id(2)] long SendBytes,
     [property: Id(3)] long RecvBytes,
     [property: Id(4)] int KbpsSend30s,
-    [property: Id(5)] int KbpsRecv30s);
+    [property: Id(5)] int KbpsRecv30s,
+    [property: Id(6)] RtpClientStats? Rtp = null);
+
+/// <summary>What an RTP client (WebRTC) adds to its record: packets either way, packets lost on the
+/// way in, and the repair traffic (NACKed packets, retransmissions, keyframe requests).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RtpClientStats(
+    [property: Id(0)] long PacketsReceived,
+    [property: Id(1)] long PacketsSent,
+    [property: Id(2)] long PacketsLost,
+    [property: Id(3)] long Nacks,
+    [property: Id(4)] long Retransmits,
+    [property: Id(5)] long KeyframeRequests);

@@ -14,6 +14,9 @@ public interface IClientSessionGrain : IGrainWithStringKey
     /// <summary>Cumulative bytes sent to and received from the client so far.</summary>
     Task ReportTraffic(long sendBytes, long recvBytes);
 
+    /// <summary>An RTP client's packet counters, sent with its traffic reports.</summary>
+    Task ReportRtp(RtpClientStats stats);
+
     /// <summary>The connection closed; final counters. Removes the client from the live list.</summary>
     Task Close(long sendBytes, long recvBytes);
 

@@ -36,7 +36,7 @@ public sealed class ConfigFileTests : IAsyncLifetime
         var logs = new CapturedLogs();
         await using var app = ServerApp.Build(
             ["--config", ConfigPath,
-            "--Gateway:ListenAddress=127.0.0.1", "--Gateway:RtmpPort=0", "--Gateway:HttpPort=0", "--Gateway:SrtPort=0",
+            "--Gateway:ListenAddress=127.0.0.1", "--Gateway:RtmpPort=0", "--Gateway:HttpPort=0", "--Gateway:SrtPort=0", "--Gateway:RtcPort=0",
             "--Api:ListenAddress=127.0.0.1", "--Api:Port=0",
             $"--Orleans:SiloPort={Port()}", $"--Orleans:GatewayPort={Port()}"],
             builder => builder.Logging.AddProvider(logs));

@@ -22,6 +22,7 @@ public sealed class StandaloneGatewayTests(ServerFixture server)
             "--Gateway:ListenAddress=127.0.0.1",
             $"--Gateway:RtmpPort={rtmpPort}",
             "--Gateway:SrtPort=0",
+            "--Gateway:RtcPort=0",
             $"--Gateway:HttpPort={httpPort}");
         await Wait.UntilAsync(() => gateway.HasExited ? throw new InvalidOperationException(gateway.StdOut + gateway.StdErr) : gateway.StdOut.Contains("HTTP streams listening", StringComparison.Ordinal), Deadline, "standalone gateway listening");
 

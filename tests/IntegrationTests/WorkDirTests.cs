@@ -31,7 +31,7 @@ public sealed class WorkDirTests : IAsyncLifetime
             [$"--Gateway:WorkDir={_dir}",
             "--Vhosts:__defaultVhost__:Hls:Enabled=true", "--Vhosts:__defaultVhost__:Hls:Fragment=1",
             "--Vhosts:__defaultVhost__:Dvr:Enabled=true", "--Vhosts:__defaultVhost__:Dvr:Path=./rec/[app]/[stream].[timestamp].flv",
-            "--Gateway:ListenAddress=127.0.0.1", "--Gateway:RtmpPort=0", "--Gateway:HttpPort=0", "--Gateway:SrtPort=0",
+            "--Gateway:ListenAddress=127.0.0.1", "--Gateway:RtmpPort=0", "--Gateway:HttpPort=0", "--Gateway:SrtPort=0", "--Gateway:RtcPort=0",
             "--Api:ListenAddress=127.0.0.1", "--Api:Port=0",
             $"--Orleans:SiloPort={Port()}", $"--Orleans:GatewayPort={Port()}"],
             builder => builder.Logging.AddProvider(logs));

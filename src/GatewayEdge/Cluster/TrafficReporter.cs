@@ -80,6 +80,10 @@ public sealed class TrafficReporter : BackgroundService
             }
             _lastClient[connection.ClientId] = now;
             calls.Add(_cluster.Client(connection.ClientId).ReportTraffic(now.SentBytes, now.RecvBytes));
+            if (connection.RtpStats is { } rtp)
+            {
+                calls.Add(_cluster.Client(connection.ClientId).ReportRtp(rtp));
+            }
         }
         foreach (var gone in _lastClient.Keys.Where(id => !live.Contains(id)).ToList())
         {

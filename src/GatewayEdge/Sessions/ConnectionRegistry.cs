@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Sessions;
 
@@ -13,6 +14,9 @@ public interface IClientConnection
 
     /// <summary>Closes the connection (API kick or shutdown).</summary>
     void Kick();
+
+    /// <summary>Packet counters of an RTP client (WebRTC) for its record; null for byte-stream protocols.</summary>
+    RtpClientStats? RtpStats => null;
 }
 
 /// <summary>Live connections of this gateway by client id, for kicks and counters.</summary>

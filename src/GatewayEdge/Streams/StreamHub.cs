@@ -53,6 +53,9 @@ public sealed class StreamHub
 
     public bool HasVideo => _videoHeader is not null;
 
+    /// <summary>The video codec of the current sequence header; Unknown before one arrived.</summary>
+    public VideoCodecId VideoCodec => Volatile.Read(ref _videoHeader)?.Header.VideoCodec ?? VideoCodecId.Unknown;
+
     /// <summary>The codec of the stream's audio, from its last audio frame; Unknown before any.</summary>
     public AudioCodecId AudioCodec { get; private set; }
 

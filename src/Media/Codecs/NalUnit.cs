@@ -28,6 +28,17 @@ public static class NalUnit
     public const int HevcFiller = 38;
     public const int HevcPrefixSei = 39;
 
+    /// <summary>
+    /// A picture no other picture predicts from: an H.264 slice with nal_ref_idc 0, an HEVC sub-layer
+    /// non-reference picture (the even VCL types below 16: TRAIL_N, TSA_N, STSA_N, RADL_N, RASL_N…).
+    /// Dropping it leaves the stream decodable, which is how B-frames are kept from WebRTC players.
+    /// </summary>
+    public static bool IsDisposable(VideoCodecId codec, ReadOnlySpan<byte> nal)
+    {
+        var type = Type(codec, nal);
+        return codec == VideoCodecId.H265 ? type is >= 0 and < 16 && type % 2 == 0 : type == AvcSlice && (nal[0] & 0x60) == 0;
+    }
+
     /// <summary>nal_unit_type: 5 bits of H.264's one-byte header, 6 bits of HEVC's two-byte header; -1 if empty.</summary>
     public static int Type(VideoCodecId codec, ReadOnlySpan<byte> nal)
     {

@@ -71,6 +71,24 @@ internal static class SrsJson
 
     public static JsonObject Client(string clientId, ClientSessionSnapshot c, string vhostId, DateTime nowUtc)
     {
+        var json = ClientFields(clientId, c, vhostId, nowUtc);
+        if (c.Rtp is { } rtp)
+        {
+            json["rtp"] = new JsonObject
+            {
+                ["packets_received"] = rtp.PacketsReceived,
+                ["packets_sent"] = rtp.PacketsSent,
+                ["packets_lost"] = rtp.PacketsLost,
+                ["nacks"] = rtp.Nacks,
+                ["retransmits"] = rtp.Retransmits,
+                ["keyframe_requests"] = rtp.KeyframeRequests,
+            };
+        }
+        return json;
+    }
+
+    private static JsonObject ClientFields(string clientId, ClientSessionSnapshot c, string vhostId, DateTime nowUtc)
+    {
         var info = c.Info;
         return new JsonObject
         {

@@ -63,6 +63,7 @@ public abstract class ServerProcess : IAsyncLifetime
             $"--Gateway:RtmpPort={Port(RtmpPort)}",
             $"--Gateway:HttpPort={Port(HttpPort)}",
             $"--Gateway:SrtPort={Port(SrtPort)}",
+            "--Gateway:RtcPort=0",
             "--Gateway:StatsIntervalMilliseconds=500",
             "--Api:ListenAddress=127.0.0.1",
             $"--Api:Port={Port(ApiPort)}",

@@ -6,7 +6,8 @@ namespace OrleansLive.GatewayEdge.Protocols.WebRtc;
 
 /// <summary>One negotiated track: its m= line, payload type and codec, and our SSRC on it (the sender
 /// SSRC of our RTCP for a publisher's track; the media SSRC we send for a player's).</summary>
-public sealed record RtcTrack(string Mid, byte PayloadType, VideoCodecId VideoCodec, uint LocalSsrc, int ClockRate);
+/// <param name="TransportCcId">The header extension id of transport-wide sequence numbers, 0 when not negotiated.</param>
+public sealed record RtcTrack(string Mid, byte PayloadType, VideoCodecId VideoCodec, uint LocalSsrc, int ClockRate, int TransportCcId = 0);
 
 /// <summary>
 /// The offer/answer of one session: the peer's ICE credentials and certificate fingerprint, the
@@ -44,7 +45,10 @@ internal sealed class RtcNegotiation
     public string Describe() =>
         string.Join(", ", new[] { Video is { } v ? $"video {v.VideoCodec}/{v.PayloadType}" : null, Audio is { } a ? $"audio opus/{a.PayloadType}" : null }.Where(t => t is not null));
 
-    public static bool TryNegotiate(string sdp, bool publish, RtcServer server, out RtcNegotiation negotiation, out string error)
+    /// <param name="fingerprint">Our certificate's, "sha-256 AB:CD:…".</param>
+    /// <param name="preferHevc">A player of an H.265 stream: H.265 first when the player offers it.</param>
+    public static bool TryNegotiate(string sdp, bool publish, string fingerprint, IReadOnlyList<RtcCandidate> candidates, bool preferHevc,
+        out RtcNegotiation negotiation, out string error)
     {
         negotiation = null!;
         if (!SessionDescription.TryParse(sdp, out var offer, out error))
@@ -56,7 +60,6 @@ internal sealed class RtcNegotiation
         var password = RandomToken(24);
         uint videoSsrc = RandomSsrc(), audioSsrc = RandomSsrc();
         var cname = RandomToken(16);
-        var fingerprint = server.Certificate.Fingerprint;
         var space = fingerprint.IndexOf(' ');
         var options = new SdpAnswerOptions
         {
@@ -65,8 +68,8 @@ internal sealed class RtcNegotiation
             FingerprintAlgorithm = space > 0 ? fingerprint[..space] : "sha-256",
             Fingerprint = space > 0 ? fingerprint[(space + 1)..] : fingerprint,
             Role = publish ? AnswerRole.Receive : AnswerRole.Send,
-            Candidates = [.. server.Candidates.Select(c => new SdpIceCandidate(c.Address, c.Port, c.Protocol))],
-            VideoCodecs = [Codec.H264, Codec.H265],
+            Candidates = [.. candidates.Select(c => new SdpIceCandidate(c.Address, c.Port, c.Protocol))],
+            VideoCodecs = preferHevc ? [Codec.H265, Codec.H264] : [Codec.H264, Codec.H265],
             AcceptRtx = false,
             SendTracks = publish ? [] :
             [
@@ -85,14 +88,15 @@ internal sealed class RtcNegotiation
             {
                 continue;
             }
+            var twcc = media.Extensions.FirstOrDefault(e => e.Uri.Equals(SdpExtensionUris.TransportWideCc, StringComparison.OrdinalIgnoreCase))?.Id ?? 0;
             if (media.Kind == MediaKind.Video && video is null)
             {
                 var codecId = codec.Is(Codec.H265) ? VideoCodecId.H265 : VideoCodecId.H264;
-                video = new RtcTrack(media.Mid ?? "", (byte)codec.PayloadType, codecId, media.Track?.Ssrc ?? videoSsrc, codec.ClockRate);
+                video = new RtcTrack(media.Mid ?? "", (byte)codec.PayloadType, codecId, media.Track?.Ssrc ?? videoSsrc, codec.ClockRate, twcc);
             }
             else if (media.Kind == MediaKind.Audio && audio is null)
             {
-                audio = new RtcTrack(media.Mid ?? "", (byte)codec.PayloadType, VideoCodecId.Unknown, media.Track?.Ssrc ?? audioSsrc, codec.ClockRate);
+                audio = new RtcTrack(media.Mid ?? "", (byte)codec.PayloadType, VideoCodecId.Unknown, media.Track?.Ssrc ?? audioSsrc, codec.ClockRate, twcc);
             }
         }
         if (video is null && audio is null)

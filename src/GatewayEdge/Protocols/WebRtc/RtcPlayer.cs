@@ -32,6 +32,10 @@ internal sealed class RtcPlayer
     private long _nacks;
     private long _retransmits;
     private long _plis;
+    private long _droppedBFrames;
+    private long _streamMs = -1;
+    private long _streamMsAt;
+    private long _lastReport;
 
     public RtcPlayer(RtcSession session, PlaySession play, RtcNegotiation negotiation, ILogger logger)
     {
@@ -61,6 +65,7 @@ internal sealed class RtcPlayer
                 bytes += Send(frame);
             }
             queue.AddSent(bytes);
+            Report();
             return ValueTask.FromResult(true);
         });
         return queue.End == PlayerEnd.Unpublished ? "stream unpublished" : "player left";
@@ -68,8 +73,17 @@ internal sealed class RtcPlayer
 
     public void Stop() => _play.Queue.Complete(PlayerEnd.Closed);
 
+    /// <summary>Lost packets as the player's receiver reports count them, summed over both tracks.</summary>
+    public long PacketsLost { get; private set; }
+
+    public long Nacks => _nacks;
+
+    public long Retransmits => _retransmits;
+
+    public long KeyframeRequests => _plis;
+
     public string Summary() =>
-        $"; first video frame {(_firstVideoMs < 0 ? "never" : _firstVideoMs + " ms")} after DTLS, {_nacks} NACKed packets ({_retransmits} resent), {_plis} PLI/FIR";
+        $"; first video frame {(_firstVideoMs < 0 ? "never" : _firstVideoMs + " ms")} after DTLS, {_nacks} NACKed packets ({_retransmits} resent), {_plis} PLI/FIR, {_droppedBFrames} B-frames dropped";
 
     /// <summary>Feedback from the player: NACKs are answered from the retransmit slots, PLI/FIR passed to the publisher.</summary>
     public void OnRtcp(ReadOnlySpan<byte> compound)
@@ -93,6 +107,9 @@ internal sealed class RtcPlayer
                         }
                     }
                     break;
+                case RtcpReceiverReport report:
+                    PacketsLost = report.Reports.Where(b => b.Ssrc == _video?.Ssrc || b.Ssrc == _audio?.Ssrc).Sum(b => (long)Math.Max(0, b.CumulativeLost));
+                    break;
                 case RtcpPli or RtcpFir:
                     _plis++;
                     _session.RequestPublisherKeyframe();
@@ -101,8 +118,35 @@ internal sealed class RtcPlayer
         }
     }
 
+    /// <summary>A sender report per track each second: both tracks' RTP times against one NTP time,
+    /// which is what lets the player line audio up with video.</summary>
+    private void Report()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_streamMs < 0 || Stopwatch.GetElapsedTime(_lastReport, now).TotalSeconds < 1)
+        {
+            return;
+        }
+        _lastReport = now;
+        var ntp = NtpTime.FromDateTime(DateTime.UtcNow);
+        var streamNowMs = _streamMs + (long)Stopwatch.GetElapsedTime(_streamMsAt, now).TotalMilliseconds;
+        foreach (var track in new[] { _video, _audio })
+        {
+            if (track is { Packets: > 0 })
+            {
+                var rtp = unchecked((uint)(streamNowMs * track.ClockRate / 1000));
+                _session.SendRtcp(RtcpWriter.SenderReport(track.Ssrc, ntp, rtp, unchecked((uint)track.Packets), unchecked((uint)track.Octets)));
+            }
+        }
+    }
+
     private long Send(MediaFrame frame)
     {
+        if (frame.IsVideo || frame.IsAudio)
+        {
+            _streamMs = frame.IsVideo ? frame.Sample.Pts : frame.Timestamp;
+            _streamMsAt = Stopwatch.GetTimestamp();
+        }
         if (frame.IsVideo)
         {
             return SendVideo(frame);
@@ -138,12 +182,41 @@ internal sealed class RtcPlayer
         {
             return 0;
         }
+        if (frame.Header.CompositionTime != 0 && IsDisposable(frame.Sample.Data.Span, _videoConfig))
+        {
+            // WebRTC decoders take pictures in presentation order: B-frames do not go (as SRS).
+            if (_droppedBFrames++ == 0)
+            {
+                _logger.LogWarning("WebRTC player of {Url}: the stream has B-frames, which WebRTC players do not take; dropping them (publish with -bf 0 for full frame rate)", _play.Address.Url);
+            }
+            return 0;
+        }
         if (frame.IsKeyframe && !_sentKeyframe)
         {
             _sentKeyframe = true;
             _firstVideoMs = (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
         }
         return SendForm(RtpWireForm.Of(frame, _videoConfig), _video);
+    }
+
+    /// <summary>Whether every picture of the access unit is one no other picture refers to.</summary>
+    internal static bool IsDisposable(ReadOnlySpan<byte> data, RtpVideoConfig config)
+    {
+        var pictures = 0;
+        while (AnnexB.TryReadLengthPrefixed(ref data, config.NalLengthSize, out var nal))
+        {
+            var type = NalUnit.Type(config.Codec, nal);
+            var vcl = config.Codec == VideoCodecId.H265 ? type is >= 0 and < 32 : type is >= 1 and <= 5;
+            if (vcl)
+            {
+                if (!NalUnit.IsDisposable(config.Codec, nal))
+                {
+                    return false;
+                }
+                pictures++;
+            }
+        }
+        return pictures > 0;
     }
 
     private long SendForm(RtpWireForm form, Track track)
@@ -153,7 +226,12 @@ internal sealed class RtcPlayer
         {
             var seq = track.NextSequence++;
             track.Remember(seq, packet);
-            bytes += Write(packet, track, seq) ? packet.Length : 0;
+            if (Write(packet, track, seq))
+            {
+                bytes += packet.Length;
+                track.Packets++;
+                track.Octets += packet.Length - RtpHeader.FixedSize;
+            }
         }
         return bytes;
     }
@@ -182,6 +260,7 @@ internal sealed class RtcPlayer
             PayloadType = negotiated.PayloadType;
             Ssrc = negotiated.LocalSsrc;
             Codec = negotiated.VideoCodec;
+            ClockRate = negotiated.ClockRate;
             NextSequence = (ushort)Random.Shared.Next(ushort.MaxValue);
         }
 
@@ -192,6 +271,12 @@ internal sealed class RtcPlayer
         public VideoCodecId Codec { get; }
 
         public ushort NextSequence { get; set; }
+
+        public int ClockRate { get; }
+
+        public long Packets { get; set; }
+
+        public long Octets { get; set; }
 
         public void Remember(ushort seq, byte[] packet)
         {

@@ -88,17 +88,30 @@ public sealed class RtcServer : IHostedService, IDisposable
         }
         Handshakes = new DtlsHandshaker(new DtlsHandshakerOptions { MaxConcurrent = Settings.MaxHandshakes });
         var addresses = Settings.ResolveCandidates(options);
+        var protocol = Settings.Protocol.ToLowerInvariant();
+        if (protocol is not ("udp" or "tcp" or "all"))
+        {
+            throw new InvalidOperationException($"Gateway:Rtc:Protocol is '{Settings.Protocol}': udp, tcp or all");
+        }
+        if (protocol == "tcp" && tcpPort < 0)
+        {
+            throw new InvalidOperationException("Gateway:Rtc:Protocol is tcp but ICE-TCP is off (Gateway:RtcTcpPort)");
+        }
         Candidates =
         [
-            .. addresses.Select(a => new RtcCandidate(a, udpPort, "udp")),
-            .. tcpPort < 0 ? [] : addresses.Select(a => new RtcCandidate(a, tcpPort, "tcp")),
+            .. protocol == "tcp" ? [] : addresses.Select(a => new RtcCandidate(a, udpPort, "udp")),
+            .. tcpPort < 0 || protocol == "udp" ? [] : addresses.Select(a => new RtcCandidate(a, tcpPort, "tcp")),
         ];
         _endpoints.SetRtc(udpPort, Math.Max(tcpPort, 0));
         _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = "rtc-udp" };
         _receiver.Start();
-        _sweeper = new Timer(_ => Sessions.Sweep(TimeSpan.FromSeconds(Settings.IdleTimeoutSeconds)), null, 1000, 1000);
+        _sweeper = new Timer(_ =>
+        {
+            Sessions.Sweep(TimeSpan.FromSeconds(Settings.IdleTimeoutSeconds));
+            ReportSuppressed();
+        }, null, 1000, 1000);
         _logger.LogInformation("WebRTC listening on udp {Address}:{Port}{Tcp}; candidates {Candidates}",
-            listen, udpPort, tcpPort < 0 ? "" : $" and tcp {tcpPort}", string.Join(", ", addresses));
+            listen, udpPort, tcpPort < 0 ? "" : $" and tcp {tcpPort}", string.Join(", ", Candidates.Select(c => $"{c.Protocol} {c.Address}:{c.Port}")));
         return Task.CompletedTask;
     }
 
@@ -151,7 +164,7 @@ public sealed class RtcServer : IHostedService, IDisposable
             catch (Exception ex)
             {
                 // One bad datagram must not stop the port for every other session.
-                _logger.LogError(ex, "WebRTC datagram from {Peer} failed", from);
+                _logger.LogError(ex, "WebRTC datagram from {Peer} failed", EndPointOf(from));
             }
         }
     }
@@ -171,11 +184,12 @@ public sealed class RtcServer : IHostedService, IDisposable
                 }
                 else
                 {
-                    Stray("a datagram from an address with no ICE binding", from.ToString());
+                    Stray("a datagram from an address with no ICE binding", EndPointOf(from));
                 }
                 break;
             default:
-                Stray($"a datagram of unknown kind (first byte {datagram[0]})", from.ToString());
+                // An empty datagram is legal UDP and has no first byte.
+                Stray(datagram.IsEmpty ? "an empty datagram" : $"a datagram of unknown kind (first byte {datagram[0]})", EndPointOf(from));
                 break;
         }
     }
@@ -187,7 +201,7 @@ public sealed class RtcServer : IHostedService, IDisposable
     private void OnStun(ReadOnlySpan<byte> datagram, SocketAddress? udpFrom, RtcTcpPath? tcp, out RtcSession? bound)
     {
         bound = null;
-        var peer = udpFrom?.ToString() ?? tcp!.RemoteEndPoint.ToString();
+        var peer = udpFrom is not null ? EndPointOf(udpFrom) : tcp!.RemoteEndPoint.ToString();
         if (!StunMessage.TryParse(datagram, out var request))
         {
             Stray("malformed STUN", peer);
@@ -300,6 +314,9 @@ public sealed class RtcServer : IHostedService, IDisposable
         }
     }
 
+    /// <summary>"127.0.0.1:5000", not SocketAddress's own "InterNetwork:16:{…}".</summary>
+    private static string EndPointOf(SocketAddress address) => new IPEndPoint(IPAddress.Any, 0).Create(address).ToString() ?? "";
+
     private void Stray(string what, string peer)
     {
         Interlocked.Increment(ref _stray);
@@ -307,9 +324,16 @@ public sealed class RtcServer : IHostedService, IDisposable
         {
             _logger.LogWarning("WebRTC: dropped {What} from {Peer}", what, peer);
         }
-        else if (_strayLog.TakeSuppressed() is > 0 and var suppressed)
+    }
+
+    /// <summary>The summary of the lines past the budget, once their window is over (from the sweeper:
+    /// a line past the budget falls inside its window, so it cannot be the one to report).</summary>
+    private void ReportSuppressed()
+    {
+        if (_strayLog.TakeSuppressed() is > 0 and var suppressed)
         {
-            _logger.LogWarning("WebRTC: dropped {Count} more stray datagrams", suppressed);
+            _logger.LogWarning("WebRTC: {Count} more stray datagrams and SRTP failures dropped (not logged one by one: at most {Lines} every {Seconds} s)",
+                suppressed, _strayLog.LinesPerWindow, _strayLog.Window.TotalSeconds);
         }
     }
 }

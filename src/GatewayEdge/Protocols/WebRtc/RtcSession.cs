@@ -39,6 +39,8 @@ public sealed class RtcSession : IClientConnection
     private long _lastReceived = Stopwatch.GetTimestamp();
     private long _sent;
     private long _received;
+    private long _packetsSent;
+    private long _packetsReceived;
     private int _closed;
 
     internal RtcSession(RtcServer server, GatewayContext gateway, RtcNegotiation negotiation, StreamAddress address, bool publish, IDisposable admission)
@@ -98,6 +100,12 @@ public sealed class RtcSession : IClientConnection
     }
 
     public void Kick() => Close("kicked");
+
+    public RtpClientStats? RtpStats => _player is { } player
+        ? new(Interlocked.Read(ref _packetsReceived), Interlocked.Read(ref _packetsSent), player.PacketsLost, player.Nacks, player.Retransmits, player.KeyframeRequests)
+        : _publisher is { } publisher
+            ? new(Interlocked.Read(ref _packetsReceived), Interlocked.Read(ref _packetsSent), publisher.PacketsLost, publisher.Nacks, 0, publisher.KeyframeRequests)
+            : null;
 
     /// <summary>Connect and publish or play, as every protocol does; the refusal, or null when admitted.</summary>
     internal async Task<string?> AdmitAsync(RtcOffer offer)
@@ -188,6 +196,7 @@ public sealed class RtcSession : IClientConnection
                 OnDtls(datagram);
                 break;
             case RtcPacketKind.Rtp when _inbound is { } inbound:
+                Interlocked.Increment(ref _packetsReceived);
                 if (RtcPacketKinds.IsRtcp(datagram))
                 {
                     if (inbound.UnprotectRtcp(datagram, out var rtcpLength))
@@ -222,6 +231,7 @@ public sealed class RtcSession : IClientConnection
         {
             var protectedLength = outbound.ProtectRtp(buffer, length);
             Interlocked.Add(ref _sent, protectedLength);
+            Interlocked.Increment(ref _packetsSent);
             return path.Send(buffer[..protectedLength]);
         }
     }

@@ -58,7 +58,7 @@ public sealed class RtcSessionTable
         {
             if (Stopwatch.GetElapsedTime(session.LastReceived, now) > idle)
             {
-                session.Close(session.Connected ? "peer went silent (consent expired)" : "ICE never completed");
+                session.Close(session.Connected ? "peer went silent (consent expired)" : session.Path is null ? "ICE never completed" : "DTLS never completed");
             }
         }
     }

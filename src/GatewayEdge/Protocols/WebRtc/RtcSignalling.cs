@@ -86,7 +86,8 @@ public sealed class RtcSignalling
         var query = http.Request.Query;
         var app = query["app"].ToString();
         var stream = query["stream"].ToString();
-        var param = ParamOf(http.Request.QueryString.Value ?? "", Bearer(http));
+        // app and stream name the address; the rest of the query is the client's param, as in an RTMP URL.
+        var param = ParamOf(WithoutAddress(http.Request.QueryString.Value ?? ""), Bearer(http));
         var request = new RtcOffer(publish, http.Request.Host.Host, app.Length > 0 ? app : "live", stream, param, sdp,
             http.Connection.RemoteIpAddress?.ToString() ?? "", $"http://{http.Request.Host}/{app}");
         var outcome = await OfferAsync(request);
@@ -161,7 +162,9 @@ public sealed class RtcSignalling
         {
             return OfferOutcome.Fail(StatusCodes.Status400BadRequest, "no stream name (?app=APP&stream=NAME)");
         }
-        if (!RtcNegotiation.TryNegotiate(offer.Sdp, offer.Publish, _server, out var negotiation, out var error))
+        var address = StreamAddress.Resolve(offer.Host, offer.App, offer.Stream + offer.Param, _gateway.KnownVhosts);
+        var hevc = !offer.Publish && _gateway.Hubs.Find(address.Key)?.VideoCodec == Media.Codecs.VideoCodecId.H265;
+        if (!RtcNegotiation.TryNegotiate(offer.Sdp, offer.Publish, _server.Certificate.Fingerprint, _server.Candidates, hevc, out var negotiation, out var error))
         {
             _logger.LogWarning("WebRTC {Role} offer for {App}/{Stream} from {Ip} refused: {Error}", offer.Publish ? "publish" : "play", offer.App, offer.Stream, offer.Ip, error);
             return OfferOutcome.Fail(StatusCodes.Status400BadRequest, error);
@@ -175,7 +178,6 @@ public sealed class RtcSignalling
         {
             return OfferOutcome.Fail(StatusCodes.Status503ServiceUnavailable, "connection limit reached");
         }
-        var address = StreamAddress.Resolve(offer.Host, offer.App, offer.Stream + offer.Param, _gateway.KnownVhosts);
         var session = new RtcSession(_server, _gateway, negotiation, address, offer.Publish, admission);
         var outcome = await session.AdmitAsync(offer);
         if (outcome is not null)
@@ -227,6 +229,9 @@ public sealed class RtcSignalling
         }
         return pairs.Count == 0 ? "" : "?" + string.Join('&', pairs);
     }
+
+    private static string WithoutAddress(string query) => string.Join('&', query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+        .Where(p => !p.StartsWith("app=", StringComparison.OrdinalIgnoreCase) && !p.StartsWith("stream=", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>`webrtc://host[:port]/app/stream[?query]`, SRS's stream URL of the JSON API.</summary>
     internal static bool TryParseStreamUrl(string url, out string host, out string app, out string stream, out string query)

@@ -1,0 +1,105 @@
+using OrleansLive.GatewayEdge.Protocols.WebRtc;
+using OrleansLive.Media.Codecs;
+using OrleansLive.UnitTests.Rtc.Sdp;
+
+namespace OrleansLive.UnitTests.Rtc.Gateway;
+
+/// <summary>What the gateway keeps of an offer: H.264/H.265 and Opus tracks, the peer's ICE and DTLS identity, our candidates.</summary>
+public sealed class RtcNegotiationTests
+{
+    private const string Fingerprint = "sha-256 9A:3B:7C:11:42:E5:0D:6F:88:21:C4:B9:5E:03:77:AA:10:FE:2D:63:94:CB:08:5A:E1:37:4F:D2:69:B0:1C:85";
+
+    private static readonly RtcCandidate[] Candidates = [new("192.0.2.10", 8000, "udp"), new("192.0.2.10", 8000, "tcp")];
+
+    private static RtcNegotiation Negotiate(string offer, bool publish, bool preferHevc = false)
+    {
+        Assert.True(RtcNegotiation.TryNegotiate(SdpOffers.Text(offer), publish, Fingerprint, Candidates, preferHevc, out var negotiation, out var error), error);
+        return negotiation;
+    }
+
+    [Fact]
+    public void A_chrome_whip_offer_keeps_h264_and_opus_and_answers_with_our_identity()
+    {
+        var n = Negotiate("chrome-whip", publish: true);
+        Assert.Equal(VideoCodecId.H264, n.Video!.VideoCodec);
+        Assert.Equal(90000, n.Video.ClockRate);
+        Assert.Equal(48000, n.Audio!.ClockRate);
+        Assert.NotEqual(0, n.Video.TransportCcId);
+        Assert.StartsWith("sha-256 ", n.RemoteFingerprint);
+        Assert.Contains("a=ice-lite", n.AnswerSdp);
+        Assert.Contains("a=setup:passive", n.AnswerSdp);
+        Assert.Contains("a=fingerprint:sha-256 9A:3B", n.AnswerSdp);
+        Assert.Contains($"a=ice-ufrag:{n.LocalUfrag}", n.AnswerSdp);
+        Assert.Contains("a=candidate:", n.AnswerSdp);
+        Assert.Contains(" tcp ", n.AnswerSdp);
+        Assert.Contains("a=recvonly", n.AnswerSdp);
+    }
+
+    [Fact]
+    public void A_whep_offer_gets_our_ssrcs_and_sendonly()
+    {
+        var n = Negotiate("chrome-whep", publish: false);
+        Assert.Contains("a=sendonly", n.AnswerSdp);
+        Assert.Contains($"a=ssrc:{n.Video!.LocalSsrc} ", n.AnswerSdp);
+        Assert.Contains($"a=ssrc:{n.Audio!.LocalSsrc} ", n.AnswerSdp);
+    }
+
+    [Fact]
+    public void Obs_and_firefox_style_offers_negotiate()
+    {
+        Assert.NotNull(Negotiate("obs-whip", publish: true).Video);
+        Assert.NotNull(Negotiate("firefox-whip", publish: true).Audio);
+        var audioOnly = Negotiate("audio-only", publish: true);
+        Assert.Null(audioOnly.Video);
+        Assert.NotNull(audioOnly.Audio);
+    }
+
+    [Fact]
+    public void An_h265_offer_gets_h265()
+    {
+        var n = Negotiate("video-only", publish: true, preferHevc: true);
+        Assert.Equal(VideoCodecId.H265, n.Video!.VideoCodec);
+        Assert.Null(n.Audio);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("v=0\r\n")]
+    [InlineData("garbage")]
+    public void Offers_without_usable_media_are_refused_with_a_reason(string sdp)
+    {
+        Assert.False(RtcNegotiation.TryNegotiate(sdp, true, Fingerprint, Candidates, false, out _, out var error));
+        Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    [Fact]
+    public void Only_non_reference_pictures_count_as_disposable_b_frames()
+    {
+        var config = RtpVideoConfigFor(VideoCodecId.H264);
+        byte[] nonReference = [0, 0, 0, 2, 0x01, 0x9E];   // nal_ref_idc 0, slice
+        byte[] reference = [0, 0, 0, 2, 0x41, 0x9A];      // nal_ref_idc 2, slice
+        byte[] sei = [0, 0, 0, 2, 0x06, 0x05];
+        Assert.True(RtcPlayer.IsDisposable([.. sei, .. nonReference], config));
+        Assert.False(RtcPlayer.IsDisposable([.. nonReference, .. reference], config));
+        Assert.False(RtcPlayer.IsDisposable(sei, config));
+    }
+
+    private static GatewayEdge.Streams.RtpVideoConfig RtpVideoConfigFor(VideoCodecId codec)
+    {
+        // A real avcC (x264, 640x360) in a sequence header frame, as the hub holds it.
+        byte[] avcc = [0x01, 0x64, 0x00, 0x1E, 0xFF, 0xE1, 0x00, 0x04, 0x67, 0x64, 0x00, 0x1E, 0x01, 0x00, 0x04, 0x68, 0xEB, 0xE3, 0xCB];
+        byte[] tag = [0x17, 0x00, 0x00, 0x00, 0x00, .. avcc];
+        var frame = GatewayEdge.Streams.MediaFrame.Copy(GatewayEdge.Streams.FrameTypes.Video, 0, tag);
+        try
+        {
+            var config = GatewayEdge.Streams.RtpVideoConfig.Of(frame);
+            Assert.NotNull(config);
+            Assert.Equal(codec, config.Codec);
+            return config;
+        }
+        finally
+        {
+            frame.Release();
+        }
+    }
+}
