@@ -36,6 +36,7 @@ internal sealed class RtcPublisher
     private long _lastReport;
     private long _lastFeedback;
     private long _lastGapRelease;
+    private long _lastKeyframe = Stopwatch.GetTimestamp();
     private byte[]? _record;
     private bool _sentKeyframe;
     private bool _sentOpusHead;
@@ -234,6 +235,14 @@ internal sealed class RtcPublisher
                 _record = record;
                 Emit(new SampleHeader(MediaKind.Video, unit.Codec, AudioCodecId.Unknown, SamplePart.Config, true, 0, 0), dts, record);
             }
+        }
+        if (unit.IsKeyframe)
+        {
+            _lastKeyframe = Stopwatch.GetTimestamp();
+        }
+        else if (_settings.KeyframeIntervalSeconds > 0 && Stopwatch.GetElapsedTime(_lastKeyframe).TotalSeconds >= _settings.KeyframeIntervalSeconds)
+        {
+            RequestKeyframe();
         }
         if (_record is null || (!_sentKeyframe && !unit.IsKeyframe))
         {
