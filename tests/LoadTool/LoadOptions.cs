@@ -43,7 +43,8 @@ public sealed class LoadOptions
           --stall-ms MS           a gap in media longer than this is a stall (default 1000)
           --source-ips N          spread players over 127.0.0.1..N source addresses (default 1)
           --player-buffer BYTES   receive buffer of each player in the tool (default 16384)
-          --socket-buffer BYTES   kernel receive buffer of each player socket (default: OS)
+          --socket-buffer BYTES   kernel receive buffer of each player socket (default: OS; WHEP players 1 MiB,
+                                  room for the GOP cache the gateway sends in one burst)
           --server-pid PID[,PID]  sample CPU time and RSS of these processes (Linux /proc)
           --label TEXT            workload name for the JSON and the report
           --server-name TEXT      server name for the JSON and the report

@@ -32,6 +32,10 @@ internal sealed class WhepPlayer : LoadPlayer
     /// most the parameter sets in a STAP-A.</summary>
     private const int StampSearchBytes = 256;
 
+    /// <summary>The gateway sends the GOP cache in one burst (about 100 packets at 500 kbit/s); the
+    /// OS default (208 KiB, counted with per-packet overhead) drops part of it on loopback.</summary>
+    public const int DefaultReceiveBufferBytes = 1024 * 1024;
+
     private readonly Uri _url;
     private readonly WhepClients _clients;
     private readonly byte[] _buffer = GC.AllocateUninitializedArray<byte>(2048);
@@ -105,10 +109,7 @@ internal sealed class WhepPlayer : LoadPlayer
 
         var socket = new Socket(_answer.Candidate.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _socket = socket;
-        if (Options.ReceiveBufferBytes > 0)
-        {
-            socket.ReceiveBufferSize = Options.ReceiveBufferBytes;
-        }
+        socket.ReceiveBufferSize = Options.ReceiveBufferBytes > 0 ? Options.ReceiveBufferBytes : DefaultReceiveBufferBytes;
         if (Options.SourceAddresses > 1 && IPAddress.IsLoopback(_answer.Candidate.Address) && _answer.Candidate.AddressFamily == AddressFamily.InterNetwork)
         {
             var bytes = IPAddress.Loopback.GetAddressBytes();
