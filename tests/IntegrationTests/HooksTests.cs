@@ -400,6 +400,52 @@ public sealed class HooksTests(HooksServerFixture server)
         }
     }
 
+    [Fact]
+    public async Task Webrtc_clients_fire_the_same_hooks_with_rtc_fields()
+    {
+        var stream = "rtchook" + Ids.Random(5);
+        await using var page = await RtcTestPage.StartAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        // WHIP on the API port, whose basic auth does not cover signalling; the Bearer token goes to the hooks.
+        var publisher = await browser.OpenAsync(page.Url);
+        await publisher.EvaluateFunctionAsync("publish", $"http://127.0.0.1:{server.ApiPort}/rtc/v1/whip/?app=live&stream={stream}&k=v", "H264", "abc");
+        var published = await Wait.ForAsync(async () => (await server.FindClientsAsync(stream)).FirstOrDefault(c => c.GetProperty("type").GetString() == "rtc-publish") is { ValueKind: JsonValueKind.Object } c ? (JsonElement?)c : null, Deadline, "the WHIP publisher listed");
+        var publisherId = published!.Value.GetProperty("id").GetString()!;
+        var tcUrl = $"http://127.0.0.1:{server.ApiPort}/live";
+        AssertFields(Backend.Where(c => c.Action == "on_connect" && c.ClientId == publisherId).Single().Body, new()
+        {
+            ["client_id"] = publisherId,
+            ["ip"] = "127.0.0.1",
+            ["app"] = "live",
+            ["tcUrl"] = tcUrl,
+        });
+        AssertFields(Backend.Of("on_publish", stream).First().Body, new()
+        {
+            ["client_id"] = publisherId,
+            ["stream"] = stream,
+            ["param"] = "?k=v&token=abc",
+        });
+
+        // SRS's JSON API on the gateway's HTTP port plays it.
+        var player = await browser.OpenAsync(page.Url);
+        await player.EvaluateFunctionAsync("playJson", $"http://127.0.0.1:{server.HttpPort}/rtc/v1/play/", $"webrtc://127.0.0.1/live/{stream}?p=1");
+        await Wait.UntilAsync(async () => Rtc.WebRtcBrowserTests.Inbound(await Rtc.WebRtcBrowserTests.StatsAsync(player), "video", "frames") > 10, Deadline, "the JSON API player decoding");
+        var playerId = (await server.FindClientsAsync(stream)).Single(c => c.GetProperty("type").GetString() == "rtc-play").GetProperty("id").GetString()!;
+        AssertFields(Backend.Where(c => c.Action == "on_play" && c.ClientId == playerId).Single().Body, new()
+        {
+            ["client_id"] = playerId,
+            ["stream"] = stream,
+            ["param"] = "?p=1",
+            ["tcUrl"] = "webrtc://127.0.0.1/live",
+        });
+        await player.EvaluateExpressionAsync("window.pc.close()");
+        await Wait.UntilAsync(() => Backend.Where(c => c.Action == "on_stop" && c.ClientId == playerId).Count == 1
+            && Backend.Where(c => c.Action == "on_close" && c.ClientId == playerId).Count == 1, Deadline, "on_stop and on_close of the WebRTC player");
+        Assert.Equal(200, await publisher.EvaluateFunctionAsync<int>("stop"));
+        await Wait.UntilAsync(() => Backend.Of("on_unpublish", stream).Count == 1
+            && Backend.Where(c => c.Action == "on_close" && c.ClientId == publisherId).Count == 1, Deadline, "on_unpublish and on_close of the WHIP publisher");
+    }
+
     private async Task<JsonElement> WaitPublishedAsync(string stream, ExternalProcess publisher)
     {
         var found = await Wait.ForAsync(async () =>

@@ -86,6 +86,7 @@ public sealed class HooksServerFixture : IAsyncLifetime
             ["Gateway:ListenAddress"] = "127.0.0.1",
             ["Gateway:RtmpPort"] = "0",
             ["Gateway:SrtPort"] = "0",
+            ["Gateway:RtcPort"] = "0",
             ["Gateway:HttpPort"] = "0",
             ["Gateway:StatsIntervalMilliseconds"] = "200",
             ["Gateway:MaxConnections"] = MaxConnections.ToString(CultureInfo.InvariantCulture),

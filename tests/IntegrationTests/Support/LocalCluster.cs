@@ -42,6 +42,13 @@ public sealed class LocalCluster : IAsyncLifetime
         /// <summary>Silo: HTTP API port. Gateway: SRT port (UDP).</summary>
         public int Port3 { get; } = port3;
 
+        /// <summary>Gateway: WebRTC port (UDP).</summary>
+        public int RtcPort { get; } = TestServers.FreeUdpPort();
+
+        /// <summary>WHIP or WHEP on this gateway's HTTP port.</summary>
+        public string Whip(string app, string stream, bool publish) =>
+            $"http://127.0.0.1:{Port2}/rtc/v1/{(publish ? "whip" : "whep")}/?app={app}&stream={stream}";
+
         public ExternalProcess? Process { get; set; }
 
         public bool Running => Process is { HasExited: false };
@@ -143,6 +150,7 @@ public sealed class LocalCluster : IAsyncLifetime
         "--Gateway:ListenAddress=127.0.0.1",
         $"--Gateway:RtmpPort={gateway.Port1}",
         $"--Gateway:SrtPort={gateway.Port3}",
+        $"--Gateway:RtcPort={gateway.RtcPort}",
         $"--Gateway:HttpPort={gateway.Port2}",
         "--Gateway:StatsIntervalMilliseconds=500",
         "--Gateway:HeartbeatIntervalSeconds=1"]);

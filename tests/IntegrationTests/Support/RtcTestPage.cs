@@ -65,6 +65,23 @@ public sealed class RtcTestPage : IAsyncDisposable
           await exchange(pc, url);
           return pc.connectionState;
         }
+        async function playJson(api, streamurl) {
+          const pc = new RTCPeerConnection();
+          window.pc = pc;
+          pc.addTransceiver('video', { direction: 'recvonly' });
+          pc.addTransceiver('audio', { direction: 'recvonly' });
+          const media = new MediaStream();
+          document.getElementById('v').srcObject = media;
+          pc.ontrack = e => media.addTrack(e.track);
+          const offer = await pc.createOffer();
+          await pc.setLocalDescription(offer);
+          const res = await fetch(api, { method: 'POST', body: JSON.stringify({ api, clientip: null, sdp: offer.sdp, streamurl, tid: 't1' }) });
+          const reply = await res.json();
+          if (reply.code !== 0) throw new Error('code ' + reply.code + ': ' + reply.message);
+          window.sessionid = reply.sessionid;
+          await pc.setRemoteDescription({ type: 'answer', sdp: reply.sdp });
+          return reply.sessionid;
+        }
         async function stats() {
           const video = document.getElementById('v');
           const out = { state: window.pc ? window.pc.connectionState : 'none', width: video.videoWidth, height: video.videoHeight,

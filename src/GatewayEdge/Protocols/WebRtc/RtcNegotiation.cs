@@ -6,7 +6,8 @@ namespace OrleansLive.GatewayEdge.Protocols.WebRtc;
 
 /// <summary>One negotiated track: its m= line, payload type and codec, and our SSRC on it (the sender
 /// SSRC of our RTCP for a publisher's track; the media SSRC we send for a player's).</summary>
-public sealed record RtcTrack(string Mid, byte PayloadType, VideoCodecId VideoCodec, uint LocalSsrc, int ClockRate);
+/// <param name="TransportCcId">The header extension id of transport-wide sequence numbers, 0 when not negotiated.</param>
+public sealed record RtcTrack(string Mid, byte PayloadType, VideoCodecId VideoCodec, uint LocalSsrc, int ClockRate, int TransportCcId = 0);
 
 /// <summary>
 /// The offer/answer of one session: the peer's ICE credentials and certificate fingerprint, the
@@ -85,14 +86,15 @@ internal sealed class RtcNegotiation
             {
                 continue;
             }
+            var twcc = media.Extensions.FirstOrDefault(e => e.Uri.Equals(SdpExtensionUris.TransportWideCc, StringComparison.OrdinalIgnoreCase))?.Id ?? 0;
             if (media.Kind == MediaKind.Video && video is null)
             {
                 var codecId = codec.Is(Codec.H265) ? VideoCodecId.H265 : VideoCodecId.H264;
-                video = new RtcTrack(media.Mid ?? "", (byte)codec.PayloadType, codecId, media.Track?.Ssrc ?? videoSsrc, codec.ClockRate);
+                video = new RtcTrack(media.Mid ?? "", (byte)codec.PayloadType, codecId, media.Track?.Ssrc ?? videoSsrc, codec.ClockRate, twcc);
             }
             else if (media.Kind == MediaKind.Audio && audio is null)
             {
-                audio = new RtcTrack(media.Mid ?? "", (byte)codec.PayloadType, VideoCodecId.Unknown, media.Track?.Ssrc ?? audioSsrc, codec.ClockRate);
+                audio = new RtcTrack(media.Mid ?? "", (byte)codec.PayloadType, VideoCodecId.Unknown, media.Track?.Ssrc ?? audioSsrc, codec.ClockRate, twcc);
             }
         }
         if (video is null && audio is null)

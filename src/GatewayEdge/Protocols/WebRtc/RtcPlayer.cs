@@ -32,6 +32,9 @@ internal sealed class RtcPlayer
     private long _nacks;
     private long _retransmits;
     private long _plis;
+    private long _streamMs = -1;
+    private long _streamMsAt;
+    private long _lastReport;
 
     public RtcPlayer(RtcSession session, PlaySession play, RtcNegotiation negotiation, ILogger logger)
     {
@@ -61,6 +64,7 @@ internal sealed class RtcPlayer
                 bytes += Send(frame);
             }
             queue.AddSent(bytes);
+            Report();
             return ValueTask.FromResult(true);
         });
         return queue.End == PlayerEnd.Unpublished ? "stream unpublished" : "player left";
@@ -101,8 +105,35 @@ internal sealed class RtcPlayer
         }
     }
 
+    /// <summary>A sender report per track each second: both tracks' RTP times against one NTP time,
+    /// which is what lets the player line audio up with video.</summary>
+    private void Report()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_streamMs < 0 || Stopwatch.GetElapsedTime(_lastReport, now).TotalSeconds < 1)
+        {
+            return;
+        }
+        _lastReport = now;
+        var ntp = NtpTime.FromDateTime(DateTime.UtcNow);
+        var streamNowMs = _streamMs + (long)Stopwatch.GetElapsedTime(_streamMsAt, now).TotalMilliseconds;
+        foreach (var track in new[] { _video, _audio })
+        {
+            if (track is { Packets: > 0 })
+            {
+                var rtp = unchecked((uint)(streamNowMs * track.ClockRate / 1000));
+                _session.SendRtcp(RtcpWriter.SenderReport(track.Ssrc, ntp, rtp, unchecked((uint)track.Packets), unchecked((uint)track.Octets)));
+            }
+        }
+    }
+
     private long Send(MediaFrame frame)
     {
+        if (frame.IsVideo || frame.IsAudio)
+        {
+            _streamMs = frame.IsVideo ? frame.Sample.Pts : frame.Timestamp;
+            _streamMsAt = Stopwatch.GetTimestamp();
+        }
         if (frame.IsVideo)
         {
             return SendVideo(frame);
@@ -153,7 +184,12 @@ internal sealed class RtcPlayer
         {
             var seq = track.NextSequence++;
             track.Remember(seq, packet);
-            bytes += Write(packet, track, seq) ? packet.Length : 0;
+            if (Write(packet, track, seq))
+            {
+                bytes += packet.Length;
+                track.Packets++;
+                track.Octets += packet.Length - RtpHeader.FixedSize;
+            }
         }
         return bytes;
     }
@@ -182,6 +218,7 @@ internal sealed class RtcPlayer
             PayloadType = negotiated.PayloadType;
             Ssrc = negotiated.LocalSsrc;
             Codec = negotiated.VideoCodec;
+            ClockRate = negotiated.ClockRate;
             NextSequence = (ushort)Random.Shared.Next(ushort.MaxValue);
         }
 
@@ -192,6 +229,12 @@ internal sealed class RtcPlayer
         public VideoCodecId Codec { get; }
 
         public ushort NextSequence { get; set; }
+
+        public int ClockRate { get; }
+
+        public long Packets { get; set; }
+
+        public long Octets { get; set; }
 
         public void Remember(ushort seq, byte[] packet)
         {

@@ -30,6 +30,10 @@ internal sealed class RtcPublisher
     private readonly List<ushort> _missing = [];
     private readonly RtpClock _videoClock;
     private readonly RtpClock _audioClock;
+    private readonly List<(ushort Sequence, long ArrivalMicros)> _arrivals = [];
+    private TransportCcFeedback? _feedback;
+    private long _lastFeedback;
+    private long _lastGapRelease;
     private byte[]? _record;
     private bool _sentKeyframe;
     private bool _sentOpusHead;
@@ -69,6 +73,7 @@ internal sealed class RtcPublisher
         {
             return;
         }
+        NoteArrival(packet, header);
         if (_video is not null && header.PayloadType == _video.PayloadType && _depacketizer is not null)
         {
             _videoSsrc = header.Ssrc;
@@ -82,6 +87,11 @@ internal sealed class RtcPublisher
             if (_reorder.Count > 0)
             {
                 Nack();
+                ReleaseStaleGap();
+            }
+            else
+            {
+                _lastGapRelease = Stopwatch.GetTimestamp();
             }
             if (_depacketizer.KeyframeNeeded)
             {
@@ -110,6 +120,48 @@ internal sealed class RtcPublisher
         _lastPli = now;
         _plis++;
         _session.SendRtcp(RtcpWriter.Pli(_video!.LocalSsrc, _videoSsrc));
+    }
+
+    /// <summary>Transport-wide sequence numbers and arrival times, fed back every 50 ms so the
+    /// publisher's congestion control sees the path (Chrome lowers its bitrate without them).</summary>
+    private void NoteArrival(ReadOnlySpan<byte> packet, in RtpHeader header)
+    {
+        var id = header.PayloadType == _video?.PayloadType ? _video.TransportCcId : header.PayloadType == _audio?.PayloadType ? _audio.TransportCcId : 0;
+        if (id == 0 || !TransportWideSequence.TryRead(packet, header, id, out var sequence))
+        {
+            return;
+        }
+        var now = Stopwatch.GetTimestamp();
+        _arrivals.Add((sequence, (long)Stopwatch.GetElapsedTime(_started, now).TotalMicroseconds));
+        if (Stopwatch.GetElapsedTime(_lastFeedback, now).TotalMilliseconds < 50 && _arrivals.Count < TransportCcFeedback.MaxReceivedPerPacket)
+        {
+            return;
+        }
+        _lastFeedback = now;
+        var sender = (_video ?? _audio)!.LocalSsrc;
+        _feedback ??= new TransportCcFeedback(sender, header.Ssrc);
+        foreach (var feedback in _feedback.Build(_arrivals))
+        {
+            _session.SendRtcp(feedback);
+        }
+        _arrivals.Clear();
+    }
+
+    /// <summary>A gap NACKs could not fill within 300 ms is given up, so the frames behind it go on
+    /// (the depacketizer then asks for a keyframe).</summary>
+    private void ReleaseStaleGap()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (Stopwatch.GetElapsedTime(_lastGapRelease, now).TotalMilliseconds < 300)
+        {
+            return;
+        }
+        _lastGapRelease = now;
+        _reorder.SkipMissing();
+        while (_reorder.TryPop(out var next))
+        {
+            _depacketizer!.Push(next);
+        }
     }
 
     private void Nack()

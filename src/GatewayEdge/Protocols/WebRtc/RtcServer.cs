@@ -88,17 +88,26 @@ public sealed class RtcServer : IHostedService, IDisposable
         }
         Handshakes = new DtlsHandshaker(new DtlsHandshakerOptions { MaxConcurrent = Settings.MaxHandshakes });
         var addresses = Settings.ResolveCandidates(options);
+        var protocol = Settings.Protocol.ToLowerInvariant();
+        if (protocol is not ("udp" or "tcp" or "all"))
+        {
+            throw new InvalidOperationException($"Gateway:Rtc:Protocol is '{Settings.Protocol}': udp, tcp or all");
+        }
+        if (protocol == "tcp" && tcpPort < 0)
+        {
+            throw new InvalidOperationException("Gateway:Rtc:Protocol is tcp but ICE-TCP is off (Gateway:RtcTcpPort)");
+        }
         Candidates =
         [
-            .. addresses.Select(a => new RtcCandidate(a, udpPort, "udp")),
-            .. tcpPort < 0 ? [] : addresses.Select(a => new RtcCandidate(a, tcpPort, "tcp")),
+            .. protocol == "tcp" ? [] : addresses.Select(a => new RtcCandidate(a, udpPort, "udp")),
+            .. tcpPort < 0 || protocol == "udp" ? [] : addresses.Select(a => new RtcCandidate(a, tcpPort, "tcp")),
         ];
         _endpoints.SetRtc(udpPort, Math.Max(tcpPort, 0));
         _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = "rtc-udp" };
         _receiver.Start();
         _sweeper = new Timer(_ => Sessions.Sweep(TimeSpan.FromSeconds(Settings.IdleTimeoutSeconds)), null, 1000, 1000);
         _logger.LogInformation("WebRTC listening on udp {Address}:{Port}{Tcp}; candidates {Candidates}",
-            listen, udpPort, tcpPort < 0 ? "" : $" and tcp {tcpPort}", string.Join(", ", addresses));
+            listen, udpPort, tcpPort < 0 ? "" : $" and tcp {tcpPort}", string.Join(", ", Candidates.Select(c => $"{c.Protocol} {c.Address}:{c.Port}")));
         return Task.CompletedTask;
     }
 

@@ -8,6 +8,10 @@ public sealed class RtcSettings
     /// <see cref="GatewayOptions.Host"/> when it listens on every address.</summary>
     public List<string> Candidates { get; set; } = [];
 
+    /// <summary>Which candidates the answers carry (SRS `rtc_server.protocol`): "udp", "tcp" (ICE-TCP
+    /// only, for networks that block UDP) or "all". TCP candidates need <see cref="GatewayOptions.RtcTcpPort"/>.</summary>
+    public string Protocol { get; set; } = "all";
+
     /// <summary>A session that gets no packet for this long ends: ICE never completed, or the peer
     /// vanished (consent freshness, RFC 7675, is 30 s as well).</summary>
     public int IdleTimeoutSeconds { get; set; } = 30;

@@ -86,7 +86,8 @@ public sealed class RtcSignalling
         var query = http.Request.Query;
         var app = query["app"].ToString();
         var stream = query["stream"].ToString();
-        var param = ParamOf(http.Request.QueryString.Value ?? "", Bearer(http));
+        // app and stream name the address; the rest of the query is the client's param, as in an RTMP URL.
+        var param = ParamOf(WithoutAddress(http.Request.QueryString.Value ?? ""), Bearer(http));
         var request = new RtcOffer(publish, http.Request.Host.Host, app.Length > 0 ? app : "live", stream, param, sdp,
             http.Connection.RemoteIpAddress?.ToString() ?? "", $"http://{http.Request.Host}/{app}");
         var outcome = await OfferAsync(request);
@@ -227,6 +228,9 @@ public sealed class RtcSignalling
         }
         return pairs.Count == 0 ? "" : "?" + string.Join('&', pairs);
     }
+
+    private static string WithoutAddress(string query) => string.Join('&', query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+        .Where(p => !p.StartsWith("app=", StringComparison.OrdinalIgnoreCase) && !p.StartsWith("stream=", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>`webrtc://host[:port]/app/stream[?query]`, SRS's stream URL of the JSON API.</summary>
     internal static bool TryParseStreamUrl(string url, out string host, out string app, out string stream, out string query)
