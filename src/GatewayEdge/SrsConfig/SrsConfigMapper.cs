@@ -143,6 +143,7 @@ public static partial class SrsConfigMapper
             var path = prefix + child.Name;
             if (Rules.TryGetValue(path, out var rule) && child.Children.Count == 0)
             {
+                context.Path = path;
                 rule(context, child, block);
             }
             else if (Blocks.Contains(path) && (path != "vhost" || child.Args.Count == 1))
@@ -176,19 +177,22 @@ public static partial class SrsConfigMapper
         /// <summary>"Vhosts:&lt;name&gt;:" inside a vhost block.</summary>
         public string Vhost { get; set; } = "";
 
+        /// <summary>The path of the directive a rule is looking at.</summary>
+        public string Path { get; set; } = "";
+
         public void Set(string key, string? value) => Settings[key] = value;
 
         public void Skip(SrsDirective directive, string path)
         {
-            var text = directive.Children.Count > 0 ? $"{path} {{ }}" : (directive.Args.Count == 0 ? path : $"{path} {string.Join(' ', directive.Args)}");
             if (path.StartsWith("vhost.", StringComparison.Ordinal))
             {
-                text = $"{Vhost[7..^1]}: {text}";
+                path = $"vhost {Vhost[7..^1]}: {path[6..]}";
             }
+            var text = directive.Children.Count > 0 ? $"{path} {{ }}" : (directive.Args.Count == 0 ? path : $"{path} {string.Join(' ', directive.Args)}");
             NotImplemented.Add($"{text} ({directive.Where})");
         }
 
-        private void Skip(SrsDirective directive) => Skip(directive, directive.Name);
+        private void Skip(SrsDirective directive) => Skip(directive, Path);
 
         public void Accept(SrsDirective directive, string value)
         {
@@ -281,7 +285,7 @@ public static partial class SrsConfigMapper
             }
             if (directive.Args.Count > 1)
             {
-                NotImplemented.Add($"{directive.Name} {string.Join(' ', directive.Args.Skip(1))}: one port per listener ({directive.Where})");
+                NotImplemented.Add($"{Path} {string.Join(' ', directive.Args.Skip(1))}: one port per listener ({directive.Where})");
             }
         }
 
