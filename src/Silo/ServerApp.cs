@@ -5,6 +5,7 @@ using OrleansLive.GatewayEdge;
 using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.GatewayEdge.SrsConfig;
 using OrleansLive.Grains;
 using OrleansLive.Interfaces;
 using OrleansLive.Silo.Api;
@@ -59,6 +60,8 @@ public static class ServerApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         // --config FILE: that file instead of the copy beside the binary (dotnet run passes the project's own).
         ConfigFileOption.Apply(builder.Configuration, args, "appsettings.json");
+        // --srs-config FILE and SRS_* variables: SRS's own configuration, mapped onto these keys.
+        var srs = SrsConfigSource.Add(builder.Configuration, args);
         builder.Logging.AddLiveConsole();
         configure?.Invoke(builder);
         var config = builder.Configuration;
@@ -109,6 +112,7 @@ public static class ServerApp
         });
 
         var app = builder.Build();
+        srs.Log(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<SrsConfigSource>());
         app.UseSrsApiAuth();
         app.MapSrsApi();
         app.MapRtcSignalling();
