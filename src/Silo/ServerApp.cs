@@ -6,6 +6,7 @@ using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.SrsConfig;
+using OrleansLive.GatewayEdge.Tls;
 using OrleansLive.Grains;
 using OrleansLive.Interfaces;
 using OrleansLive.Silo.Api;
@@ -104,11 +105,23 @@ public static class ServerApp
 
         builder.Services.AddSrsApi();
         builder.Services.AddLiveControl(config);
+        builder.Services.AddServerCertificate(config);
         var api = config.GetSection("Api");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Parse(api["ListenAddress"] ?? "0.0.0.0"), api.GetValue("Port", 1985));
+            var address = IPAddress.Parse(api["ListenAddress"] ?? "0.0.0.0");
+            kestrel.Listen(address, api.GetValue("Port", 1985));
+            // SRS `http_api.https` (1990 there): the same API, dashboard and WHIP/WHEP over TLS; off unless set.
+            if (api.GetValue("Https:Port", -1) is var httpsPort and >= 0)
+            {
+                var certificate = kestrel.ApplicationServices.GetRequiredService<ServerCertificate>();
+                kestrel.Listen(address, httpsPort, listen => listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = certificate.Certificate;
+                    https.ServerCertificateChain = certificate.Chain;
+                }));
+            }
         });
 
         var app = builder.Build();
