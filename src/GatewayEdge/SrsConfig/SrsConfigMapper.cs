@@ -40,10 +40,19 @@ public static partial class SrsConfigMapper
         ["http_api.auth.password"] = (c, d, _) => c.Text("Api:Auth:Password", d),
         ["http_api.raw_api.enabled"] = (c, d, _) => c.Bool("Api:RawApi:Enabled", d),
         ["http_api.raw_api.allow_reload"] = (c, d, _) => c.Bool("Api:RawApi:AllowReload", d),
+        // SRS's https blocks are off unless enabled; their ports default to 1990 and 8088.
+        ["http_api.https.enabled"] = (c, d, p) => c.SwitchWithDefault("Api:Https:Port", "1990", d, p),
+        ["http_api.https.listen"] = (c, d, p) => c.PortUnlessOff("Api:Https:Port", d, p, onlyIfOn: true),
+        ["http_api.https.key"] = (c, d, _) => c.Text("Https:KeyFile", d),
+        ["http_api.https.cert"] = (c, d, _) => c.Text("Https:CertFile", d),
 
         ["http_server.enabled"] = (c, d, _) => c.Accept(d, "on"),
         ["http_server.listen"] = (c, d, _) => c.Port("Gateway:HttpPort", d),
         ["http_server.crossdomain"] = (c, d, _) => c.Accept(d, "on"),
+        ["http_server.https.enabled"] = (c, d, p) => c.SwitchWithDefault("Gateway:HttpsPort", "8088", d, p),
+        ["http_server.https.listen"] = (c, d, p) => c.PortUnlessOff("Gateway:HttpsPort", d, p, onlyIfOn: true),
+        ["http_server.https.key"] = (c, d, _) => c.Text("Https:KeyFile", d),
+        ["http_server.https.cert"] = (c, d, _) => c.Text("Https:CertFile", d),
 
         ["srt_server.enabled"] = (c, d, _) => c.Switch("Gateway:SrtPort", d),
         ["srt_server.listen"] = (c, d, p) => c.PortUnlessOff("Gateway:SrtPort", d, p),
@@ -64,7 +73,7 @@ public static partial class SrsConfigMapper
         ["rtc_server.candidate"] = (c, d, _) => c.Candidates(d),
         ["rtc_server.protocol"] = (c, d, _) => c.OneOf("Gateway:Rtc:Protocol", d, "udp", "tcp", "all"),
         // SRS's ICE-TCP is off unless tcp.enabled is on; its port defaults to 8000.
-        ["rtc_server.tcp.enabled"] = (c, d, p) => c.TcpSwitch(d, p),
+        ["rtc_server.tcp.enabled"] = (c, d, p) => c.SwitchWithDefault("Gateway:RtcTcpPort", "8000", d, p),
         ["rtc_server.tcp.listen"] = (c, d, p) => c.PortUnlessOff("Gateway:RtcTcpPort", d, p, onlyIfOn: true),
 
         ["vhost.enabled"] = (c, d, _) => c.Bool(c.Vhost + "Enabled", d),
@@ -312,18 +321,19 @@ public static partial class SrsConfigMapper
             Port(key, directive);
         }
 
-        public void TcpSwitch(SrsDirective directive, SrsDirective parent)
+        /// <summary>An `enabled` of a block whose port is off by default: on without a listen takes SRS's default port.</summary>
+        public void SwitchWithDefault(string key, string defaultPort, SrsDirective directive, SrsDirective parent)
         {
             if (directive.Arg0 == "on")
             {
                 if (parent.Child("listen") is null)
                 {
-                    Set("Gateway:RtcTcpPort", "8000");
+                    Set(key, defaultPort);
                 }
             }
             else
             {
-                Switch("Gateway:RtcTcpPort", directive);
+                Switch(key, directive);
             }
         }
 

@@ -142,7 +142,7 @@ public sealed class SrsConfigMapperTests
             listen 1935;
             srs_log_file ./objs/srs.log;
             rtmp { listen 1935 19350; }
-            http_api { enabled off; https { listen 1990; } }
+            http_api { enabled off; }
             vhost __defaultVhost__ {
                 min_latency on;
                 http_remux { enabled on; mount [app]/live.flv; }
@@ -155,12 +155,23 @@ public sealed class SrsConfigMapperTests
             "srs_log_file ./objs/srs.log (srs.conf:2)",
             "rtmp.listen 19350: one port per listener (srs.conf:3)",
             "http_api.enabled off (srs.conf:4)",
-            "http_api.https { } (srs.conf:4)",
             "vhost __defaultVhost__: min_latency on (srs.conf:6)",
             "vhost __defaultVhost__: http_remux.mount [app]/live.flv (srs.conf:7)",
             "vhost __defaultVhost__: hls.hls_fragment ten (srs.conf:8)",
         ], mapping.NotImplemented);
         Assert.Equal("1935", mapping.Settings["Gateway:RtmpPort"]);
+    }
+
+    [Fact]
+    public void Https_blocks_map_onto_the_https_ports_and_the_certificate()
+    {
+        var on = Map("http_api { https { enabled on; key ./conf/server.key; cert ./conf/server.crt; } }\nhttp_server { https { enabled on; listen 18088; } }\n").Settings;
+        Assert.Equal("1990", on["Api:Https:Port"]);
+        Assert.Equal("18088", on["Gateway:HttpsPort"]);
+        Assert.Equal("./conf/server.key", on["Https:KeyFile"]);
+        Assert.Equal("./conf/server.crt", on["Https:CertFile"]);
+        var off = Map("http_api { https { enabled off; listen 1990; } }\n").Settings;
+        Assert.Equal("-1", off["Api:Https:Port"]);
     }
 
     [Fact]
