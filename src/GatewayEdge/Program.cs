@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrleansLive.GatewayEdge;
 using OrleansLive.GatewayEdge.Cluster;
+using OrleansLive.GatewayEdge.Telemetry;
 
 // A standalone gateway: joins the cluster as an Orleans client and serves RTMP and HTTP streams.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -11,6 +12,8 @@ builder.Configuration.AddJsonFile("gateway.json", optional: true).AddEnvironment
 // --config FILE: that file instead of gateway.json (re-read on SIGHUP and when edited).
 ConfigFileOption.Apply(builder.Configuration, args, "gateway.json");
 builder.Logging.AddLiveConsole();
+// Before the Orleans client: /metrics, /healthz and /readyz on the HTTP port while the cluster is away.
+builder.Services.AddStandaloneGatewayTelemetry();
 builder.UseOrleansClient(client => client.UseLiveCluster(builder.Configuration));
 builder.Services.AddGatewayEdge(builder.Configuration);
 builder.Services.AddHostedService<ConfigReloadOnSighup>();

@@ -8,6 +8,7 @@ using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Grains;
 using OrleansLive.Interfaces;
 using OrleansLive.Silo.Api;
+using OrleansLive.Silo.Metrics;
 
 namespace OrleansLive.Silo;
 
@@ -101,6 +102,7 @@ public static class ServerApp
 
         builder.Services.AddSrsApi();
         builder.Services.AddLiveControl(config);
+        builder.AddSiloTelemetry();
         var api = config.GetSection("Api");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -111,6 +113,7 @@ public static class ServerApp
         var app = builder.Build();
         app.UseSrsApiAuth();
         app.MapSrsApi();
+        app.MapSiloTelemetry();
         app.MapRtcSignalling();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapGet("/", () => Results.Redirect("/dashboard"));
