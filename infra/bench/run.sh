@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of nginx-rtmp (Debian's libnginx-mod-rtmp) and our all-in-one server, both
-# on loopback, driven by the load tool (tests/LoadTool). HTTP-FLV, HTTP-TS and SRT workloads run on
-# ours only (nginx-rtmp serves none of them). Not part of the test run: numbers on a
+# on loopback, driven by the load tool (tests/LoadTool). HTTP-FLV, HTTP-TS, SRT and WebRTC (WHEP)
+# workloads run on ours only (nginx-rtmp serves none of them); the whep-1xN workloads start our
+# server with Gateway:RtcPort set (WebRTC is off by default). Not part of the test run: numbers on a
 # shared 2-core machine move with whatever else runs, so repeat runs and read them with care.
 #
 # Usage: bash infra/bench/run.sh
@@ -18,7 +19,8 @@
 #   BENCH_ONLY      run only workloads whose label matches this extended regex (default all)
 #   BENCH_SILO      OrleansLive.Silo.dll to measure as "ours" (default this checkout's Release build),
 #                   e.g. an older commit's build for a before/after comparison with the same load tool, e.g.
-#                   "^ts-" for the HTTP-TS fan-out alone, "^srt-|^rtmp-1x500$" for SRT beside RTMP
+#                   "^ts-" for the HTTP-TS fan-out alone, "^srt-|^rtmp-1x500$" for SRT beside RTMP,
+#                   "^whep-|^rtmp-1x(100|500)$" for WebRTC beside RTMP
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -128,8 +130,11 @@ start_ours() {
   rtmp_port=$(free_port)
   flv_port=$(free_port)
   srt_port=$(free_port)
+  rtc_port=-1
+  # WebRTC only for the WebRTC workloads, so every other one measures the default configuration.
+  if [[ $current == whep-* ]]; then rtc_port=$(free_port); fi
   dotnet "$silo" \
-    --Gateway:ListenAddress=127.0.0.1 --Gateway:RtmpPort="$rtmp_port" --Gateway:HttpPort="$flv_port" --Gateway:SrtPort="$srt_port" \
+    --Gateway:ListenAddress=127.0.0.1 --Gateway:RtmpPort="$rtmp_port" --Gateway:HttpPort="$flv_port" --Gateway:SrtPort="$srt_port" --Gateway:RtcPort="$rtc_port" \
     --Api:ListenAddress=127.0.0.1 --Api:Port="$(free_port)" \
     --Orleans:SiloPort="$(free_port)" --Orleans:GatewayPort="$(free_port)" \
     --Gateway:MaxConnections=$(( $(ulimit -n) - 100 )) \
@@ -139,6 +144,7 @@ start_ours() {
   wait_port "$rtmp_port"
   wait_port "$flv_port"
   wait_udp_port "$srt_port"
+  if [ "$rtc_port" -gt 0 ]; then wait_udp_port "$rtc_port"; fi
   server_pids="$server_pid"
 }
 
@@ -176,6 +182,7 @@ start_server() {
 # a media workload first runs as a warm-up (results dropped) so the measured run sees a warm server.
 workload() {
   [[ $1 =~ $only ]] || return 0
+  current=$1
   start_server
   if [ "$warmup" -gt 0 ] && [[ " $* " == *" --publish "* || " $* " == *" --srt-publish "* ]]; then
     run "$name" "warmup-$1" "${@:2}" --duration "$warmup"   # the last --duration wins
@@ -206,6 +213,13 @@ for name in $servers; do
     # epoll loop in the tool); then many SRT publishers with one SRT player each.
     for n in 100 500; do
       workload "srt-1x$n" --url "@URL@/srt$n" --srt-port @SRT@ --srt-publish --bitrate "$bitrate" --srt-players "$n" --duration "$duration"
+    done
+    # WebRTC: RTMP publish, WHEP players (offer to the gateway's HTTP port, ICE, DTLS, SRTP); the
+    # stream's AAC is not carried, so they receive its video. Each player's DTLS handshake costs both
+    # sides an ECDHE and an ECDSA signature, so the ramp is slower than for TCP players.
+    for n in 100 500 1000; do
+      workload "whep-1x$n" --url "@URL@/whep$n" --whep-url "http://127.0.0.1:@FLV@/rtc/v1/whep/?app=live&stream=whep$n" \
+        --publish --bitrate "$bitrate" --whep-players "$n" --duration "$duration"
     done
     workload "srt-100x1" --url "@URL@/srtmulti" --srt-port @SRT@ --srt-publish --publishers 100 --bitrate "$bitrate" --srt-players 100 --duration "$duration"
   fi

@@ -69,8 +69,9 @@ public sealed class LatencyHistogram
         PercentileMs(90),
         PercentileMs(99),
         Count == 0 ? null : Interlocked.Read(ref _maxMicros) / 1000.0,
-        Count == 0 ? null : Interlocked.Read(ref _sumMicros) / 1000.0 / Count);
+        Count == 0 ? null : Interlocked.Read(ref _sumMicros) / 1000.0 / Count,
+        PercentileMs(95));
 }
 
 /// <summary>Percentiles of a histogram, in milliseconds.</summary>
-public sealed record LatencySummary(long Count, double? P50, double? P90, double? P99, double? Max, double? Mean);
+public sealed record LatencySummary(long Count, double? P50, double? P90, double? P99, double? Max, double? Mean, double? P95 = null);

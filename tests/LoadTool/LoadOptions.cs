@@ -10,7 +10,7 @@ public sealed class LoadOptions
 {
     public const string Usage = """
         OrleansLive.LoadTool: publish synthetic (or file) FLV over RTMP (or MPEG-TS over SRT) and play it
-        with many RTMP, HTTP-FLV, HTTP-TS and SRT players from one process; reports per-second totals, stalls, drops, time to first
+        with many RTMP, HTTP-FLV, HTTP-TS, SRT and WebRTC (WHEP) players from one process; reports per-second totals, stalls, drops, time to first
         frame and end-to-end latency (the publisher stamps its send time into each video frame).
 
         run options:
@@ -32,6 +32,9 @@ public sealed class LoadOptions
                                   publishers get its streamid with r= and m= rewritten)
           --srt-port PORT         SRT port of the default --srt-url (default 10080)
           --srt-latency MS        SRTO_LATENCY of the tool's SRT callers (default: libsrt's, 120)
+          --whep-players N        WebRTC players: WHEP offer, ICE, DTLS, SRTP receive (default 0)
+          --whep-url URL          WHEP endpoint of the (first) stream (default
+                                  http://host:8080/rtc/v1/whep/?app=APP&stream=NAME; other streams get stream= rewritten)
           --duration S            measurement window once every player has started (default 10)
           --warmup S              publishing time before players connect (default 1)
           --ramp-rate N           new connections per second (default 1000)
@@ -40,7 +43,8 @@ public sealed class LoadOptions
           --stall-ms MS           a gap in media longer than this is a stall (default 1000)
           --source-ips N          spread players over 127.0.0.1..N source addresses (default 1)
           --player-buffer BYTES   receive buffer of each player in the tool (default 16384)
-          --socket-buffer BYTES   kernel receive buffer of each player socket (default: OS)
+          --socket-buffer BYTES   kernel receive buffer of each player socket (default: OS; WHEP players 1 MiB,
+                                  room for the GOP cache the gateway sends in one burst)
           --server-pid PID[,PID]  sample CPU time and RSS of these processes (Linux /proc)
           --label TEXT            workload name for the JSON and the report
           --server-name TEXT      server name for the JSON and the report
@@ -83,6 +87,10 @@ public sealed class LoadOptions
     public int SrtPort { get; init; } = SrtUrl.DefaultPort;
 
     public int SrtLatencyMs { get; init; }
+
+    public int WhepPlayers { get; init; }
+
+    public Uri? WhepUrl { get; init; }
 
     public double DurationSeconds { get; init; } = 10;
 
@@ -129,6 +137,21 @@ public sealed class LoadOptions
     public string SrtStreamIdFor(int index, GatewayEdge.Protocols.Srt.SrtMode mode) =>
         SrtBase.StreamIdFor(Publishers <= 1 ? null : StreamName(index), mode);
 
+    /// <summary>The WHEP endpoint of stream <paramref name="index"/>: the given one (or the gateway's
+    /// HTTP port 8080) with its stream= parameter naming that stream.</summary>
+    public Uri WhepUrlFor(int index)
+    {
+        var first = WhepUrl ?? new Uri($"http://{Url.Host}:8080/rtc/v1/whep/?app={Uri.EscapeDataString(Url.App)}&stream={Uri.EscapeDataString(Url.Stream)}");
+        if (Publishers <= 1)
+        {
+            return first;
+        }
+        var pairs = first.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !p.StartsWith("stream=", StringComparison.Ordinal))
+            .Append("stream=" + Uri.EscapeDataString(StreamName(index)));
+        return new UriBuilder(first) { Query = string.Join('&', pairs) }.Uri;
+    }
+
     /// <summary>The given URL of the first stream (or the default on port 8080), renamed for stream <paramref name="index"/>.</summary>
     private Uri HttpUrlFor(Uri? given, string extension, int index)
     {
@@ -144,11 +167,11 @@ public sealed class LoadOptions
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
-        string? url = null, file = null, flvUrl = null, tsUrl = null, srtUrl = null, json = null, label = null, serverName = null;
+        string? url = null, file = null, flvUrl = null, tsUrl = null, srtUrl = null, whepUrl = null, json = null, label = null, serverName = null;
         var publish = false;
         var srtPublish = false;
         var quiet = false;
-        int publishers = 1, rtmp = 0, flv = 0, ts = 0, srt = 0, srtPort = SrtUrl.DefaultPort, srtLatency = 0, ramp = 1000, concurrency = 200, connectTimeout = 30, stall = 1000, sources = 1, playerBuffer = 16 * 1024, socketBuffer = 0;
+        int publishers = 1, rtmp = 0, flv = 0, ts = 0, srt = 0, whep = 0, srtPort = SrtUrl.DefaultPort, srtLatency = 0, ramp = 1000, concurrency = 200, connectTimeout = 30, stall = 1000, sources = 1, playerBuffer = 16 * 1024, socketBuffer = 0;
         long bitrate = 500_000;
         double gop = 2, duration = 10, warmup = 1;
         var pids = new List<int>();
@@ -176,6 +199,8 @@ public sealed class LoadOptions
                 case "--srt-url": srtUrl = Value(); break;
                 case "--srt-port": srtPort = Int(); break;
                 case "--srt-latency": srtLatency = Int(); break;
+                case "--whep-players": whep = Int(); break;
+                case "--whep-url": whepUrl = Value(); break;
                 case "--duration": duration = Double(); break;
                 case "--warmup": warmup = Double(); break;
                 case "--ramp-rate": ramp = Int(); break;
@@ -207,6 +232,7 @@ public sealed class LoadOptions
         ArgumentOutOfRangeException.ThrowIfNegative(flv);
         ArgumentOutOfRangeException.ThrowIfNegative(ts);
         ArgumentOutOfRangeException.ThrowIfNegative(srt);
+        ArgumentOutOfRangeException.ThrowIfNegative(whep);
         ArgumentOutOfRangeException.ThrowIfNegative(srtLatency);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(srtPort);
         SrtUrl? parsedSrt = null;
@@ -233,6 +259,8 @@ public sealed class LoadOptions
             SrtUrl = parsedSrt,
             SrtPort = srtPort,
             SrtLatencyMs = srtLatency,
+            WhepPlayers = whep,
+            WhepUrl = whepUrl is null ? null : new Uri(whepUrl),
             DurationSeconds = duration,
             WarmupSeconds = warmup,
             RampRate = ramp,

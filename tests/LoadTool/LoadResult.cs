@@ -11,6 +11,7 @@ public sealed record SecondSample(
     int FlvPlaying,
     int TsPlaying,
     int SrtPlaying,
+    int WhepPlaying,
     int PublishersUp,
     double Mbps,
     long FramesPerSecond,
@@ -43,6 +44,18 @@ public sealed record PlayerTotals(
     long AudioFrames,
     long Bytes);
 
+/// <summary>What the WHEP players received: ICE and DTLS completed (<paramref name="Connected"/>),
+/// SRTP packets that authenticated, and packets missing from their sequence numbers.</summary>
+public sealed record RtpTotals(
+    int Players,
+    int Connected,
+    long Packets,
+    long Lost,
+    double LossPercent,
+    int PlayersWithLoss,
+    long RtcpPackets,
+    long UnprotectFailures);
+
 /// <summary>Everything a run measured. Bytes and rates cover the measurement window, in which every
 /// player had started; GB is 10^9 bytes and Mbps 10^6 bits per second.</summary>
 public sealed record LoadResult(
@@ -57,6 +70,7 @@ public sealed record LoadResult(
     int FlvPlayers,
     int TsPlayers,
     int SrtPlayers,
+    int WhepPlayers,
     int PlayersGotFrames,
     int PlayersHeld,
     int PlayersStalled,
@@ -76,7 +90,8 @@ public sealed record LoadResult(
     ServerFigures? Server,
     IReadOnlyList<PlayerTotals> Kinds,
     IReadOnlyList<string> Errors,
-    IReadOnlyList<SecondSample> Seconds)
+    IReadOnlyList<SecondSample> Seconds,
+    RtpTotals? Rtp = null)
 {
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -85,7 +100,7 @@ public sealed record LoadResult(
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public int Players => RtmpPlayers + FlvPlayers + TsPlayers + SrtPlayers;
+    public int Players => RtmpPlayers + FlvPlayers + TsPlayers + SrtPlayers + WhepPlayers;
 
     /// <summary>Every player got frames and none stalled, dropped or failed.</summary>
     public bool Clean => Players > 0 && PlayersHeld == Players;

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using OrleansLive.GatewayEdge.Protocols.Srt;
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.LoadTool.Rtc;
 
 namespace OrleansLive.LoadTool;
 
@@ -21,6 +22,7 @@ public sealed class LoadRunner
     private readonly List<SecondSample> _seconds = [];
     private SrtCallerLoop? _srt;
     private IPEndPoint? _srtRemote;
+    private WhepClients? _whep;
 
     public LoadRunner(LoadOptions options, TextWriter? log = null)
     {
@@ -37,6 +39,10 @@ public sealed class LoadRunner
             _srtRemote = (IPEndPoint)await ResolveAsync(srt.Host, srt.Port, cancellationToken);
             _srt = new SrtCallerLoop(_options.SrtLatencyMs, _options.ConnectTimeoutSeconds * 1000);
         }
+        if (_options.WhepPlayers > 0)
+        {
+            _whep = new WhepClients(_options);
+        }
         try
         {
             return await RunLoadAsync(cancellationToken);
@@ -44,6 +50,7 @@ public sealed class LoadRunner
         finally
         {
             _srt?.Dispose();
+            _whep?.Dispose();
         }
     }
 
@@ -156,7 +163,7 @@ public sealed class LoadRunner
         }
         var slots = new SemaphoreSlim(_options.ConnectConcurrency);
         var tasks = new List<Task>();
-        int[] wanted = [_options.RtmpPlayers, _options.FlvPlayers, _options.TsPlayers, _options.SrtPlayers];
+        int[] wanted = [_options.RtmpPlayers, _options.FlvPlayers, _options.TsPlayers, _options.SrtPlayers, _options.WhepPlayers];
         var started = new int[wanted.Length];
         var total = wanted.Sum();
         var clock = Stopwatch.StartNew();
@@ -170,7 +177,8 @@ public sealed class LoadRunner
                 0 => new RtmpPlayer(i, _options.RtmpUrlFor(n), rtmpRemote, _context),
                 1 => new HttpFlvPlayer(i, _options.FlvUrlFor(n), flvRemote!, _context),
                 2 => new HttpTsPlayer(i, _options.TsUrlFor(n), tsRemote!, _context),
-                _ => new SrtPlayer(i, _options.StreamName(n), _srtRemote!, _options.SrtStreamIdFor(n, SrtMode.Play), _srt!, _context),
+                3 => new SrtPlayer(i, _options.StreamName(n), _srtRemote!, _options.SrtStreamIdFor(n, SrtMode.Play), _srt!, _context),
+                _ => new WhepPlayer(i, _options.StreamName(n), _options.WhepUrlFor(n), _whep!, _context),
             };
             lock (_players)
             {
@@ -235,7 +243,7 @@ public sealed class LoadRunner
                 var now = Stopwatch.GetTimestamp();
                 var time = clock.Elapsed.TotalSeconds;
                 long bytes = 0, frames = 0;
-                int rtmp = 0, flv = 0, ts = 0, srt = 0, stalled = 0, dropped = 0, failed = 0;
+                int rtmp = 0, flv = 0, ts = 0, srt = 0, whep = 0, stalled = 0, dropped = 0, failed = 0;
                 foreach (var p in players)
                 {
                     bytes += Volatile.Read(ref p.BytesReceived);
@@ -253,6 +261,9 @@ public sealed class LoadRunner
                                     break;
                                 case SrtPlayer:
                                     srt++;
+                                    break;
+                                case WhepPlayer:
+                                    whep++;
                                     break;
                                 default:
                                     flv++;
@@ -275,7 +286,7 @@ public sealed class LoadRunner
                 var interval = _context.SwapInterval();
                 var span = Math.Max(0.001, time - lastTime);
                 var sample = new SecondSample(
-                    Math.Round(time, 1), rtmp, flv, ts, srt, _publishers.Count(p => p.Started && p.Error is null),
+                    Math.Round(time, 1), rtmp, flv, ts, srt, whep, _publishers.Count(p => p.Started && p.Error is null),
                     Math.Round((bytes - lastBytes) * 8 / span / 1e6, 2), (long)((frames - lastFrames) / span),
                     stalled, dropped, failed, interval.PercentileMs(50), interval.PercentileMs(99));
                 (lastBytes, lastFrames, lastTime) = (bytes, frames, time);
@@ -283,7 +294,7 @@ public sealed class LoadRunner
                 if (!_options.Quiet)
                 {
                     _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"t={sample.T,5:0.0}s  rtmp {rtmp}/{_options.RtmpPlayers}  flv {flv}/{_options.FlvPlayers}  ts {ts}/{_options.TsPlayers}  srt {srt}/{_options.SrtPlayers}  pub {sample.PublishersUp}  {sample.Mbps,8:0.0} Mbit/s  {sample.FramesPerSecond,7} frames/s  stalled {stalled}  dropped {dropped}  failed {failed}  latency p50 {Ms(sample.LatencyP50Ms)} p99 {Ms(sample.LatencyP99Ms)}"));
+                        $"t={sample.T,5:0.0}s  rtmp {rtmp}/{_options.RtmpPlayers}  flv {flv}/{_options.FlvPlayers}  ts {ts}/{_options.TsPlayers}  srt {srt}/{_options.SrtPlayers}  whep {whep}/{_options.WhepPlayers}  pub {sample.PublishersUp}  {sample.Mbps,8:0.0} Mbit/s  {sample.FramesPerSecond,7} frames/s  stalled {stalled}  dropped {dropped}  failed {failed}  latency p50 {Ms(sample.LatencyP50Ms)} p99 {Ms(sample.LatencyP99Ms)}"));
                 }
             }
         }
@@ -302,6 +313,27 @@ public sealed class LoadRunner
         }
         var probe = new SyntheticSource(_options.BitsPerSecond, _options.GopSeconds);
         return $"synthetic {_options.BitsPerSecond / 1000} kbit/s: 25 fps, GOP {_options.GopSeconds:0.#} s, keyframe {probe.KeyframeBytes} B, interframe {probe.InterframeBytes} B, AAC {probe.AudioFrameBytes} B";
+    }
+
+    /// <summary>The WHEP players' RTP totals, or null without any.</summary>
+    private static RtpTotals? RtpFigures(LoadPlayer[] players)
+    {
+        var whep = players.OfType<WhepPlayer>().ToList();
+        if (whep.Count == 0)
+        {
+            return null;
+        }
+        var packets = whep.Sum(p => p.RtpPackets);
+        var lost = whep.Sum(p => p.LostPackets);
+        return new RtpTotals(
+            whep.Count,
+            whep.Count(p => p.MediaConnected),
+            packets,
+            lost,
+            packets + lost > 0 ? Math.Round(lost * 100.0 / (packets + lost), 3) : 0,
+            whep.Count(p => p.LostPackets > 0),
+            whep.Sum(p => p.RtcpPackets),
+            whep.Sum(p => p.UnprotectFailures));
     }
 
     private LoadResult BuildResult(DateTime started, List<string> errors, double rampSeconds, double steadySeconds, long bytes, long frames,
@@ -340,6 +372,7 @@ public sealed class LoadRunner
             _options.FlvPlayers,
             _options.TsPlayers,
             _options.SrtPlayers,
+            _options.WhepPlayers,
             players.Count(p => p.GotFrames),
             players.Count(Held),
             players.Count(p => p.Stalls > 0),
@@ -359,6 +392,7 @@ public sealed class LoadRunner
             server,
             kinds,
             errors,
-            _seconds);
+            _seconds,
+            RtpFigures(players));
     }
 }

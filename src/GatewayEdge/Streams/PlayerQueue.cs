@@ -204,6 +204,27 @@ public sealed class PlayerQueue
         return false;
     }
 
+    /// <summary>The output could not take what it was given (a full transport buffer, as SRT's):
+    /// skip ahead to the next keyframe as a lagging player does, within the same skip budget.</summary>
+    public void SkipToNextKeyframe()
+    {
+        bool dropped;
+        lock (_gate)
+        {
+            if (End != PlayerEnd.None)
+            {
+                return;
+            }
+            SkipAhead();
+            dropped = End == PlayerEnd.TooSlow;
+        }
+        _signal.Set();
+        if (dropped)
+        {
+            Dropped?.Invoke(this);
+        }
+    }
+
     private void SkipAhead()
     {
         Skips++;

@@ -148,11 +148,17 @@ public sealed class SrtSession : IClientConnection
                 }
                 var sent = _connection.SendSplit(output.WrittenSpan);
                 queue.AddSent(output.WrittenCount);
-                // libsrt's send buffer holds more than a second of media: a player that fills it is too slow.
-                dropped = sent == SrtSendResult.Dropped;
-                return ValueTask.FromResult(sent == SrtSendResult.Sent);
+                if (sent == SrtSendResult.Dropped)
+                {
+                    // libsrt's send buffer holds more than a second of media: a player that fills it
+                    // is behind, and goes on from the next keyframe (dropped if it keeps falling behind).
+                    dropped = true;
+                    queue.SkipToNextKeyframe();
+                }
+                return ValueTask.FromResult(sent != SrtSendResult.Closed);
             });
-            return dropped || tooSlow ? "player too slow: send buffer full" : queue.End == PlayerEnd.Unpublished ? "stream unpublished" : "player left";
+            return tooSlow ? $"player too slow: send buffer full, skipped ahead {queue.Skips} times" : queue.End == PlayerEnd.Unpublished ? "stream unpublished"
+                : dropped ? $"player left (skipped ahead {queue.Skips} times on a full send buffer)" : "player left";
         }
     }
 }

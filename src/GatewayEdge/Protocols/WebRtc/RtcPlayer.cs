@@ -25,7 +25,8 @@ internal sealed class RtcPlayer
     private readonly Track? _audio;
     private readonly long _started = Stopwatch.GetTimestamp();
     private RtpVideoConfig? _videoConfig;
-    private byte[] _scratch = new byte[1600];
+    private byte[] _resendScratch = new byte[1600];
+    private UdpMultiSend? _batch;
     private bool _sentKeyframe;
     private bool _warnedAudio;
     private long _firstVideoMs = -1;
@@ -59,11 +60,15 @@ internal sealed class RtcPlayer
         var queue = _play.Queue;
         await QueueReader.RunAsync(queue, batch =>
         {
+            // All packets of the batch leave in as few system calls as the batch buffer allows.
+            _batch = UdpMultiSend.ForThisThread();
             long bytes = 0;
             foreach (var frame in batch)
             {
                 bytes += Send(frame);
             }
+            _session.Flush(_batch);
+            _batch = null;
             queue.AddSent(bytes);
             Report();
             return ValueTask.FromResult(true);
@@ -101,7 +106,7 @@ internal sealed class RtcPlayer
                     foreach (var seq in nack.Sequences)
                     {
                         _nacks++;
-                        if (track?.Find(seq) is { } resend && Write(resend, track, seq))
+                        if (track?.Find(seq) is { } resend && Resend(resend, track, seq))
                         {
                             _retransmits++;
                         }
@@ -236,16 +241,40 @@ internal sealed class RtcPlayer
         return bytes;
     }
 
+    /// <summary>Into this batch: the shared packet copied, this player's fields written, protected in place.</summary>
     private bool Write(byte[] packet, Track track, ushort seq)
     {
-        var needed = packet.Length + _session.RtpOverhead;
-        if (_scratch.Length < needed)
+        var batch = _batch!;
+        if (packet.Length + _session.RtpOverhead > UdpMultiSend.MaxDatagramSize)
         {
-            _scratch = new byte[needed];
+            return false;
         }
-        packet.CopyTo(_scratch, 0);
-        RtpHeader.Rewrite(_scratch, seq, track.Ssrc, track.PayloadType);
-        return _session.SendRtp(_scratch, packet.Length);
+        if (batch.IsFull)
+        {
+            _session.Flush(batch);
+        }
+        var room = batch.Next;
+        packet.CopyTo(room);
+        RtpHeader.Rewrite(room, seq, track.Ssrc, track.PayloadType);
+        if (_session.Protect(room, packet.Length) is var length and > 0)
+        {
+            batch.Commit(length);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>A NACKed packet again, at once (RTCP arrives on the receive thread, outside any batch).</summary>
+    private bool Resend(byte[] packet, Track track, ushort seq)
+    {
+        var needed = packet.Length + _session.RtpOverhead;
+        if (_resendScratch.Length < needed)
+        {
+            _resendScratch = new byte[needed];
+        }
+        packet.CopyTo(_resendScratch, 0);
+        RtpHeader.Rewrite(_resendScratch, seq, track.Ssrc, track.PayloadType);
+        return _session.SendRtp(_resendScratch, packet.Length);
     }
 
     /// <summary>One outgoing track: its negotiated payload type and SSRC, its sequence and the packets kept for NACKs.</summary>

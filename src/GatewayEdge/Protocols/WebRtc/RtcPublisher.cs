@@ -32,8 +32,11 @@ internal sealed class RtcPublisher
     private readonly RtpClock _audioClock;
     private readonly List<(ushort Sequence, long ArrivalMicros)> _arrivals = [];
     private TransportCcFeedback? _feedback;
+    private readonly Dictionary<uint, ReceiveStats> _receive = [];
+    private long _lastReport;
     private long _lastFeedback;
     private long _lastGapRelease;
+    private long _lastKeyframe = Stopwatch.GetTimestamp();
     private byte[]? _record;
     private bool _sentKeyframe;
     private bool _sentOpusHead;
@@ -80,6 +83,7 @@ internal sealed class RtcPublisher
             return;
         }
         NoteArrival(packet, header);
+        CountReceived(header);
         if (_video is not null && header.PayloadType == _video.PayloadType && _depacketizer is not null)
         {
             _videoSsrc = header.Ssrc;
@@ -110,9 +114,42 @@ internal sealed class RtcPublisher
         }
     }
 
-    /// <summary>Reports from the publisher (sender reports); nothing else is asked of a publisher.</summary>
+    /// <summary>Reports from the publisher: its sender reports, echoed in our receiver reports (LSR/DLSR) so it can measure the round trip.</summary>
     public void OnRtcp(ReadOnlySpan<byte> packet)
     {
+        if (!RtcpCompound.TryParse(packet, out var packets))
+        {
+            return;
+        }
+        foreach (var report in packets.OfType<RtcpSenderReport>())
+        {
+            if (_receive.TryGetValue(report.Ssrc, out var stats))
+            {
+                (stats.LastSenderReport, stats.LastSenderReportAt) = (NtpTime.Middle32(report.NtpTimestamp), Stopwatch.GetTimestamp());
+            }
+        }
+    }
+
+    /// <summary>Per-source counts for receiver reports (RFC 3550 6.4.1, A.3); a receiver report a second.</summary>
+    private void CountReceived(in RtpHeader header)
+    {
+        if (!_receive.TryGetValue(header.Ssrc, out var stats))
+        {
+            if (_receive.Count >= 8)
+            {
+                return;
+            }
+            _receive[header.Ssrc] = stats = new ReceiveStats(header.SequenceNumber);
+        }
+        stats.Add(header.SequenceNumber);
+        var now = Stopwatch.GetTimestamp();
+        if (Stopwatch.GetElapsedTime(_lastReport, now).TotalSeconds < 1)
+        {
+            return;
+        }
+        _lastReport = now;
+        var blocks = _receive.Select(pair => pair.Value.Block(pair.Key, now)).ToList();
+        _session.SendRtcp(RtcpWriter.ReceiverReport((_video ?? _audio)!.LocalSsrc, blocks));
     }
 
     /// <summary>A PLI to the publisher, at most once per <see cref="RtcSettings.PliIntervalMilliseconds"/>.</summary>
@@ -199,6 +236,14 @@ internal sealed class RtcPublisher
                 Emit(new SampleHeader(MediaKind.Video, unit.Codec, AudioCodecId.Unknown, SamplePart.Config, true, 0, 0), dts, record);
             }
         }
+        if (unit.IsKeyframe)
+        {
+            _lastKeyframe = Stopwatch.GetTimestamp();
+        }
+        else if (_settings.KeyframeIntervalSeconds > 0 && Stopwatch.GetElapsedTime(_lastKeyframe).TotalSeconds >= _settings.KeyframeIntervalSeconds)
+        {
+            RequestKeyframe();
+        }
         if (_record is null || (!_sentKeyframe && !unit.IsKeyframe))
         {
             return;
@@ -233,6 +278,38 @@ internal sealed class RtcPublisher
         finally
         {
             frame.Release();
+        }
+    }
+
+    private sealed class ReceiveStats(ushort first)
+    {
+        private readonly long _base = first;
+        private long _highest = first;
+        private long _received;
+        private long _expectedPrior;
+        private long _receivedPrior;
+
+        public uint LastSenderReport { get; set; }
+
+        public long LastSenderReportAt { get; set; }
+
+        public void Add(ushort sequence)
+        {
+            var extended = _highest + (short)(sequence - (ushort)_highest);
+            _highest = Math.Max(_highest, extended);
+            _received++;
+        }
+
+        public RtcpReportBlock Block(uint ssrc, long now)
+        {
+            var expected = _highest - _base + 1;
+            var lost = Math.Max(0, expected - _received);
+            var (expectedInterval, receivedInterval) = (expected - _expectedPrior, _received - _receivedPrior);
+            (_expectedPrior, _receivedPrior) = (expected, _received);
+            var lostInterval = expectedInterval - receivedInterval;
+            var fraction = expectedInterval <= 0 || lostInterval <= 0 ? (byte)0 : (byte)Math.Min(255, (lostInterval << 8) / expectedInterval);
+            var delay = LastSenderReportAt == 0 ? 0 : NtpTime.ToDelayUnits(Stopwatch.GetElapsedTime(LastSenderReportAt, now));
+            return new RtcpReportBlock(ssrc, fraction, (int)Math.Min(lost, 0x7FFFFF), unchecked((uint)_highest), 0, LastSenderReport, delay);
         }
     }
 

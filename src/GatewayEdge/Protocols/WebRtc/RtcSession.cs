@@ -236,6 +236,34 @@ public sealed class RtcSession : IClientConnection
         }
     }
 
+    /// <summary>Protects an RTP packet in place (the buffer has room for the tag); its new length, 0 before DTLS completed.</summary>
+    internal int Protect(Span<byte> buffer, int length)
+    {
+        if (_outbound is not { } outbound)
+        {
+            return 0;
+        }
+        lock (_sendGate)
+        {
+            return outbound.ProtectRtp(buffer, length);
+        }
+    }
+
+    /// <summary>Sends a batch of protected packets to the peer's current path.</summary>
+    internal void Flush(UdpMultiSend batch)
+    {
+        var count = batch.Count;
+        if (Path is not { } path || count == 0)
+        {
+            batch.Flush(NoPath.Instance);
+            return;
+        }
+        var bytes = batch.BytesPending;
+        batch.Flush(path);
+        Interlocked.Add(ref _sent, bytes);
+        Interlocked.Add(ref _packetsSent, count);
+    }
+
     /// <summary>Sends one RTCP packet (compound or not), protected as SRTCP.</summary>
     internal void SendRtcp(ReadOnlySpan<byte> packet)
     {
@@ -322,7 +350,8 @@ public sealed class RtcSession : IClientConnection
     {
         var transport = new QueuedDatagramTransport(d => Path?.Send(d), _server.Settings.Mtu);
         _dtls = transport;
-        var server = new DtlsSrtpServer(_server.Certificate, Negotiation.RemoteFingerprint);
+        // AES-GCM first: one pass per packet with AES-NI, about a third cheaper than AES-CM with HMAC-SHA1.
+        var server = new DtlsSrtpServer(_server.Certificate, Negotiation.RemoteFingerprint, [SrtpProfile.AeadAes128Gcm, SrtpProfile.Aes128CmHmacSha1_80]);
         _ = RunHandshakeAsync(transport, server);
     }
 
@@ -379,6 +408,18 @@ public sealed class RtcSession : IClientConnection
     }
 
     private long ElapsedMs() => (long)Stopwatch.GetElapsedTime(_created).TotalMilliseconds;
+
+    /// <summary>Where a batch goes before ICE picked a path: nowhere.</summary>
+    private sealed class NoPath : IRtcPeerPath
+    {
+        public static readonly NoPath Instance = new();
+
+        public IPEndPoint RemoteEndPoint { get; } = new(IPAddress.None, 0);
+
+        public string Protocol => "none";
+
+        public bool Send(ReadOnlySpan<byte> datagram) => false;
+    }
 
     private static SocketAddress Copy(SocketAddress address)
     {

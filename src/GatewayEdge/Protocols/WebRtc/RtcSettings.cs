@@ -28,6 +28,11 @@ public sealed class RtcSettings
     /// <summary>The largest SDP offer read.</summary>
     public int MaxSdpBytes { get; set; } = 64 * 1024;
 
+    /// <summary>A WebRTC publisher that sent no keyframe for this long is asked for one (SRS
+    /// `pli_for_rtmp`, 6 s): browsers and aiortc send keyframes only when asked, and RTMP, HLS and
+    /// late players need GOPs of bounded length. 0 turns it off.</summary>
+    public double KeyframeIntervalSeconds { get; set; } = 6;
+
     /// <summary>How often a publisher is asked for a keyframe at most (PLI), in milliseconds.</summary>
     public int PliIntervalMilliseconds { get; set; } = 1000;
 

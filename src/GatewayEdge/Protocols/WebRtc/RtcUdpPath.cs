@@ -13,7 +13,13 @@ internal sealed class RtcUdpPath : IRtcPeerPath
         _socket = socket;
         Address = address;
         RemoteEndPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(address);
+        NativeAddress = RemoteEndPoint.AddressFamily == socket.AddressFamily ? UdpMultiSend.NativeAddressOf(RemoteEndPoint) : null;
     }
+
+    public Socket Socket => _socket;
+
+    /// <summary>The address for <see cref="UdpMultiSend"/>; null when it must go through <see cref="Send"/>.</summary>
+    public byte[]? NativeAddress { get; }
 
     /// <summary>The peer's address as the socket reports it (the key of the address table).</summary>
     public SocketAddress Address { get; }

@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""Plays a stream over WHEP with aiortc for SECONDS, decoding video (H.264) and audio (Opus), then
+DELETEs the session and prints one JSON line:
+{"video_frames":N,"audio_frames":M,"width":W,"height":H,"first_frame_ms":T}
+(first_frame_ms counts from the answer to the first decoded picture; -1 if none came).
+
+Usage: whep_play.py URL SECONDS"""
+import asyncio
+import sys
+import time
+
+from aiortc import RTCPeerConnection, RTCRtpReceiver
+from aiortc.mediastreams import MediaStreamError
+
+from whip_common import delete, emit, exchange, fail, wait_connected
+
+counts = {"video_frames": 0, "audio_frames": 0, "width": 0, "height": 0, "first_frame_ms": -1}
+
+
+async def consume(track, answered):
+    while True:
+        try:
+            frame = await track.recv()
+        except MediaStreamError:
+            return
+        if track.kind == "video":
+            if counts["video_frames"] == 0:
+                counts["first_frame_ms"] = round((time.monotonic() - answered[0]) * 1000)
+            counts["video_frames"] += 1
+            counts["width"], counts["height"] = frame.width, frame.height
+        else:
+            counts["audio_frames"] += 1
+
+
+async def run(url, seconds):
+    pc = RTCPeerConnection()
+    video = pc.addTransceiver("video", direction="recvonly")
+    video.setCodecPreferences([c for c in RTCRtpReceiver.getCapabilities("video").codecs if c.mimeType.lower() in ("video/h264", "video/rtx")])
+    pc.addTransceiver("audio", direction="recvonly")
+    answered = [time.monotonic()]
+    tasks = []
+    pc.on("track", lambda track: tasks.append(asyncio.ensure_future(consume(track, answered))))
+    try:
+        resource = await exchange(pc, url)
+        answered[0] = time.monotonic()
+        emit(resource=resource, state=pc.connectionState)
+        await wait_connected(pc)
+        start = time.monotonic()
+        while (elapsed := time.monotonic() - start) < seconds:
+            if pc.connectionState != "connected":
+                fail(f"connection {pc.connectionState} after {elapsed:.1f} s")
+            emit(state=pc.connectionState, elapsed=round(elapsed, 1), video_frames=counts["video_frames"], audio_frames=counts["audio_frames"])
+            await asyncio.sleep(1)
+        await delete(resource)
+    finally:
+        await pc.close()
+        for task in tasks:
+            task.cancel()
+    emit(**counts)
+
+
+def main():
+    if len(sys.argv) != 3:
+        fail("usage: whep_play.py URL SECONDS")
+    asyncio.run(run(sys.argv[1], float(sys.argv[2])))
+
+
+if __name__ == "__main__":
+    main()
