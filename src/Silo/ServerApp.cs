@@ -109,11 +109,12 @@ public static class ServerApp
         });
 
         var app = builder.Build();
+        app.UseConsoleFiles();
         app.UseSrsApiAuth();
         app.MapSrsApi();
         app.MapRtcSignalling();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
-        app.MapGet("/", () => Results.Redirect("/dashboard"));
+        app.MapGet("/", () => Results.Redirect(ConsoleFiles.Path));
         return app;
     }
 }

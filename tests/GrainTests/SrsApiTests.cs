@@ -20,6 +20,8 @@ public sealed class SrsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [
         "id", "vhost", "stream", "ip", "pageUrl", "swfUrl", "tcUrl", "url", "name", "type", "publish",
         "alive", "send_bytes", "recv_bytes", "kbps",
+        // Beyond SRS, after its fields: the gateway that holds the connection.
+        "gateway",
     ];
 
     private readonly IClusterClient _client = api.Client;
