@@ -27,6 +27,8 @@ export function signOut() {
 
 export async function request(path, options = {}) {
   const headers = new Headers(options.headers || {});
+  // No Basic challenge for this request, so the browser leaves the login to the page.
+  headers.set('X-Requested-With', 'XMLHttpRequest');
   const auth = authorization();
   if (auth) headers.set('Authorization', auth);
   const response = await fetch(path, { ...options, headers, cache: 'no-store' });
