@@ -103,6 +103,14 @@ public sealed class ConsoleTests(MediaFixture server) : IAsyncLifetime
             return text.Contains("Active", StringComparison.Ordinal) && text.Contains($"rtmp {server.RtmpPort}", StringComparison.Ordinal);
         }, Deadline, "the silo and the gateway's endpoints");
         await page.ScreenshotAsync(Path.Combine(AppContext.BaseDirectory, "console-cluster.png"), new ScreenshotOptions { FullPage = true });
+
+        // The vhosts view: the default vhost's HLS settings from the fixture and the startup load.
+        await page.EvaluateExpressionAsync("location.hash = '#vhosts'");
+        await Wait.UntilAsync(async () =>
+        {
+            var text = await TextAsync(page, "#view");
+            return text.Contains("Last reload", StringComparison.Ordinal) && text.Contains("fragment 2 s", StringComparison.Ordinal);
+        }, Deadline, "the vhost settings and the last reload");
         AssertNoConsoleErrors();
     }
 
@@ -150,12 +158,13 @@ public sealed class ConsoleTests(MediaFixture server) : IAsyncLifetime
     {
         var stream = "prtc" + Ids.Random(6);
         await using var publisher = await PublishAsync(stream);
-        await PlaysAsync(stream, "rtc");
-        Assert.Contains(await server.FindClientsAsync(stream), c => c.GetProperty("type").GetString() == "rtc-play");
+        await PlaysAsync(stream, "rtc", async () =>
+            Assert.Contains(await server.FindClientsAsync(stream), c => c.GetProperty("type").GetString() == "rtc-play"));
     }
 
-    /// <summary>Clicks the player's Play button and waits for its video's time to advance.</summary>
-    private async Task PlaysAsync(string stream, string kind)
+    /// <summary>Clicks the player's Play button, waits for its video's time to advance, runs the
+    /// check while it plays, and stops it.</summary>
+    private async Task PlaysAsync(string stream, string kind, Func<Task>? whilePlaying = null)
     {
         var page = await OpenAsync($"players/?app=live&stream={stream}");
         // The URL table is filled once the gateways are read.
@@ -171,6 +180,10 @@ public sealed class ConsoleTests(MediaFixture server) : IAsyncLifetime
         var first = await TimeAsync();
         await Wait.UntilAsync(async () => await TimeAsync() > first + 1, Deadline, $"the {kind} player's video time advancing");
         Assert.True(await page.EvaluateFunctionAsync<int>("id => document.getElementById(id).videoWidth", $"video-{kind}") == 640);
+        if (whilePlaying is not null)
+        {
+            await whilePlaying();
+        }
         await page.ClickAsync($"#stop-{kind}");
         AssertNoConsoleErrors();
     }
