@@ -12,6 +12,16 @@ public sealed class GatewayEndpoints
 
     public int HttpPort { get; private set; }
 
+    /// <summary>The HTTPS streaming port; 0 while it is off.</summary>
+    public int HttpsPort { get; private set; }
+
+    /// <summary>The RTMPS port; 0 while it is off.</summary>
+    public int RtmpsPort { get; private set; }
+
+    internal void SetHttps(int port) => HttpsPort = port;
+
+    internal void SetRtmps(int port) => RtmpsPort = port;
+
     /// <summary>The SRT port (UDP); 0 while SRT is off.</summary>
     public int SrtPort { get; private set; }
 

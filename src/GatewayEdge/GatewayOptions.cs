@@ -26,6 +26,15 @@ public sealed class GatewayOptions
     /// <summary>HTTP streaming port (SRS `http_server.listen`); 0 picks a free port.</summary>
     public int HttpPort { get; set; } = 8080;
 
+    /// <summary>HTTPS streaming port (SRS `http_server.https.listen`, 8088 there): the same streams, HLS
+    /// files and WHIP/WHEP as <see cref="HttpPort"/> over TLS. 0 picks a free port, -1 (the default, as
+    /// in SRS) turns it off.</summary>
+    public int HttpsPort { get; set; } = -1;
+
+    /// <summary>RTMPS port (RTMP over TLS, SRS 7's `rtmps.listen`; 443 or 1936 by convention). 0 picks a
+    /// free port, -1 (the default) turns it off.</summary>
+    public int RtmpsPort { get; set; } = -1;
+
     /// <summary>SRT port, UDP (SRS `srt_server.listen`); 0 picks a free port, -1 turns SRT off.</summary>
     public int SrtPort { get; set; } = 10080;
 

@@ -15,6 +15,7 @@ using OrleansLive.GatewayEdge.Recording.Dvr;
 using OrleansLive.GatewayEdge.Recording.Hls;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
+using OrleansLive.GatewayEdge.Tls;
 
 namespace OrleansLive.GatewayEdge;
 
@@ -31,6 +32,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Id));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.PlayerLimits());
         services.AddSingleton<GatewayEndpoints>();
+        services.AddServerCertificate(configuration);
         services.AddSingleton<StreamHubRegistry>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton(sp => new WorkDirectory(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.WorkDir));

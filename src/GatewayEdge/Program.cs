@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge;
 using OrleansLive.GatewayEdge.Cluster;
+using OrleansLive.GatewayEdge.SrsConfig;
 
 // A standalone gateway: joins the cluster as an Orleans client and serves RTMP and HTTP streams.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -10,9 +12,13 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings {
 builder.Configuration.AddJsonFile("gateway.json", optional: true).AddEnvironmentVariables().AddCommandLine(args);
 // --config FILE: that file instead of gateway.json (re-read on SIGHUP and when edited).
 ConfigFileOption.Apply(builder.Configuration, args, "gateway.json");
+// --srs-config FILE and SRS_* variables: SRS's own configuration, mapped onto these keys.
+var srs = SrsConfigSource.Add(builder.Configuration, args);
 builder.Logging.AddLiveConsole();
 builder.UseOrleansClient(client => client.UseLiveCluster(builder.Configuration));
 builder.Services.AddGatewayEdge(builder.Configuration);
 builder.Services.AddHostedService<ConfigReloadOnSighup>();
-await builder.Build().RunAsync();
+var host = builder.Build();
+srs.Log(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger<SrsConfigSource>());
+await host.RunAsync();
 return 0;

@@ -5,6 +5,8 @@ using OrleansLive.GatewayEdge;
 using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.GatewayEdge.SrsConfig;
+using OrleansLive.GatewayEdge.Tls;
 using OrleansLive.Grains;
 using OrleansLive.Interfaces;
 using OrleansLive.Silo.Api;
@@ -59,6 +61,8 @@ public static class ServerApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         // --config FILE: that file instead of the copy beside the binary (dotnet run passes the project's own).
         ConfigFileOption.Apply(builder.Configuration, args, "appsettings.json");
+        // --srs-config FILE and SRS_* variables: SRS's own configuration, mapped onto these keys.
+        var srs = SrsConfigSource.Add(builder.Configuration, args);
         builder.Logging.AddLiveConsole();
         configure?.Invoke(builder);
         var config = builder.Configuration;
@@ -101,14 +105,27 @@ public static class ServerApp
 
         builder.Services.AddSrsApi();
         builder.Services.AddLiveControl(config);
+        builder.Services.AddServerCertificate(config);
         var api = config.GetSection("Api");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Parse(api["ListenAddress"] ?? "0.0.0.0"), api.GetValue("Port", 1985));
+            var address = IPAddress.Parse(api["ListenAddress"] ?? "0.0.0.0");
+            kestrel.Listen(address, api.GetValue("Port", 1985));
+            // SRS `http_api.https` (1990 there): the same API, dashboard and WHIP/WHEP over TLS; off unless set.
+            if (api.GetValue("Https:Port", -1) is var httpsPort and >= 0)
+            {
+                var certificate = kestrel.ApplicationServices.GetRequiredService<ServerCertificate>();
+                kestrel.Listen(address, httpsPort, listen => listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = certificate.Certificate;
+                    https.ServerCertificateChain = certificate.Chain;
+                }));
+            }
         });
 
         var app = builder.Build();
+        srs.Log(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<SrsConfigSource>());
         app.UseConsoleFiles();
         app.UseSrsApiAuth();
         app.MapSrsApi();

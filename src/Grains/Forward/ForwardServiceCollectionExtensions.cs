@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansLive.Grains.Forward;
+using OrleansLive.Grains.Hooks;
 
 namespace OrleansLive.Grains;
 
@@ -12,7 +13,9 @@ internal static class ForwardServiceCollectionExtensions
     {
         services.AddOptions<ForwardBackendOptions>()
             .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(ForwardBackendOptions.SectionName).Bind(o));
-        services.AddHttpClient(ForwardBackendClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // An https backend's certificate is checked like a hook backend's (Hooks:TrustedCertFile).
+        services.AddHttpClient(ForwardBackendClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => HookTls.Apply(new SocketsHttpHandler(), sp));
         services.TryAddSingleton<ForwardBackendClient>();
         return services;
     }

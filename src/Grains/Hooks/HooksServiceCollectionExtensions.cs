@@ -32,7 +32,8 @@ public static class HooksServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>No redirects or cookies, answers up to 64 KiB; each call sets its own deadline. The
+    /// <summary>No redirects or cookies, answers up to 64 KiB, https certificates checked as
+    /// <see cref="HookTlsOptions"/> says; each call sets its own deadline. The
     /// notification client retries through <see cref="HookNotifyRetry"/>.</summary>
     private static void AddHookHttpClients(IServiceCollection services)
     {
@@ -58,11 +59,11 @@ public static class HooksServiceCollectionExtensions
                 http.MaxResponseContentBufferSize = HttpHookClient.MaxResponseBytes;
                 http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("OrleansLive", "1.0"));
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(services => HookTls.Apply(new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                 UseCookies = false,
-            });
+            }, services));
     }
 }

@@ -106,6 +106,39 @@ public sealed class SrtGatewayTests(MediaFixture server)
     }
 
     [Fact]
+    public async Task Srt_live_transmit_plays_an_rtmp_publish_from_the_gateway()
+    {
+        var stream = "slt" + Ids.Random(5);
+        var file = Path.Combine(Path.GetTempPath(), $"slt-{Guid.NewGuid():N}.ts");
+        try
+        {
+            await using var publisher = Ffmpeg.Publish(server.RtmpUrl("live", stream));
+            await WaitForCodecsAsync(stream, "H264");
+            // srt-live-transmit relays what it plays to a UDP port this test reads (its file target is stdout only).
+            using var udp = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            var udpPort = ((System.Net.IPEndPoint)udp.Client.LocalEndPoint!).Port;
+            await using (var player = ExternalProcess.Start("srt-live-transmit", "-a:no", "-loglevel:error",
+                $"srt://127.0.0.1:{server.SrtPort}?streamid=#!::r=live/{stream},m=request", $"udp://127.0.0.1:{udpPort}"))
+            {
+                await using var output = File.Create(file);
+                using var deadline = new CancellationTokenSource(Deadline);
+                while (output.Length < 400_000)
+                {
+                    var datagram = await udp.ReceiveAsync(deadline.Token);
+                    Assert.Equal(0x47, datagram.Buffer[0]);
+                    output.Write(datagram.Buffer);
+                }
+                Assert.Contains(await server.FindClientsAsync(stream), c => c.GetProperty("type").GetString() == "srt-play");
+            }
+            AssertH264AndAac(await Ffmpeg.ProbeStreamsAsync(file, Deadline));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Hevc_over_srt_plays_over_hls_ts_and_srt_and_reaches_flv_players_as_enhanced_rtmp()
     {
         var stream = "srthevc" + Ids.Random(5);

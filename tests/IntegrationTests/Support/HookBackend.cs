@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -49,10 +51,18 @@ public sealed class HookBackend : IAsyncDisposable
 
     public IReadOnlyList<HookCall> Of(string action, string stream) => Where(c => c.Action == action && c.Stream == stream);
 
-    public async Task StartAsync()
+    /// <param name="certificate">Serve https with this certificate; null: plain http.</param>
+    public async Task StartAsync(X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (certificate is null)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
+        }
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapPost("/{**path}", async (HttpContext http, string path) =>

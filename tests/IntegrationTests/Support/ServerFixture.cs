@@ -57,7 +57,7 @@ public partial class ServerFixture : IAsyncLifetime
     public string SrtUrl(string app, string stream, bool publish, string extra = "") =>
         $"srt://127.0.0.1:{SrtPort}?streamid=#!::r={app}/{stream},m={(publish ? "publish" : "request")}{extra}";
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var settings = new Dictionary<string, string?>
         {

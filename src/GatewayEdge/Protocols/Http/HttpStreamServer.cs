@@ -9,13 +9,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.GatewayEdge.Tls;
 
 namespace OrleansLive.GatewayEdge.Protocols.Http;
 
 /// <summary>
 /// The gateway's HTTP streaming listener (SRS `http_server`, port 8080): live FLV, MPEG-TS, AAC and
-/// MP3 over chunked HTTP (SRS's http_remux), and the HLS files on disk. A Kestrel server of its own,
-/// so it runs the same in a silo process and in a standalone gateway.
+/// MP3 over chunked HTTP (SRS's http_remux), and the HLS files on disk; the same over HTTPS on
+/// <see cref="GatewayOptions.HttpsPort"/> (SRS `http_server.https`). A Kestrel server of its own, so
+/// it runs the same in a silo process and in a standalone gateway.
 /// </summary>
 public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
 {
@@ -24,10 +26,12 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger<HttpStreamServer> _logger;
     private readonly RtcSignalling _signalling;
+    private readonly ServerCertificate _certificate;
     private WebApplication? _app;
 
-    public HttpStreamServer(GatewayContext gateway, GatewayEndpoints endpoints, RtcSignalling signalling, ILoggerFactory loggers)
+    public HttpStreamServer(GatewayContext gateway, GatewayEndpoints endpoints, RtcSignalling signalling, ServerCertificate certificate, ILoggerFactory loggers)
     {
+        _certificate = certificate;
         _signalling = signalling;
         _gateway = gateway;
         _endpoints = endpoints;
@@ -46,6 +50,15 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Parse(_gateway.Options.ListenAddress), _gateway.Options.HttpPort);
+            if (_gateway.Options.HttpsPort >= 0)
+            {
+                kestrel.Listen(IPAddress.Parse(_gateway.Options.ListenAddress), _gateway.Options.HttpsPort,
+                    listen => listen.UseHttps(https =>
+                    {
+                        https.ServerCertificate = _certificate.Certificate;
+                        https.ServerCertificateChain = _certificate.Chain;
+                    }));
+            }
         });
         var app = builder.Build();
         var flv = new HttpFlvHandler(_gateway);
@@ -70,10 +83,15 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         });
         await app.StartAsync(cancellationToken);
         _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(address).Port;
-        _endpoints.SetHttp(port);
-        _logger.LogInformation("HTTP streams listening on {Address}", address);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        if (addresses.FirstOrDefault(a => a.Scheme == Uri.UriSchemeHttps) is { } secure)
+        {
+            _endpoints.SetHttps(secure.Port);
+            _logger.LogInformation("HTTPS streams listening on {Address}", secure.OriginalString);
+        }
+        var address = addresses.First(a => a.Scheme == Uri.UriSchemeHttp);
+        _endpoints.SetHttp(address.Port);
+        _logger.LogInformation("HTTP streams listening on {Address}", address.OriginalString);
         _logger.LogInformation("HLS and DVR files with relative paths go below {WorkDir} (Gateway:WorkDir)", _gateway.WorkDirectory.Path);
     }
 

@@ -43,8 +43,12 @@ public sealed partial class RtmpConnection
         {
             _socket.SendBufferSize = _gateway.Options.PlayerSendBufferBytes;
         }
-        // Media sends try a non-blocking send first (RtmpSession.SendFramesAsync); async operations are unaffected.
-        _socket.Blocking = false;
+        // Media sends try a non-blocking send first (RtmpSession.SendFramesAsync); async operations are
+        // unaffected. Not under TLS, whose sends go through the stream.
+        if (!_session.IsTls)
+        {
+            _socket.Blocking = false;
+        }
         _playLoop = PlayLoopAsync(play);
     }
 

@@ -28,14 +28,15 @@ public sealed partial class RtmpConnection : IClientConnection
     private readonly string _ip;
     private ClientSession? _client;
 
-    public RtmpConnection(Socket socket, GatewayContext gateway)
+    /// <param name="tls">RTMPS: the TLS stream over <paramref name="socket"/>, handshake done; null for plain RTMP.</param>
+    public RtmpConnection(Socket socket, GatewayContext gateway, Stream? tls = null)
     {
         _socket = socket;
         _gateway = gateway;
         _logger = gateway.Loggers.CreateLogger<RtmpConnection>();
         // Zero-byte reads: a connection holds no read buffer while its peer is silent, which is
         // what players are nearly all the time.
-        _session = new RtmpSession(socket, gateway.Options.MaxMessageBytes, zeroByteReads: true);
+        _session = new RtmpSession(socket, gateway.Options.MaxMessageBytes, zeroByteReads: true, tls);
         _ip = (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "";
         ClientId = Ids.NewClientId();
     }

@@ -1,25 +1,31 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.GatewayEdge.Tls;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Flv;
 
 namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
 
-/// <summary>Accepts RTMP connections on the configured port and runs each on its own task.</summary>
+/// <summary>Accepts RTMP connections on the configured port, and RTMPS (RTMP inside TLS) on
+/// <see cref="GatewayOptions.RtmpsPort"/> when set, and runs each on its own task.</summary>
 public sealed class RtmpListener : BackgroundService
 {
     private readonly GatewayContext _gateway;
     private readonly GatewayEndpoints _endpoints;
+    private readonly ServerCertificate _certificate;
     private readonly ILogger<RtmpListener> _logger;
     private Socket? _listener;
+    private Socket? _tlsListener;
 
-    public RtmpListener(GatewayContext gateway, GatewayEndpoints endpoints, ILogger<RtmpListener> logger)
+    public RtmpListener(GatewayContext gateway, GatewayEndpoints endpoints, ServerCertificate certificate, ILogger<RtmpListener> logger)
     {
         _gateway = gateway;
         _endpoints = endpoints;
+        _certificate = certificate;
         _logger = logger;
     }
 
@@ -27,18 +33,37 @@ public sealed class RtmpListener : BackgroundService
     {
         // Bind before the host reports started, so a port clash fails startup loudly.
         var address = IPAddress.Parse(_gateway.Options.ListenAddress);
-        _listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(new IPEndPoint(address, _gateway.Options.RtmpPort));
-        _listener.Listen(1024);
+        if (_gateway.Options.RtmpsPort >= 0)
+        {
+            // Loaded (or generated) now, so a bad certificate file fails startup too.
+            _ = _certificate.Certificate;
+            _tlsListener = Bind(address, _gateway.Options.RtmpsPort);
+            var tlsPort = ((IPEndPoint)_tlsListener.LocalEndPoint!).Port;
+            _endpoints.SetRtmps(tlsPort);
+            _logger.LogInformation("RTMPS listening on {Address}:{Port}", address, tlsPort);
+        }
+        _listener = Bind(address, _gateway.Options.RtmpPort);
         var port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _endpoints.SetRtmp(port);
         _logger.LogInformation("RTMP listening on {Address}:{Port}", address, port);
         return base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private static Socket Bind(IPAddress address, int port)
     {
-        var listener = _listener!;
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(address, port));
+        socket.Listen(1024);
+        return socket;
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _tlsListener is null
+            ? AcceptLoopAsync(_listener!, tls: false, stoppingToken)
+            : Task.WhenAll(AcceptLoopAsync(_listener!, tls: false, stoppingToken), AcceptLoopAsync(_tlsListener, tls: true, stoppingToken));
+
+    private async Task AcceptLoopAsync(Socket listener, bool tls, CancellationToken stoppingToken)
+    {
         using var stop = stoppingToken.Register(listener.Dispose);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -53,24 +78,47 @@ public sealed class RtmpListener : BackgroundService
             }
             catch (SocketException ex)
             {
-                _logger.LogWarning(ex, "RTMP accept failed");
+                _logger.LogWarning(ex, "{Protocol} accept failed", tls ? "RTMPS" : "RTMP");
                 continue;
             }
-            if (!_gateway.Limits.TryAdmit((client.RemoteEndPoint as IPEndPoint)?.Address, "RTMP", out var admission))
+            if (!_gateway.Limits.TryAdmit((client.RemoteEndPoint as IPEndPoint)?.Address, tls ? "RTMPS" : "RTMP", out var admission))
             {
                 // Refused at once, before the handshake (SRS max_connections); the limiter logs it.
                 client.Dispose();
                 continue;
             }
             client.NoDelay = true;
-            var connection = new RtmpConnection(client, _gateway);
             _ = Task.Run(async () =>
             {
                 using (admission)
                 {
-                    await connection.RunAsync();
+                    var secure = tls ? await AuthenticateAsync(client) : null;
+                    if (tls && secure is null)
+                    {
+                        return;
+                    }
+                    await new RtmpConnection(client, _gateway, secure).RunAsync();
                 }
             }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The TLS handshake of an RTMPS client, within the RTMP handshake timeout; null (and the
+    /// socket closed) when it fails.</summary>
+    private async Task<SslStream?> AuthenticateAsync(Socket client)
+    {
+        var tls = new SslStream(new NetworkStream(client, ownsSocket: true), leaveInnerStreamOpen: false);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_gateway.Options.HandshakeTimeoutSeconds));
+            await tls.AuthenticateAsServerAsync(_certificate.ServerOptions(), timeout.Token);
+            return tls;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
+        {
+            _logger.LogInformation("RTMPS TLS handshake with {Peer} failed: {Reason}", client.RemoteEndPoint, ex.Message);
+            await tls.DisposeAsync();
+            return null;
         }
     }
 

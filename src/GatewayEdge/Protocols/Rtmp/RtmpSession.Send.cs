@@ -23,7 +23,7 @@ public sealed partial class RtmpSession
         {
             _out.ResetWrittenCount();
             build(_writer, _out);
-            await _socket.SendAsync(_out.WrittenMemory, SocketFlags.None, cancellationToken);
+            await WriteAsync(_out.WrittenMemory, cancellationToken);
             Interlocked.Add(ref _sentBytes, _out.WrittenCount);
         }
         finally
@@ -81,7 +81,7 @@ public sealed partial class RtmpSession
                     RtmpChunkWriter.WriteMessageType0(_out, RtmpWireForm.ChunkStreamFor(frame.Type), frame.Timestamp, frame.Type, streamId, frame.Payload.Span, _writer.ChunkSize);
                 }
                 bytes = _out.WrittenCount;
-                var send = _socket.SendAsync(_out.WrittenMemory, SocketFlags.None, cancellationToken);
+                var send = WriteAsync(_out.WrittenMemory, cancellationToken);
                 if (timeout == Timeout.InfiniteTimeSpan)
                 {
                     await send;
@@ -122,7 +122,7 @@ public sealed partial class RtmpSession
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
-            await _socket.SendAsync(data, SocketFlags.None, cancellationToken);
+            await WriteAsync(data, cancellationToken);
             Interlocked.Add(ref _sentBytes, data.Length);
         }
         finally
@@ -131,9 +131,23 @@ public sealed partial class RtmpSession
         }
     }
 
+    /// <summary>One write on the socket, or through TLS for RTMPS.</summary>
+    private ValueTask<int> WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        _tls is null ? _socket.SendAsync(data, SocketFlags.None, cancellationToken) : WriteTlsAsync(data, cancellationToken);
+
+    private async ValueTask<int> WriteTlsAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        await _tls!.WriteAsync(data, cancellationToken);
+        return data.Length;
+    }
+
     /// <summary>Called under the send lock.</summary>
     private async ValueTask<int> SendSharedFormsAsync(IReadOnlyList<MediaFrame> frames, int chunkSize, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (_tls is not null)
+        {
+            return await SendSharedFormsOverTlsAsync(frames, chunkSize, timeout, cancellationToken);
+        }
         var segments = _segments;
         try
         {
@@ -170,5 +184,21 @@ public sealed partial class RtmpSession
             _segments = new(128);
             throw;
         }
+    }
+
+    /// <summary>RTMPS: the same shared wire forms, gathered into one buffer so that a batch becomes a
+    /// few TLS records instead of one per slice. Called under the send lock.</summary>
+    private async ValueTask<int> SendSharedFormsOverTlsAsync(IReadOnlyList<MediaFrame> frames, int chunkSize, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        _out.ResetWrittenCount();
+        for (var i = 0; i < frames.Count; i++)
+        {
+            foreach (var segment in RtmpWireForm.Of(frames[i], chunkSize).Segments)
+            {
+                _out.Write(segment.AsSpan());
+            }
+        }
+        await _tls!.WriteAsync(_out.WrittenMemory, cancellationToken).AsTask().WaitAsync(timeout, cancellationToken);
+        return _out.WrittenCount;
     }
 }

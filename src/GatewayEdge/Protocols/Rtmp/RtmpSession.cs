@@ -15,6 +15,7 @@ namespace OrleansLive.GatewayEdge.Protocols.Rtmp;
 public sealed partial class RtmpSession : IAsyncDisposable
 {
     private readonly Socket _socket;
+    private readonly Stream? _tls;
     private readonly PipeReader _input;
     private readonly RtmpChunkReader _reader;
     private uint _peerAckWindow;
@@ -23,10 +24,13 @@ public sealed partial class RtmpSession : IAsyncDisposable
 
     /// <param name="zeroByteReads">For connections whose peer is mostly silent (players): no read
     /// buffer is held while nothing arrives.</param>
-    public RtmpSession(Socket socket, int maxMessageBytes, bool zeroByteReads)
+    /// <param name="tls">RTMPS: the TLS stream over <paramref name="socket"/>, which every read and write
+    /// then goes through; null: plain RTMP straight on the socket.</param>
+    public RtmpSession(Socket socket, int maxMessageBytes, bool zeroByteReads, Stream? tls = null)
     {
         _socket = socket;
-        var stream = new NetworkStream(socket, ownsSocket: false);
+        _tls = tls;
+        var stream = tls ?? new NetworkStream(socket, ownsSocket: false);
         var options = zeroByteReads
             ? new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true, useZeroByteReads: true)
             : new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true);
@@ -36,6 +40,9 @@ public sealed partial class RtmpSession : IAsyncDisposable
     }
 
     public long SentBytes => Interlocked.Read(ref _sentBytes);
+
+    /// <summary>True for RTMPS.</summary>
+    public bool IsTls => _tls is not null;
 
     public long RecvBytes => Interlocked.Read(ref _handshakeBytes) + _reader.BytesConsumed;
 
@@ -137,6 +144,10 @@ public sealed partial class RtmpSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _socket.Dispose();
+        if (_tls is not null)
+        {
+            await _tls.DisposeAsync();
+        }
         await _input.CompleteAsync();
         _reader.Dispose();
     }
