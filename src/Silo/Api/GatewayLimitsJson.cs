@@ -33,6 +33,8 @@ internal static class GatewayLimitsJson
                 gateway["srt_port"] = info.SrtPort;
                 gateway["rtc_port"] = info.RtcPort;
                 gateway["rtc_tcp_port"] = info.RtcTcpPort;
+                gateway["https_port"] = info.HttpsPort;
+                gateway["rtmps_port"] = info.RtmpsPort;
                 gateway["started_ms"] = SrsJson.UnixMs(info.StartedUtc);
             }
             list.Add(gateway);

@@ -103,10 +103,14 @@ export function streamUrls(gateway, vhost, app, stream) {
   const path = `${encodeURIComponent(app)}/${encodeURIComponent(stream)}`;
   const srtVhost = defaultVhost ? '' : `h=${vhost},`;
   const whepVhost = defaultVhost ? '' : `&vhost=${encodeURIComponent(vhost)}`;
+  // A page on HTTPS may only fetch HTTPS streams: the gateway's HTTPS port when it has one.
+  const secure = location.protocol === 'https:' && gateway.https_port;
+  const http = secure ? `https://${host}:${gateway.https_port}` : gateway.http_port ? `http://${host}:${gateway.http_port}` : '';
   const urls = {
     rtmp: gateway.rtmp_port ? `rtmp://${host}:${gateway.rtmp_port}/${path}${query}` : '',
-    flv: gateway.http_port ? `http://${host}:${gateway.http_port}/${path}.flv${query}` : '',
-    hls: gateway.http_port ? `http://${host}:${gateway.http_port}/${path}.m3u8${query}` : '',
+    rtmps: gateway.rtmps_port ? `rtmps://${host}:${gateway.rtmps_port}/${path}${query}` : '',
+    flv: http ? `${http}/${path}.flv${query}` : '',
+    hls: http ? `${http}/${path}.m3u8${query}` : '',
     srt: gateway.srt_port ? `srt://${host}:${gateway.srt_port}?streamid=#!::${srtVhost}r=${app}/${stream},m=request` : '',
     whep: `${location.origin}/rtc/v1/whep/?app=${encodeURIComponent(app)}&stream=${encodeURIComponent(stream)}${whepVhost}`,
   };

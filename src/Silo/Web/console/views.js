@@ -58,7 +58,8 @@ function overview(state) {
       <td class="num">${s.activations}</td><td>${esc(new Date(s.started_ms).toLocaleString())}</td></tr>`).join('');
   const gatewayRows = gateways.map(g => {
     const endpoints = [
-      g.rtmp_port && `rtmp ${g.rtmp_port}`, g.http_port && `http ${g.http_port}`,
+      g.rtmp_port && `rtmp ${g.rtmp_port}`, g.rtmps_port && `rtmps ${g.rtmps_port}`,
+      g.http_port && `http ${g.http_port}`, g.https_port && `https ${g.https_port}`,
       g.srt_port && `srt ${g.srt_port}/udp`, g.rtc_port && `webrtc ${g.rtc_port}/udp`, g.rtc_tcp_port && `ice-tcp ${g.rtc_tcp_port}`,
     ].filter(Boolean);
     const load = g.max_connections > 0 ? `${g.connections} / ${g.max_connections}` : `${g.connections}`;

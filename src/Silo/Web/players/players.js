@@ -44,7 +44,7 @@ function render() {
   if (choice.gateway) $('gateway').value = choice.gateway;
   choice.gateway = $('gateway').value;
   const u = urls();
-  const rows = [['RTMP', u.rtmp], ['SRT', u.srt], ['HTTP-FLV', u.flv], ['HLS', u.hls], ['WHEP', u.whep]].filter(([, url]) => url);
+  const rows = [['RTMP', u.rtmp], ['RTMPS', u.rtmps], ['SRT', u.srt], ['HTTP-FLV', u.flv], ['HLS', u.hls], ['WHEP', u.whep]].filter(([, url]) => url);
   $('urls').innerHTML = choice.stream ? rows.map(([name, url]) => `<tr><td>${name}</td><td><input readonly value="${esc(url)}"></td>
     <td><button class="secondary copy" data-url="${esc(url)}">Copy</button></td></tr>`).join('') : '<tr><td colspan="3" class="muted">Choose a stream.</td></tr>';
 }
