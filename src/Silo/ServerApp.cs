@@ -128,12 +128,13 @@ public static class ServerApp
 
         var app = builder.Build();
         srs.Log(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<SrsConfigSource>());
+        app.UseConsoleFiles();
         app.UseSrsApiAuth();
         app.MapSrsApi();
         app.MapSiloTelemetry();
         app.MapRtcSignalling();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
-        app.MapGet("/", () => Results.Redirect("/dashboard"));
+        app.MapGet("/", () => Results.Redirect(ConsoleFiles.Path));
         return app;
     }
 }

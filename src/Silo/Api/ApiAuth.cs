@@ -45,7 +45,9 @@ internal static class ApiAuth
         response.StatusCode = StatusCodes.Status401Unauthorized;
         CrossDomain.AddHeaders(response);
         var challenges = new List<string>();
-        if (options.Enabled)
+        // Scripts that ask for their own credentials (the console) say so, as with Spring's convention:
+        // a Basic challenge would make the browser prompt over their login form.
+        if (options.Enabled && http.Request.Headers["X-Requested-With"] != "XMLHttpRequest")
         {
             challenges.Add("Basic realm=\"SRS\", charset=\"UTF-8\"");
         }

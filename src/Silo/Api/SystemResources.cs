@@ -76,6 +76,7 @@ internal static class SystemResources
                 ["conn_srs_refused"] = refused,
             },
             ["gateways"] = gateways,
+            ["silos"] = await SilosJson.Read(request.Grains),
         };
         return SrsReply.Ok(body);
     }
