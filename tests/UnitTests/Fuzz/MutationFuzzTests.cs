@@ -15,43 +15,6 @@ public class MutationFuzzTests
 {
     private const int MaxPes = 64 * 1024;
 
-    private static byte[][] Corpus(string target) =>
-        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Corpus", target)).Order().Select(File.ReadAllBytes).ToArray();
-
-    private static byte[] Mutate(Random random, byte[] seed)
-    {
-        var data = new List<byte>(seed);
-        var edits = random.Next(1, 8);
-        for (var e = 0; e < edits && data.Count > 0; e++)
-        {
-            var at = random.Next(data.Count);
-            switch (random.Next(6))
-            {
-                case 0:
-                    data[at] ^= (byte)(1 << random.Next(8));
-                    break;
-                case 1:
-                    data[at] = (byte)random.Next(256);
-                    break;
-                case 2:
-                    data.RemoveRange(at, Math.Min(random.Next(1, 400), data.Count - at));
-                    break;
-                case 3:
-                    data.InsertRange(at, Enumerable.Range(0, random.Next(1, 64)).Select(_ => (byte)random.Next(256)));
-                    break;
-                case 4:
-                    var length = Math.Min(random.Next(1, 600), data.Count - at);
-                    data.InsertRange(random.Next(data.Count), data.GetRange(at, length));
-                    break;
-                default:
-                    data.RemoveRange(at, data.Count - at); // truncate
-                    break;
-            }
-        }
-
-        return [.. data];
-    }
-
     private static void Feed(Random random, byte[] data, Action<ReadOnlySpan<byte>> push)
     {
         for (var at = 0; at < data.Length;)
@@ -65,13 +28,13 @@ public class MutationFuzzTests
     [Fact]
     public void Ts_demuxer_and_sample_converter_survive_mutations()
     {
-        var corpus = Corpus("TsDemuxer");
+        var corpus = Mutations.Corpus("TsDemuxer");
         var random = new Random(20240601);
         var clock = Stopwatch.StartNew();
         var samples = 0L;
         for (var i = 0; i < 1500; i++)
         {
-            var data = Mutate(random, corpus[i % corpus.Length]);
+            var data = Mutations.Mutate(random, corpus[i % corpus.Length]);
             var converter = new ElementarySampleConverter(_ => samples++);
             var demuxer = new TsDemuxer(f => converter.Write(f)) { MaxPesSize = MaxPes };
             Feed(random, data, demuxer.Push);
@@ -86,12 +49,12 @@ public class MutationFuzzTests
     [Fact]
     public void Ps_demuxer_survives_mutations()
     {
-        var corpus = Corpus("PsDemuxer");
+        var corpus = Mutations.Corpus("PsDemuxer");
         var random = new Random(20240602);
         var samples = 0L;
         for (var i = 0; i < 1000; i++)
         {
-            var data = Mutate(random, corpus[i % corpus.Length]);
+            var data = Mutations.Mutate(random, corpus[i % corpus.Length]);
             var converter = new ElementarySampleConverter(_ => samples++);
             var demuxer = new PsDemuxer(f => converter.Write(f)) { MaxFrameSize = MaxPes };
             Feed(random, data, demuxer.Push);
@@ -106,11 +69,11 @@ public class MutationFuzzTests
     [Fact]
     public void Codec_parsers_survive_mutations()
     {
-        var corpus = Corpus("Codecs");
+        var corpus = Mutations.Corpus("Codecs");
         var random = new Random(20240603);
         for (var i = 0; i < 4000; i++)
         {
-            var data = Mutate(random, corpus[i % corpus.Length]);
+            var data = Mutations.Mutate(random, corpus[i % corpus.Length]);
             VideoDecoderConfig.TryParse(VideoCodecId.H264, data, out _);
             VideoDecoderConfig.TryParse(VideoCodecId.H265, data, out _);
             AvcConfig.TryParse(data, out _);

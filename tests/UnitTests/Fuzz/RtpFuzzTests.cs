@@ -12,39 +12,6 @@ public class RtpFuzzTests
 {
     private const int Inputs = 20_000;
 
-    private static byte[][] Corpus(string target) =>
-        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Corpus", target)).Order().Select(File.ReadAllBytes).ToArray();
-
-    /// <summary>A few bit flips, byte overwrites, cuts and duplicated stretches.</summary>
-    private static byte[] Mutate(Random random, byte[] seed)
-    {
-        var data = seed.ToList();
-        for (var edits = random.Next(1, 6); edits > 0 && data.Count > 0; edits--)
-        {
-            var at = random.Next(data.Count);
-            switch (random.Next(5))
-            {
-                case 0:
-                    data[at] ^= (byte)(1 << random.Next(8));
-                    break;
-                case 1:
-                    data[at] = (byte)random.Next(256);
-                    break;
-                case 2:
-                    data.RemoveRange(at, Math.Min(random.Next(1, 64), data.Count - at));
-                    break;
-                case 3:
-                    data.InsertRange(random.Next(data.Count), data.GetRange(at, Math.Min(random.Next(1, 200), data.Count - at)));
-                    break;
-                default:
-                    data.RemoveRange(at, data.Count - at);
-                    break;
-            }
-        }
-
-        return [.. data];
-    }
-
     /// <summary>The packets of a corpus file, as far as its length prefixes hold.</summary>
     private static List<byte[]> Packets(byte[] data)
     {
@@ -67,7 +34,7 @@ public class RtpFuzzTests
     [Fact]
     public void Depacketizers_and_reorder_buffer_survive_mutations()
     {
-        var corpus = Corpus("Rtp");
+        var corpus = Mutations.Corpus("Rtp");
         Assert.NotEmpty(corpus);
         var random = new Random(20250101);
         var clock = Stopwatch.StartNew();
@@ -75,7 +42,7 @@ public class RtpFuzzTests
         var opusFrames = 0L;
         for (var i = 0; i < Inputs; i++)
         {
-            var data = i < corpus.Length ? corpus[i] : Mutate(random, corpus[i % corpus.Length]);
+            var data = i < corpus.Length ? corpus[i] : Mutations.Mutate(random, corpus[i % corpus.Length], maxEdits: 5, maxChunk: 200);
             var h264 = new H264Depacketizer(_ => accessUnits++, maxAccessUnitSize: 64 * 1024);
             var h265 = new H265Depacketizer(_ => accessUnits++, maxAccessUnitSize: 64 * 1024);
             var opus = new OpusDepacketizer();
@@ -119,13 +86,13 @@ public class RtpFuzzTests
     [Fact]
     public void Rtcp_parser_survives_mutations()
     {
-        var corpus = Corpus("RtcpCompound");
+        var corpus = Mutations.Corpus("RtcpCompound");
         Assert.NotEmpty(corpus);
         var random = new Random(20250102);
         var parsed = 0;
         for (var i = 0; i < Inputs; i++)
         {
-            var data = i < corpus.Length ? corpus[i] : Mutate(random, corpus[i % corpus.Length]);
+            var data = i < corpus.Length ? corpus[i] : Mutations.Mutate(random, corpus[i % corpus.Length], maxEdits: 5, maxChunk: 200);
             if (RtcpCompound.TryParse(data, out var packets))
             {
                 Assert.NotEmpty(packets);

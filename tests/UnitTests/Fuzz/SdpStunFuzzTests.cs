@@ -12,43 +12,6 @@ namespace OrleansLive.UnitTests.Fuzz;
 /// </summary>
 public sealed class SdpStunFuzzTests
 {
-    private static byte[][] Corpus(string target) =>
-        [.. Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Corpus", target)).Order().Select(File.ReadAllBytes)];
-
-    private static byte[] Mutate(Random random, byte[] seed, int maxChunk)
-    {
-        var data = new List<byte>(seed);
-        var edits = random.Next(1, 6);
-        for (var e = 0; e < edits && data.Count > 0; e++)
-        {
-            var at = random.Next(data.Count);
-            switch (random.Next(6))
-            {
-                case 0:
-                    data[at] ^= (byte)(1 << random.Next(8));
-                    break;
-                case 1:
-                    data[at] = (byte)random.Next(256);
-                    break;
-                case 2:
-                    data.RemoveRange(at, Math.Min(random.Next(1, maxChunk), data.Count - at));
-                    break;
-                case 3:
-                    data.InsertRange(at, Enumerable.Range(0, random.Next(1, 32)).Select(_ => (byte)random.Next(256)));
-                    break;
-                case 4:
-                    var length = Math.Min(random.Next(1, maxChunk), data.Count - at);
-                    data.InsertRange(random.Next(data.Count), data.GetRange(at, length));
-                    break;
-                default:
-                    data.RemoveRange(at, data.Count - at);
-                    break;
-            }
-        }
-
-        return [.. data];
-    }
-
     // Line-level edits find what byte flips rarely reach: a line repeated, dropped, moved or cut.
     private static string MutateLines(Random random, string text)
     {
@@ -79,7 +42,7 @@ public sealed class SdpStunFuzzTests
     [Fact]
     public void Sdp_parser_and_answer_builder_survive_mutations()
     {
-        var corpus = Corpus("Sdp");
+        var corpus = Mutations.Corpus("Sdp");
         var random = new Random(20250214);
         var clock = Stopwatch.StartNew();
         var options = new SdpAnswerOptions
@@ -95,7 +58,7 @@ public sealed class SdpStunFuzzTests
         for (var i = 0; i < 10_000; i++)
         {
             var seed = corpus[i % corpus.Length];
-            var text = i % 2 == 0 ? Encoding.UTF8.GetString(Mutate(random, seed, 300)) : MutateLines(random, Encoding.UTF8.GetString(seed));
+            var text = i % 2 == 0 ? Encoding.UTF8.GetString(Mutations.Mutate(random, seed, maxEdits: 5, maxChunk: 300)) : MutateLines(random, Encoding.UTF8.GetString(seed));
             if (!SessionDescription.TryParse(text, out var offer, out var error))
             {
                 Assert.False(string.IsNullOrEmpty(error));
@@ -130,14 +93,14 @@ public sealed class SdpStunFuzzTests
     [Fact]
     public void Stun_parser_and_checks_survive_mutations()
     {
-        List<byte[]> corpus = [.. Corpus("Stun")];
+        List<byte[]> corpus = [.. Mutations.Corpus("Stun")];
         corpus.Add(StunBinding.Request(StunBinding.NewTransactionId(), "srv", "cli", "pw"u8, 1, 2, useCandidate: true));
         var random = new Random(20250215);
         var key = StunBinding.ShortTermKey("VOkJxbRl1RmTxUk/WvJxBt");
         var parsed = 0;
         for (var i = 0; i < 10_000; i++)
         {
-            var data = Mutate(random, corpus[i % corpus.Count], 40);
+            var data = Mutations.Mutate(random, corpus[i % corpus.Count], maxEdits: 5, maxChunk: 40);
             _ = StunMessage.IsStun(data);
             if (StunMessage.TryParse(data, out var message))
             {

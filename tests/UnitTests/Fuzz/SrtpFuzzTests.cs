@@ -12,40 +12,6 @@ public class SrtpFuzzTests
 {
     private const int InputsPerProfile = 5000;
 
-    private static byte[] Mutate(Random random, byte[] seed)
-    {
-        var data = new List<byte>(seed);
-        var edits = random.Next(1, 5);
-        for (var e = 0; e < edits && data.Count > 0; e++)
-        {
-            var at = random.Next(data.Count);
-            switch (random.Next(6))
-            {
-                case 0:
-                    data[at] ^= (byte)(1 << random.Next(8));
-                    break;
-                case 1:
-                    data[at] = (byte)random.Next(256);
-                    break;
-                case 2:
-                    data.RemoveRange(at, Math.Min(random.Next(1, 40), data.Count - at));
-                    break;
-                case 3:
-                    data.InsertRange(at, Enumerable.Range(0, random.Next(1, 32)).Select(_ => (byte)random.Next(256)));
-                    break;
-                case 4:
-                    // Swap in a byte from elsewhere, as a splice of two packets would.
-                    (data[at], data[^1]) = (data[^1], data[at]);
-                    break;
-                default:
-                    data.RemoveRange(at, data.Count - at);
-                    break;
-            }
-        }
-
-        return [.. data];
-    }
-
     [Theory]
     [InlineData(SrtpProfile.Aes128CmHmacSha1_80, 1)]
     [InlineData(SrtpProfile.Aes128CmHmacSha1_32, 2)]
@@ -68,7 +34,7 @@ public class SrtpFuzzTests
         {
             var isRtcp = (n & 1) == 1;
             var genuine = isRtcp ? rtcp[random.Next(rtcp.Length)] : rtp[random.Next(rtp.Length)];
-            var input = Mutate(random, genuine);
+            var input = Mutations.Mutate(random, genuine, maxEdits: 4, maxChunk: 40);
             if (input.AsSpan().SequenceEqual(genuine))
             {
                 continue;
