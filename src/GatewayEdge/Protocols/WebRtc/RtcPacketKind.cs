@@ -19,7 +19,4 @@ public static class RtcPacketKinds
         >= 128 and <= 191 => RtcPacketKind.Rtp,
         _ => RtcPacketKind.Unknown,
     };
-
-    /// <summary>An RTCP packet among RTP on a muxed port: payload type 64-95 with the marker bit (SR 200 … XR 207, FB 205/206).</summary>
-    public static bool IsRtcp(ReadOnlySpan<byte> packet) => packet.Length >= 2 && packet[1] is >= 192 and <= 223;
 }

@@ -197,7 +197,7 @@ public sealed class RtcSession : IClientConnection
                 break;
             case RtcPacketKind.Rtp when _inbound is { } inbound:
                 Interlocked.Increment(ref _packetsReceived);
-                if (RtcPacketKinds.IsRtcp(datagram))
+                if (SrtpContext.IsRtcp(datagram))
                 {
                     if (inbound.UnprotectRtcp(datagram, out var rtcpLength))
                     {

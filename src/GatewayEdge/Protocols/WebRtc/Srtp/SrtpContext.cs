@@ -172,7 +172,7 @@ public sealed class SrtpContext : IDisposable
     /// RTP/RTCP demultiplexing on one port (RFC 5761 §4): RTCP packet types 192-223 occupy the byte
     /// where RTP has its marker bit and payload type, a range RTP payload types avoid.
     /// </summary>
-    public static bool IsRtcp(ReadOnlySpan<byte> packet) => packet.Length >= 2 && packet[1] is >= 192 and <= 223;
+    public static bool IsRtcp(ReadOnlySpan<byte> packet) => Media.Rtp.RtcpPacketType.IsRtcp(packet);
 
     /// <summary>RTP header length with CSRCs and extension (RFC 3550 §5.1); false when it does not fit.</summary>
     internal static bool TryGetRtpHeaderLength(ReadOnlySpan<byte> packet, out int headerLength)
