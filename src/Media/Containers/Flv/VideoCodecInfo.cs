@@ -7,7 +7,7 @@ namespace OrleansLive.Media.Containers.Flv;
 public static class VideoCodecInfo
 {
     /// <summary>
-    /// AVC and HEVC (legacy codec ids 7 and 12, or Enhanced RTMP avc1/hvc1) and AV1 (av01) yield
+    /// AVC and HEVC (legacy codec ids 7 and 12, or Enhanced RTMP avc1/hvc1) AV1 (av01), VP8 (vp08) and VP9 (vp09) yield
     /// facts from their sequence headers only; other frames of those codecs yield false. Tags of
     /// other codecs yield Codec "VP6" or "Other" with unknown profile, level and size.
     /// </summary>
@@ -37,6 +37,10 @@ public static class VideoCodecInfo
                     return HevcConfig.TryParse(record, out info);
                 case FlvFourCC.Av01:
                     return Av1Config.TryParse(record, out info);
+                case FlvFourCC.Vp08:
+                    return VpConfig.TryParse(VideoCodecId.Vp8, record, out info);
+                case FlvFourCC.Vp09:
+                    return VpConfig.TryParse(VideoCodecId.Vp9, record, out info);
                 default:
                     info = Other("Other");
                     return true;
