@@ -35,6 +35,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddServerCertificate(configuration);
         services.AddSingleton<StreamHubRegistry>();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddMetrics();
+        services.AddSingleton<GatewayMetrics>();
         services.AddSingleton(sp => new WorkDirectory(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.WorkDir));
         services.AddSingleton<ClusterLink>();
         services.Configure<GatewayLimitsOptions>(configuration.GetSection(GatewayOptions.Section));
@@ -59,7 +61,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<RtcServer>();
         services.AddHostedService(sp => sp.GetRequiredService<RtcServer>());
         services.AddSingleton<RtcSignalling>();
-        services.AddHostedService<HttpStreamServer>();
+        services.AddSingleton<HttpStreamServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<HttpStreamServer>());
         services.AddHostedService<GatewayHeartbeat>();
         services.AddHostedService<TrafficReporter>();
         services.AddHostedService<LimitStatsReporter>();

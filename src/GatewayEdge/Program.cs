@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge;
 using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.SrsConfig;
+using OrleansLive.GatewayEdge.Telemetry;
 
 // A standalone gateway: joins the cluster as an Orleans client and serves RTMP and HTTP streams.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -15,6 +16,8 @@ ConfigFileOption.Apply(builder.Configuration, args, "gateway.json");
 // --srs-config FILE and SRS_* variables: SRS's own configuration, mapped onto these keys.
 var srs = SrsConfigSource.Add(builder.Configuration, args);
 builder.Logging.AddLiveConsole();
+// Before the Orleans client: /metrics, /healthz and /readyz on the HTTP port while the cluster is away.
+builder.Services.AddStandaloneGatewayTelemetry();
 builder.UseOrleansClient(client => client.UseLiveCluster(builder.Configuration));
 builder.Services.AddGatewayEdge(builder.Configuration);
 builder.Services.AddHostedService<ConfigReloadOnSighup>();

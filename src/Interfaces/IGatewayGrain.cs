@@ -1,6 +1,7 @@
 namespace OrleansLive.Interfaces;
 
-/// <summary>What a gateway tells the cluster about itself.</summary>
+/// <summary>What a gateway tells the cluster about itself. The SRT, WebRTC, HTTPS and RTMPS ports are 0
+/// while those listeners are off.</summary>
 [GenerateSerializer, Immutable]
 public sealed record GatewayInfo(
     [property: Id(0)] string GatewayId,
@@ -8,7 +9,12 @@ public sealed record GatewayInfo(
     [property: Id(2)] int RtmpPort,
     [property: Id(3)] int HttpPort,
     [property: Id(4)] int Connections,
-    [property: Id(5)] DateTime StartedUtc);
+    [property: Id(5)] DateTime StartedUtc,
+    [property: Id(6)] int SrtPort = 0,
+    [property: Id(7)] int RtcPort = 0,
+    [property: Id(8)] int RtcTcpPort = 0,
+    [property: Id(9)] int HttpsPort = 0,
+    [property: Id(10)] int RtmpsPort = 0);
 
 /// <summary>
 /// One gateway process, keyed by its gateway id. The gateway heartbeats every few seconds with its

@@ -1,6 +1,9 @@
 namespace OrleansLive.Interfaces;
 
-/// <summary>One gateway's connection limits and how many clients they refused since it started.</summary>
+/// <summary>One gateway's connection limits and how many clients they refused since it started; with
+/// the connections it accepted and the clients it refused or dropped since then (SRS's
+/// srs_clients_total and srs_clients_errs_total, summed over the gateways) and the bytes its clients
+/// sent and received (srs_receive_bytes_total, srs_send_bytes_total).</summary>
 [GenerateSerializer, Immutable]
 public sealed record GatewayLimitStats(
     [property: Id(0)] string GatewayId,
@@ -9,7 +12,11 @@ public sealed record GatewayLimitStats(
     [property: Id(3)] int MaxConnectionsPerIpPerSecond,
     [property: Id(4)] long RefusedMaxConnections,
     [property: Id(5)] long RefusedIpRate,
-    [property: Id(6)] DateTime ReportedUtc)
+    [property: Id(6)] DateTime ReportedUtc,
+    [property: Id(7)] long ClientsTotal = 0,
+    [property: Id(8)] long ClientErrors = 0,
+    [property: Id(9)] long RecvBytes = 0,
+    [property: Id(10)] long SentBytes = 0)
 {
     public long Refused => RefusedMaxConnections + RefusedIpRate;
 }

@@ -10,6 +10,7 @@ using OrleansLive.GatewayEdge.Tls;
 using OrleansLive.Grains;
 using OrleansLive.Interfaces;
 using OrleansLive.Silo.Api;
+using OrleansLive.Silo.Metrics;
 
 namespace OrleansLive.Silo;
 
@@ -105,6 +106,7 @@ public static class ServerApp
 
         builder.Services.AddSrsApi();
         builder.Services.AddLiveControl(config);
+        builder.AddSiloTelemetry();
         builder.Services.AddServerCertificate(config);
         var api = config.GetSection("Api");
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -126,11 +128,13 @@ public static class ServerApp
 
         var app = builder.Build();
         srs.Log(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<SrsConfigSource>());
+        app.UseConsoleFiles();
         app.UseSrsApiAuth();
         app.MapSrsApi();
+        app.MapSiloTelemetry();
         app.MapRtcSignalling();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
-        app.MapGet("/", () => Results.Redirect("/dashboard"));
+        app.MapGet("/", () => Results.Redirect(ConsoleFiles.Path));
         return app;
     }
 }

@@ -20,6 +20,8 @@ public sealed class SrsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [
         "id", "vhost", "stream", "ip", "pageUrl", "swfUrl", "tcUrl", "url", "name", "type", "publish",
         "alive", "send_bytes", "recv_bytes", "kbps",
+        // Beyond SRS, after its fields: the gateway that holds the connection.
+        "gateway",
     ];
 
     private readonly IClusterClient _client = api.Client;
@@ -102,7 +104,8 @@ public sealed class SrsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var vhost = (await Get($"/api/v1/vhosts/{vhostId}"))["vhost"]!;
         Assert.Equal(StreamKey.DefaultVhost, (string?)vhost["name"]);
         Assert.Equal(
-            ["id", "name", "enabled", "clients", "streams", "send_bytes", "recv_bytes", "kbps", "hls"],
+            // Beyond SRS, after its fields: the vhost's settings, for the console.
+            ["id", "name", "enabled", "clients", "streams", "send_bytes", "recv_bytes", "kbps", "hls", "settings"],
             Keys(vhost));
         Assert.True((int)vhost["streams"]! >= 1);
 

@@ -228,7 +228,9 @@ public sealed class HooksTests(HooksServerFixture server)
         await using var gatewayB = ExternalProcess.Start("dotnet", Path.Combine(AppContext.BaseDirectory, "OrleansLive.GatewayEdge.dll"),
             $"--Orleans:Gateways:0=127.0.0.1:{server.OrleansGatewayPort}",
             "--Gateway:ListenAddress=127.0.0.1", $"--Gateway:RtmpPort={rtmpB}", $"--Gateway:HttpPort={httpB}", "--Gateway:SrtPort=0", "--Gateway:RtcPort=0");
-        await Wait.UntilAsync(() => gatewayB.HasExited ? throw new InvalidOperationException(gatewayB.StdOut + gatewayB.StdErr) : gatewayB.StdOut.Contains("HTTP streams listening", StringComparison.Ordinal), Deadline, "the second gateway listening");
+        using var probe = new HttpClient();
+        await Wait.UntilAsync(async () => gatewayB.HasExited ? throw new InvalidOperationException(gatewayB.StdOut + gatewayB.StdErr)
+            : await TestServers.IsOkAsync(probe, $"http://127.0.0.1:{httpB}/readyz"), Deadline, "the second gateway ready");
 
         var stream = "twogw" + Ids.Random(5);
         await using var publisher = Ffmpeg.Publish(server.RtmpUrl("live", stream), 320, 180);

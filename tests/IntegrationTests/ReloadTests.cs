@@ -13,6 +13,13 @@ public sealed class ReloadTests(HooksServerFixture server)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
 
     [Fact]
+    public async Task With_the_raw_api_on_a_missing_or_unknown_rpc_is_1060()
+    {
+        Assert.Equal(1060, (await server.GetJsonAsync("api/v1/raw")).GetProperty("code").GetInt32());
+        Assert.Equal(1060, (await server.GetJsonAsync("api/v1/raw?rpc=shutdown")).GetProperty("code").GetInt32());
+    }
+
+    [Fact]
     public async Task Reload_switches_the_hook_url_and_a_broken_configuration_is_refused()
     {
         try

@@ -24,7 +24,10 @@ public sealed class StandaloneGatewayTests(ServerFixture server)
             "--Gateway:SrtPort=0",
             "--Gateway:RtcPort=0",
             $"--Gateway:HttpPort={httpPort}");
-        await Wait.UntilAsync(() => gateway.HasExited ? throw new InvalidOperationException(gateway.StdOut + gateway.StdErr) : gateway.StdOut.Contains("HTTP streams listening", StringComparison.Ordinal), Deadline, "standalone gateway listening");
+        // Its HTTP port opens before it reaches the silo; /readyz says when every listener is up.
+        using var http = new HttpClient();
+        await Wait.UntilAsync(async () => gateway.HasExited ? throw new InvalidOperationException(gateway.StdOut + gateway.StdErr)
+            : await TestServers.IsOkAsync(http, $"http://127.0.0.1:{httpPort}/readyz"), Deadline, "standalone gateway ready");
 
         var stream = "edge" + Ids.Random(5);
         await using var publisher = Ffmpeg.Publish($"rtmp://127.0.0.1:{rtmpPort}/live/{stream}");

@@ -48,7 +48,8 @@ public sealed class GatewayHeartbeat : BackgroundService
         {
             try
             {
-                var info = new GatewayInfo(_identity.Id, _options.Host, _endpoints.RtmpPort, _endpoints.HttpPort, _connections.Count, _identity.StartedUtc);
+                var info = new GatewayInfo(_identity.Id, _options.Host, _endpoints.RtmpPort, _endpoints.HttpPort, _connections.Count, _identity.StartedUtc,
+                    _endpoints.SrtPort, _endpoints.RtcPort, _endpoints.RtcTcpPort, _endpoints.HttpsPort, _endpoints.RtmpsPort);
                 await grain.Heartbeat(info, reference);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,16 +7,29 @@ using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Limits;
 
-/// <summary>Reports the gateway's connection-limit counters to the cluster (shown by
-/// /api/v1/summaries) whenever they change, and every 30 s anyway.</summary>
-public sealed class LimitStatsReporter(
-    IGrainFactory grains,
-    GatewayIdentity identity,
-    ConnectionLimiter limiter,
-    IOptions<GatewayOptions> options,
-    ILogger<LimitStatsReporter> logger) : BackgroundService
+/// <summary>Reports the gateway's connection-limit counters and client totals to the cluster (shown
+/// by /api/v1/summaries and /metrics) whenever they change, and every 30 s anyway; exports the
+/// refusals as the metric live_gateway_connections_refused_total.</summary>
+public sealed class LimitStatsReporter : BackgroundService
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(30);
+    private readonly IGrainFactory grains;
+    private readonly GatewayIdentity identity;
+    private readonly ConnectionLimiter limiter;
+    private readonly GatewayMetrics metrics;
+    private readonly IOptions<GatewayOptions> options;
+    private readonly ILogger<LimitStatsReporter> logger;
+
+    public LimitStatsReporter(IGrainFactory grains, GatewayIdentity identity, ConnectionLimiter limiter, GatewayMetrics metrics,
+        IOptions<GatewayOptions> options, ILogger<LimitStatsReporter> logger)
+    {
+        (this.grains, this.identity, this.limiter, this.metrics, this.options, this.logger) = (grains, identity, limiter, metrics, options, logger);
+        metrics.Meter.CreateObservableCounter("live_gateway_connections_refused", () => new Measurement<long>[]
+        {
+            new(limiter.RefusedMaxConnections, metrics.GatewayTag, new("reason", "max_connections")),
+            new(limiter.RefusedIpRate, metrics.GatewayTag, new("reason", "ip_rate")),
+        }, description: "Connections refused by the connection limits, by reason.");
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,7 +40,9 @@ public sealed class LimitStatsReporter(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             var stats = new GatewayLimitStats(identity.Id, limiter.Connections, limiter.MaxConnections,
-                limiter.MaxConnectionsPerIpPerSecond, limiter.RefusedMaxConnections, limiter.RefusedIpRate, default);
+                limiter.MaxConnectionsPerIpPerSecond, limiter.RefusedMaxConnections, limiter.RefusedIpRate, default,
+                metrics.ClientsTotal, metrics.ClientErrors + limiter.RefusedMaxConnections + limiter.RefusedIpRate,
+                metrics.RecvBytesTotal, metrics.SentBytesTotal);
             var now = DateTime.UtcNow;
             if (stats == last && now - lastSent < Refresh)
             {

@@ -17,6 +17,7 @@ public sealed class StreamSessions
     private readonly IRemoteStreams _remote;
     private readonly IReadOnlyList<IPublishExtension> _extensions;
     private readonly PlayerQueueLimits _playerLimits;
+    private readonly GatewayMetrics _metrics;
     private readonly ILogger _logger;
 
     public StreamSessions(
@@ -26,6 +27,7 @@ public sealed class StreamSessions
         IRemoteStreams remote,
         IEnumerable<IPublishExtension> extensions,
         PlayerQueueLimits playerLimits,
+        GatewayMetrics metrics,
         ILogger<StreamSessions> logger)
     {
         Cluster = cluster;
@@ -34,6 +36,7 @@ public sealed class StreamSessions
         _remote = remote;
         _extensions = [.. extensions];
         _playerLimits = playerLimits;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -46,6 +49,7 @@ public sealed class StreamSessions
     {
         var client = new ClientSession(connection, protocol, label, ip);
         _connections.Add(connection);
+        _metrics.Opened(client);
         if (recordNow)
         {
             Record(client, ClientSessionInfo.UnknownType, publish: false, address: null, streamId: null);
@@ -57,6 +61,7 @@ public sealed class StreamSessions
     public void End(ClientSession client)
     {
         _connections.Remove(client.Connection);
+        _metrics.Closed(client);
         if (client.Recorded)
         {
             var (sent, recv) = (client.Connection.SentBytes, client.Connection.RecvBytes);
@@ -71,12 +76,18 @@ public sealed class StreamSessions
         var settings = await Cluster.GetVhostSettings(probe.Vhost);
         if (!settings.Enabled)
         {
+            _metrics.Refused(client, "connect", "disabled");
             return $"vhost '{probe.Vhost}' is disabled";
         }
         // At connect time SRS's request has the app and the tcUrl's query as its param, no stream yet.
         var info = client.Info(Cluster.GatewayId, ClientSessionInfo.UnknownType, false, probe with { Stream = "" }, null);
         var verdict = await Cluster.Client(client.ClientId).Connect(info);
-        return verdict.Allowed ? null : $"connect refused: {verdict.Reason}";
+        if (verdict.Allowed)
+        {
+            return null;
+        }
+        _metrics.Refused(client, "connect", "hook");
+        return $"connect refused: {verdict.Reason}";
     }
 
     /// <summary>
@@ -173,6 +184,7 @@ public sealed class StreamSessions
 
     internal void EndPlay(PlaySession session)
     {
+        _metrics.PlayerLeft(session.Client, session.Queue);
         session.Queue.Complete(PlayerEnd.Closed);
         session.Hub.RemovePlayer(session.Queue);
         _hubs.Return(session.Hub);
@@ -184,6 +196,7 @@ public sealed class StreamSessions
         where T : class
     {
         _logger.LogWarning("{Protocol} {Action} {Url} refused: {Reason}", client.Label, action, address.Url, reason);
+        _metrics.Refused(client, action, reason);
         return SessionResult<T>.Refused(reason);
     }
 

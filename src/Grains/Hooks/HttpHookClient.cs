@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -45,7 +46,9 @@ public sealed class HttpHookClient
         var json = body.ToJsonString();
         foreach (var url in urls)
         {
+            var started = Stopwatch.GetTimestamp();
             var outcome = await PostAsync(url, json, timeout);
+            HookMetrics.Record(action, started, outcome.Delivered, outcome.Allowed);
             if (!outcome.Allowed)
             {
                 _logger.LogWarning("Hook {Action} {Url} refused client {Client}: {Reason}",
@@ -102,7 +105,9 @@ public sealed class HttpHookClient
         context.Properties.Set(HookNotifyRetry.Timeout, timeout);
         try
         {
+            var started = Stopwatch.GetTimestamp();
             var outcome = await SendNotificationAsync(url, json, timeout, context);
+            HookMetrics.Record(action, started, outcome.Delivered, outcome.Allowed);
             if (!outcome.Delivered)
             {
                 _logger.LogWarning("Hook {Action} {Url} failed after {Attempts} attempts: {Reason}", action, url, Math.Max(retries, 0) + 1, outcome.Reason);

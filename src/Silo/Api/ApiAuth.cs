@@ -36,7 +36,7 @@ internal static class ApiAuth
         var bearer = options.Token.Length > 0;
         // WebRTC signalling is for publishers and players, whose Bearer token is theirs for the hooks (as SRS).
         if (HttpMethods.IsOptions(http.Request.Method) || (!options.Enabled && !bearer) || http.Request.Path.StartsWithSegments("/rtc")
-            || IsAuthorized(http.Request, options))
+            || IsOpenProbe(http) || IsAuthorized(http.Request, options))
         {
             await next(http);
             return;
@@ -45,7 +45,9 @@ internal static class ApiAuth
         response.StatusCode = StatusCodes.Status401Unauthorized;
         CrossDomain.AddHeaders(response);
         var challenges = new List<string>();
-        if (options.Enabled)
+        // Scripts that ask for their own credentials (the console) say so, as with Spring's convention:
+        // a Basic challenge would make the browser prompt over their login form.
+        if (options.Enabled && http.Request.Headers["X-Requested-With"] != "XMLHttpRequest")
         {
             challenges.Add("Basic realm=\"SRS\", charset=\"UTF-8\"");
         }
@@ -57,6 +59,12 @@ internal static class ApiAuth
         response.ContentType = "application/json";
         await response.WriteAsync("{\"code\":401}");
     });
+
+    /// <summary>Health probes (kubelets send no credentials) and SRS's exporter port, which SRS serves
+    /// without authentication, as Prometheus scrapes it.</summary>
+    private static bool IsOpenProbe(HttpContext http) =>
+        http.Request.Path == "/healthz" || http.Request.Path == "/readyz"
+        || (http.RequestServices.GetService<Metrics.ExporterPort>() is { Port: > 0 } exporter && http.Connection.LocalPort == exporter.Port);
 
     internal static bool IsAuthorized(HttpRequest request, ApiAuthOptions options)
     {

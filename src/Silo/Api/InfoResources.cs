@@ -29,15 +29,26 @@ internal static class InfoResources
             ["versions"] = "the version of SRS",
             ["summaries"] = "the summary(pid, argv, pwd, cpu, mem) of SRS",
             ["rusages"] = "the rusage of SRS",
+            ["self_proc_stats"] = "the self process stats",
+            ["system_proc_stats"] = "the system process stats",
             ["meminfos"] = "the meminfo of system",
             ["authors"] = "the license, copyright, authors and contributors",
             ["features"] = "the supported features of SRS",
             ["vhosts"] = "manage all vhosts or specified vhost",
             ["streams"] = "manage all streams or specified stream",
             ["clients"] = "manage all clients or specified client, default query top 10 clients",
+            ["raw"] = "raw api for srs, support CUID srs for instance the config",
+            ["clusters"] = "origin cluster server API",
             ["dvrs"] = "list the DVR files, start (POST) or stop (DELETE) recording a stream",
         };
-        body["tests"] = new JsonObject();
+        // SRS lists its test endpoints here; this server has none of them, so each says so.
+        body["tests"] = new JsonObject
+        {
+            ["requests"] = "show the request info (not served here)",
+            ["errors"] = "always return an error 100 (not served here)",
+            ["redirects"] = "always redirect to /api/v1/test/errors (not served here)",
+            ["[vhost]"] = "http vhost for http://error.srs.com:1985/api/v1/tests/errors (not served here)",
+        };
         return Reply(body);
     }
 

@@ -7,10 +7,10 @@ namespace OrleansLive.Silo.Api;
 
 /// <summary>
 /// /api/v1/raw?rpc=raw|reload|reload-fetch, SRS's raw API. "raw" always answers with the raw API's
-/// settings; the others need "Api:RawApi:Enabled" (else 1061), and "reload" also
-/// "Api:RawApi:AllowReload" (else 1061). A reload re-reads the configuration sources and answers
-/// 0, or 1023 with the reason when the new vhost settings are invalid (the old ones stay).
-/// Any other rpc is 1060.
+/// settings; anything else needs "Api:RawApi:Enabled" (else 1061, a missing rpc included), and
+/// "reload" also "Api:RawApi:AllowReload" (else 1061). A reload re-reads the configuration sources
+/// and answers 0, or 1023 with the reason when the new vhost settings are invalid (the old ones
+/// stay). With the raw API on, any other rpc is 1060.
 /// </summary>
 internal static class RawApiResource
 {
@@ -23,10 +23,6 @@ internal static class RawApiResource
         var section = request.Http.RequestServices.GetService<IConfiguration>()?.GetSection("Api");
         var enabled = section?.GetValue("RawApi:Enabled", false) ?? false;
         var allowReload = section?.GetValue("RawApi:AllowReload", false) ?? false;
-        if (rpc is not ("raw" or "reload" or "reload-fetch"))
-        {
-            return Reply(SrsReply.Error(RawBadRpc));
-        }
         if (rpc == "raw")
         {
             var raw = request.Envelope();
@@ -48,8 +44,17 @@ internal static class RawApiResource
             };
             return Reply(SrsReply.Ok(raw));
         }
+        // As SRS: with the raw API off every other request is 1061, whatever its rpc; on, an unknown rpc is 1060.
         var store = request.Http.RequestServices.GetService<VhostConfigStore>();
-        if (!enabled || store is null || (rpc == "reload" && !allowReload))
+        if (!enabled || store is null)
+        {
+            return Reply(SrsReply.Error(RawDisabled));
+        }
+        if (rpc is not ("reload" or "reload-fetch"))
+        {
+            return Reply(SrsReply.Error(RawBadRpc));
+        }
+        if (rpc == "reload" && !allowReload)
         {
             return Reply(SrsReply.Error(RawDisabled));
         }

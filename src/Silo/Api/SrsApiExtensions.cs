@@ -30,6 +30,9 @@ public static class SrsApiExtensions
         Map(endpoints, "/api/v1/summaries", SystemResources.Summaries);
         Map(endpoints, "/api/v1/rusages", SystemResources.Rusages);
         Map(endpoints, "/api/v1/meminfos", SystemResources.MemInfos);
+        Map(endpoints, "/api/v1/self_proc_stats", ProcStatsResources.Self);
+        Map(endpoints, "/api/v1/system_proc_stats", ProcStatsResources.System);
+        Map(endpoints, "/api/v1/clusters", ClustersResource.Handle);
         Map(endpoints, "/api/v1/vhosts/{id?}", VhostsResource.Handle);
         Map(endpoints, "/api/v1/streams/{id?}", StreamsResource.Handle);
         Map(endpoints, "/api/v1/clients/{id?}", ClientsResource.Handle);

@@ -108,6 +108,8 @@ internal static class SrsJson
             ["send_bytes"] = c.SendBytes,
             ["recv_bytes"] = c.RecvBytes,
             ["kbps"] = Kbps(c.KbpsRecv30s, c.KbpsSend30s),
+            // Beyond SRS, after its fields: the gateway that holds the connection.
+            ["gateway"] = info.GatewayId,
         };
     }
 
@@ -126,6 +128,7 @@ internal static class SrsJson
         ["hls"] = v.Settings.Hls.Enabled
             ? new JsonObject { ["enabled"] = true, ["fragment"] = v.Settings.Hls.Fragment }
             : new JsonObject { ["enabled"] = false },
+        ["settings"] = VhostSettingsJson.Settings(v.Settings), // beyond SRS
     };
 
     public static long UnixMs(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeMilliseconds();

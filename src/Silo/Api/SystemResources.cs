@@ -17,7 +17,7 @@ internal static class SystemResources
         var stat = ProcFs.SelfStatFields();
         var load = ProcFs.Numbers("/proc/loadavg");
         var uptime = ProcFs.Numbers("/proc/uptime");
-        var (netRecv, netSend) = ProcFs.NetBytes();
+        var (netRecv, netSend, netRecvi, netSendi) = ProcFs.NetBytes();
         using var process = Process.GetCurrentProcess();
 
         var memTotal = mem.GetValueOrDefault("MemTotal");
@@ -63,8 +63,8 @@ internal static class SystemResources
                 ["net_sample_time"] = nowMs,
                 ["net_recv_bytes"] = netRecv,
                 ["net_send_bytes"] = netSend,
-                ["net_recvi_bytes"] = 0,
-                ["net_sendi_bytes"] = 0,
+                ["net_recvi_bytes"] = netRecvi,
+                ["net_sendi_bytes"] = netSendi,
                 ["srs_sample_time"] = nowMs,
                 ["srs_recv_bytes"] = srsRecv,
                 ["srs_send_bytes"] = srsSend,
@@ -76,6 +76,7 @@ internal static class SystemResources
                 ["conn_srs_refused"] = refused,
             },
             ["gateways"] = gateways,
+            ["silos"] = await SilosJson.Read(request.Grains),
         };
         return SrsReply.Ok(body);
     }

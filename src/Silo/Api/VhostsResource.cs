@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.Grains.Config;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.Silo.Api;
@@ -45,6 +46,10 @@ internal static class VhostsResource
             return SrsReply.Ok(body);
         }
         body["vhosts"] = new JsonArray(vhosts.Select(v => (JsonNode)SrsJson.Vhost(v, byVhost[v.Name].ToList())).ToArray());
+        if (request.Http.RequestServices.GetService<VhostConfigStore>() is { } store)
+        {
+            body["reload"] = VhostSettingsJson.Reload(store.LastReload); // beyond SRS
+        }
         return SrsReply.Ok(body);
     }
 }

@@ -32,6 +32,7 @@ public sealed partial class RawRtcPeer : IAsyncDisposable
     private SrtpContext? _outbound;
     private Task? _keepalive;
     private long _rtp;
+    private ConcurrentQueue<byte[]>? _captured;
     private long _rtpUnprotectFailures;
 
     public RawRtcPeer(int rtcPort, DtlsCertificate? certificate = null)
@@ -69,22 +70,28 @@ public sealed partial class RawRtcPeer : IAsyncDisposable
 
     public int RtpPacketsOn(Socket socket) => _rtpBySocket.GetValueOrDefault(socket);
 
+    /// <summary>Keeps every RTP packet received from now on, decrypted, for <see cref="Captured"/>.</summary>
+    public void Capture() => _captured = new ConcurrentQueue<byte[]>();
+
+    /// <summary>The decrypted RTP packets received since <see cref="Capture"/>, in arrival order.</summary>
+    public IReadOnlyCollection<byte[]> Captured => _captured ?? new ConcurrentQueue<byte[]>();
+
     /// <summary>
     /// An offer as small as the gateway takes: one H.264 video section (and Opus for a player), BUNDLE,
     /// rtcp-mux, our credentials and <paramref name="fingerprint"/> (our certificate's unless given).
     /// </summary>
-    public string Offer(bool publish, string? fingerprint = null)
+    public string Offer(bool publish, string? fingerprint = null, string videoCodec = "H264")
     {
         var direction = publish ? "sendonly" : "recvonly";
         var print = fingerprint ?? Certificate.Fingerprint;
         var sdp = new StringBuilder();
         sdp.Append("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\n");
-        foreach (var (kind, mid, rtpmap, pt) in new[] { ("video", "0", "H264/90000", 102), ("audio", "1", "opus/48000/2", 111) })
+        foreach (var (kind, mid, rtpmap, pt) in new[] { ("video", "0", videoCodec + "/90000", 102), ("audio", "1", "opus/48000/2", 111) })
         {
             sdp.Append($"m={kind} 9 UDP/TLS/RTP/SAVPF {pt}\r\nc=IN IP4 0.0.0.0\r\n");
             sdp.Append($"a=ice-ufrag:{LocalUfrag}\r\na=ice-pwd:{LocalPassword}\r\na=fingerprint:{print}\r\na=setup:actpass\r\n");
             sdp.Append($"a=mid:{mid}\r\na={direction}\r\na=rtcp-mux\r\na=rtpmap:{pt} {rtpmap}\r\n");
-            if (kind == "video")
+            if (kind == "video" && videoCodec == "H264")
             {
                 sdp.Append($"a=fmtp:{pt} level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n");
             }
@@ -269,8 +276,9 @@ public sealed partial class RawRtcPeer : IAsyncDisposable
                         _dtls?.Enqueue(datagram);
                         break;
                     case >= 128 and <= 191 when _inbound is { } inbound && !SrtpContext.IsRtcp(datagram):
-                        if (inbound.UnprotectRtp(datagram, out _))
+                        if (inbound.UnprotectRtp(datagram, out var plain))
                         {
+                            _captured?.Enqueue(datagram[..plain].ToArray());
                             Interlocked.Increment(ref _rtp);
                             _rtpBySocket.AddOrUpdate(socket, 1, (_, n) => n + 1);
                         }

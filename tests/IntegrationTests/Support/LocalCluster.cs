@@ -166,10 +166,11 @@ public sealed class LocalCluster : IAsyncLifetime
             return response.IsSuccessStatusCode;
         }, Deadline, $"{silo.Name} API");
 
+    /// <summary>Until the gateway's /readyz answers 200: its HTTP port opens before it reaches a silo.</summary>
     public async Task WaitGatewayAsync(Node gateway) =>
         await Wait.UntilAsync(
-            () => gateway.Running ? gateway.Process!.StdOut.Contains("HTTP streams listening", StringComparison.Ordinal) : throw new InvalidOperationException($"{gateway.Name} exited: {gateway.Process?.StdOut}"),
-            Deadline, $"{gateway.Name} listening");
+            async () => gateway.Running ? await TestServers.IsOkAsync(Http, $"http://127.0.0.1:{gateway.Port2}/readyz") : throw new InvalidOperationException($"{gateway.Name} exited: {gateway.Process?.StdOut}"),
+            Deadline, $"{gateway.Name} ready");
 
     public async Task StartRedisAsync()
     {

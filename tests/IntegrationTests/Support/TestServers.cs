@@ -12,6 +12,20 @@ namespace OrleansLive.IntegrationTests.Support;
 public static class TestServers
 {
     /// <summary>A loopback TCP port nothing listens on right now.</summary>
+    /// <summary>Whether a GET answers 2xx; false while nothing listens there.</summary>
+    public static async Task<bool> IsOkAsync(HttpClient http, string url)
+    {
+        try
+        {
+            using var response = await http.GetAsync(url);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
     public static int FreeTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

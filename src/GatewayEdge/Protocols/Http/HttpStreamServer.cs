@@ -26,11 +26,13 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger<HttpStreamServer> _logger;
     private readonly RtcSignalling _signalling;
+    private readonly IEnumerable<IHttpPortRoutes> _routes;
     private readonly ServerCertificate _certificate;
     private WebApplication? _app;
 
-    public HttpStreamServer(GatewayContext gateway, GatewayEndpoints endpoints, RtcSignalling signalling, ServerCertificate certificate, ILoggerFactory loggers)
+    public HttpStreamServer(GatewayContext gateway, GatewayEndpoints endpoints, RtcSignalling signalling, ServerCertificate certificate, IEnumerable<IHttpPortRoutes> routes, ILoggerFactory loggers)
     {
+        _routes = routes;
         _certificate = certificate;
         _signalling = signalling;
         _gateway = gateway;
@@ -41,6 +43,11 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // A standalone gateway starts this before its Orleans client connects (its /readyz answers meanwhile).
+        if (_app is not null)
+        {
+            return;
+        }
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_loggers);
@@ -73,6 +80,10 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         var hls = new HlsFileServer(_gateway);
         // WHIP/WHEP here as on the API port: one origin for a page that plays HTTP-FLV and WebRTC.
         app.MapRtcSignalling();
+        foreach (var routes in _routes)
+        {
+            routes.Map(app);
+        }
         app.MapGet("/{**path}", async (HttpContext context, string? path) =>
         {
             // HLS files from disk first; everything else is a live stream (.flv, .ts, .aac, .mp3).
