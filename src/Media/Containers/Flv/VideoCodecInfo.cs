@@ -38,9 +38,12 @@ public static class VideoCodecInfo
                 case FlvFourCC.Av01:
                     return Av1Config.TryParse(record, out info);
                 case FlvFourCC.Vp08:
-                    return VpConfig.TryParse(VideoCodecId.Vp8, record, out info);
+                    // VP8/VP9 decode without the record: a short one still names the codec.
+                    info = VpConfig.TryParse(VideoCodecId.Vp8, record, out var vp8) ? vp8 : Other("VP8");
+                    return true;
                 case FlvFourCC.Vp09:
-                    return VpConfig.TryParse(VideoCodecId.Vp9, record, out info);
+                    info = VpConfig.TryParse(VideoCodecId.Vp9, record, out var vp9) ? vp9 : Other("VP9");
+                    return true;
                 default:
                     info = Other("Other");
                     return true;
