@@ -156,6 +156,8 @@ public class CodecInfoTests
         Assert.True(VideoCodecInfo.TryParse(Convert.FromHexString("1400"), out info));
         Assert.Equal(new VideoFacts("VP6", "Other", "Other", 0, 0), info);
         Assert.True(VideoCodecInfo.TryParse(Convert.FromHexString("9076703039010203"), out info));
+        Assert.Equal(new VideoFacts("VP9", "Other", "Other", 0, 0), info); // a record too short to read
+        Assert.True(VideoCodecInfo.TryParse(Convert.FromHexString("9078787878"), out info));
         Assert.Equal("Other", info.Codec);
 
         // Frames that are not sequence headers say nothing about AVC/HEVC streams.

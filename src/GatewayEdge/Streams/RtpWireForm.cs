@@ -6,7 +6,8 @@ namespace OrleansLive.GatewayEdge.Streams;
 /// <summary>
 /// A frame as RTP packets, built once per frame for every WebRTC player of the stream: whole packets
 /// (12-byte header and payload) with payload type, sequence number and SSRC left for each player to
-/// write in its copy before SRTP protection. Video carries its parameter sets before each IDR.
+/// write in its copy before SRTP protection. H.264/H.265 video carries its parameter sets before each
+/// IDR; VP8 and VP9 frames go as they are.
 /// </summary>
 public sealed class RtpWireForm
 {
@@ -43,9 +44,14 @@ public sealed class RtpWireForm
             var pts = sample.Pts;
             var timestamp = unchecked((uint)(pts * (VideoClockRate / 1000)));
             var parameterSets = frame.IsKeyframe ? config.ParameterSets : null;
-            var payloads = config.Codec == VideoCodecId.H265
-                ? H265Packetizer.PacketizeHvcc(sample.Data, config.NalLengthSize, RtpPacketBuilder.DefaultMaxPayloadSize, parameterSets)
-                : H264Packetizer.PacketizeAvcc(sample.Data, config.NalLengthSize, RtpPacketBuilder.DefaultMaxPayloadSize, parameterSets);
+            const int max = RtpPacketBuilder.DefaultMaxPayloadSize;
+            var payloads = config.Codec switch
+            {
+                VideoCodecId.H265 => H265Packetizer.PacketizeHvcc(sample.Data, config.NalLengthSize, max, parameterSets),
+                VideoCodecId.Vp8 => Vp8Packetizer.Packetize(sample.Data.Span, max),
+                VideoCodecId.Vp9 => Vp9Packetizer.Packetize(sample.Data.Span, frame.IsKeyframe, max),
+                _ => H264Packetizer.PacketizeAvcc(sample.Data, config.NalLengthSize, max, parameterSets),
+            };
             return new RtpWireForm(RtpPacketBuilder.Build(payloads, 0, timestamp, 0), timestamp, config);
         }
         var audioTimestamp = unchecked((uint)(sample.Dts * (OpusPacketizer.ClockRate / 1000)));
@@ -56,10 +62,13 @@ public sealed class RtpWireForm
 /// <summary>
 /// What a stream's video sequence header tells an RTP packetizer: the codec, the NAL length size and
 /// the parameter sets to send before each IDR. Parsed once per sequence header frame and cached on it.
+/// VP8 and VP9 need none: their configuration is the codec alone (<see cref="Plain"/>).
 /// </summary>
 public sealed class RtpVideoConfig
 {
     private static readonly RtpVideoConfig None = new(VideoCodecId.Unknown, 4, []);
+    private static readonly RtpVideoConfig Vp8 = new(VideoCodecId.Vp8, 0, []);
+    private static readonly RtpVideoConfig Vp9 = new(VideoCodecId.Vp9, 0, []);
 
     private RtpVideoConfig(VideoCodecId codec, int nalLengthSize, IReadOnlyList<ReadOnlyMemory<byte>> parameterSets)
     {
@@ -81,9 +90,21 @@ public sealed class RtpVideoConfig
         return config == None ? null : config;
     }
 
+    /// <summary>The configuration of a codec that needs no sequence header (VP8, VP9); null for others.</summary>
+    public static RtpVideoConfig? Plain(VideoCodecId codec) => codec switch
+    {
+        VideoCodecId.Vp8 => Vp8,
+        VideoCodecId.Vp9 => Vp9,
+        _ => null,
+    };
+
     private static RtpVideoConfig Parse(MediaFrame frame)
     {
         var sample = frame.Sample;
+        if (Plain(sample.Header.VideoCodec) is { } plain)
+        {
+            return plain;
+        }
         if (!VideoDecoderConfig.TryParse(sample.Header.VideoCodec, sample.Data.Span, out var record))
         {
             return None;

@@ -8,6 +8,7 @@ public enum VideoCodecId : byte
     H265,
     Av1,
     Vp9,
+    Vp8,
 }
 
 /// <summary>Audio codecs the media path knows, whatever container or protocol carried them.</summary>

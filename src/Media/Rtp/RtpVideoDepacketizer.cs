@@ -9,7 +9,7 @@ namespace OrleansLive.Media.Rtp;
 /// <see cref="KeyframeNeeded"/>; until the next keyframe, access units that are not keyframes are
 /// dropped too (they would reference what was lost).
 /// </summary>
-public abstract class RtpVideoDepacketizer
+public abstract class RtpVideoDepacketizer : IRtpVideoDepacketizer
 {
     public const int DefaultMaxAccessUnitSize = 8 * 1024 * 1024;
 

@@ -59,7 +59,26 @@ public class FlvSampleHeadersTests
 
         Assert.Equal(SamplePart.EndOfSequence, end.Header.Part);
         Assert.Equal(VideoCodecId.Av1, EnhancedVideo(0, 1, 1, "av01", [0, 0, 0]).ToSample().Header.VideoCodec);
-        Assert.Equal(VideoCodecId.Unknown, EnhancedVideo(0, 1, 1, "vp08", [0, 0, 0]).ToSample().Header.VideoCodec);
+        Assert.Equal(VideoCodecId.Unknown, EnhancedVideo(0, 1, 1, "xxxx", [0, 0, 0]).ToSample().Header.VideoCodec);
+    }
+
+    [Fact]
+    public void Vp8_and_vp9_tags_carry_the_frame_type_and_their_configuration_record()
+    {
+        var key = EnhancedVideo(0, 1, 3, "vp08", [0x10, 0x02, 0x00, 0x9D, 0x01, 0x2A]).ToSample();
+        var inter = EnhancedVideo(33, 2, 1, "vp08", [0, 0, 0, 0x11, 0x22]).ToSample();
+        Assert.Equal((VideoCodecId.Vp8, true, 5), (key.Header.VideoCodec, key.Header.IsKeyframe, key.Header.BodyOffset));
+        Assert.Equal(new byte[] { 0x10, 0x02, 0x00, 0x9D, 0x01, 0x2A }, key.Data.ToArray());
+        Assert.Equal((VideoCodecId.Vp8, false, 8), (inter.Header.VideoCodec, inter.Header.IsKeyframe, inter.Header.BodyOffset));
+
+        var start = EnhancedVideo(0, 1, 0, "vp09", VpConfig.Build(profile: 0, level: 31));
+        var header = start.ToSample().Header;
+        Assert.Equal((VideoCodecId.Vp9, SamplePart.Config), (header.VideoCodec, header.Part));
+        Assert.True(VideoCodecInfo.TryParse(start.Data.Span, out var facts));
+        Assert.Equal(new VideoFacts("VP9", "0", "3.1", 0, 0), facts);
+        Assert.True(VideoCodecInfo.TryParse(EnhancedVideo(0, 1, 0, "vp08", VpConfig.Build()).Data.Span, out facts));
+        Assert.Equal(("VP8", "Other"), (facts.Codec, facts.Level));
+        Assert.False(VpConfig.TryParse(VideoCodecId.Vp8, [0, 0, 0], out _));
     }
 
     [Fact]

@@ -45,6 +45,8 @@ public class RtpFuzzTests
             var data = i < corpus.Length ? corpus[i] : Mutations.Mutate(random, corpus[i % corpus.Length], maxEdits: 5, maxChunk: 200);
             var h264 = new H264Depacketizer(_ => accessUnits++, maxAccessUnitSize: 64 * 1024);
             var h265 = new H265Depacketizer(_ => accessUnits++, maxAccessUnitSize: 64 * 1024);
+            var vp8 = new Vp8Depacketizer(_ => accessUnits++, maxFrameSize: 64 * 1024);
+            var vp9 = new Vp9Depacketizer(_ => accessUnits++, maxFrameSize: 64 * 1024);
             var opus = new OpusDepacketizer();
             // Straight in as well: the reorder buffer would hide duplicates and late packets.
             var direct = new H264Depacketizer(_ => accessUnits++, maxAccessUnitSize: 64 * 1024);
@@ -64,6 +66,8 @@ public class RtpFuzzTests
                 {
                     h264.Push(ordered);
                     h265.Push(ordered);
+                    vp8.Push(ordered);
+                    vp9.Push(ordered);
                     opusFrames += opus.TryDepacketize(ordered, out _, out _) ? 1 : 0;
                     if (RtpHeader.TryParse(ordered, out var header))
                     {

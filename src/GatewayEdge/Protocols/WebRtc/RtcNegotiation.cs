@@ -11,7 +11,7 @@ public sealed record RtcTrack(string Mid, byte PayloadType, VideoCodecId VideoCo
 
 /// <summary>
 /// The offer/answer of one session: the peer's ICE credentials and certificate fingerprint, the
-/// tracks kept (H.264 or H.265 video and Opus audio, which the stream's frames carry), our ICE
+/// tracks kept (H.264, H.265, VP8 or VP9 video and Opus audio, which the stream's frames carry), our ICE
 /// credentials and the answer text. Retransmissions come on the original SSRC (no RTX negotiated).
 /// </summary>
 internal sealed class RtcNegotiation
@@ -46,8 +46,8 @@ internal sealed class RtcNegotiation
         string.Join(", ", new[] { Video is { } v ? $"video {v.VideoCodec}/{v.PayloadType}" : null, Audio is { } a ? $"audio opus/{a.PayloadType}" : null }.Where(t => t is not null));
 
     /// <param name="fingerprint">Our certificate's, "sha-256 AB:CD:…".</param>
-    /// <param name="preferHevc">A player of an H.265 stream: H.265 first when the player offers it.</param>
-    public static bool TryNegotiate(string sdp, bool publish, string fingerprint, IReadOnlyList<RtcCandidate> candidates, bool preferHevc,
+    /// <param name="streamCodec">For a player, the stream's video codec (Unknown before it is known).</param>
+    public static bool TryNegotiate(string sdp, bool publish, string fingerprint, IReadOnlyList<RtcCandidate> candidates, VideoCodecId streamCodec,
         out RtcNegotiation negotiation, out string error)
     {
         negotiation = null!;
@@ -69,7 +69,7 @@ internal sealed class RtcNegotiation
             Fingerprint = space > 0 ? fingerprint[(space + 1)..] : fingerprint,
             Role = publish ? AnswerRole.Receive : AnswerRole.Send,
             Candidates = [.. candidates.Select(c => new SdpIceCandidate(c.Address, c.Port, c.Protocol))],
-            VideoCodecs = preferHevc ? [Codec.H265, Codec.H264] : [Codec.H264, Codec.H265],
+            VideoCodecs = VideoCodecsFor(publish, streamCodec),
             AcceptRtx = false,
             SendTracks = publish ? [] :
             [
@@ -91,7 +91,7 @@ internal sealed class RtcNegotiation
             var twcc = media.Extensions.FirstOrDefault(e => e.Uri.Equals(SdpExtensionUris.TransportWideCc, StringComparison.OrdinalIgnoreCase))?.Id ?? 0;
             if (media.Kind == MediaKind.Video && video is null)
             {
-                var codecId = codec.Is(Codec.H265) ? VideoCodecId.H265 : VideoCodecId.H264;
+                var codecId = codec.Is(Codec.H265) ? VideoCodecId.H265 : codec.Is(Codec.Vp8) ? VideoCodecId.Vp8 : codec.Is(Codec.Vp9) ? VideoCodecId.Vp9 : VideoCodecId.H264;
                 video = new RtcTrack(media.Mid ?? "", (byte)codec.PayloadType, codecId, media.Track?.Ssrc ?? videoSsrc, codec.ClockRate, twcc);
             }
             else if (media.Kind == MediaKind.Audio && audio is null)
@@ -101,12 +101,30 @@ internal sealed class RtcNegotiation
         }
         if (video is null && audio is null)
         {
-            error = "no H.264, H.265 or Opus track in the offer";
+            error = publish || streamCodec == VideoCodecId.Unknown
+                ? "no H.264, H.265, VP8, VP9 or Opus track in the offer"
+                : $"no {streamCodec} video (the stream's codec) or Opus track in the offer";
             return false;
         }
         negotiation = new RtcNegotiation(ufrag, password, answer, video, audio);
         return true;
     }
+
+    /// <summary>
+    /// The video codecs to accept, most wanted first. A publisher's H.264 is what every protocol plays,
+    /// so it goes first; VP8 and VP9 are taken when the offer has nothing else. A player gets the
+    /// stream's codec, as the gateway does not transcode: H.265 before H.264 for an H.265 stream, only
+    /// VP8 or VP9 for such a stream; H.264 first while the codec is not known yet.
+    /// </summary>
+    internal static IReadOnlyList<string> VideoCodecsFor(bool publish, VideoCodecId streamCodec) => publish
+        ? [Codec.H264, Codec.H265, Codec.Vp8, Codec.Vp9]
+        : streamCodec switch
+        {
+            VideoCodecId.H265 => [Codec.H265, Codec.H264],
+            VideoCodecId.Vp8 => [Codec.Vp8],
+            VideoCodecId.Vp9 => [Codec.Vp9],
+            _ => [Codec.H264, Codec.H265],
+        };
 
     private static uint RandomSsrc() => (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
 

@@ -183,11 +183,17 @@ internal sealed class RtcPlayer
             _videoConfig = RtpVideoConfig.Of(frame) is { } config && config.Codec == _video.Codec ? config : null;
             return 0;
         }
-        if (_videoConfig is null || frame.Header.Part != Media.Samples.SamplePart.Frame || (!_sentKeyframe && !frame.IsKeyframe))
+        if (_videoConfig is null && frame.Header.VideoCodec == _video.Codec)
+        {
+            // VP8/VP9 need no sequence header, and an RTMP publisher may send none.
+            _videoConfig = RtpVideoConfig.Plain(_video.Codec);
+        }
+        if (_videoConfig is null || frame.Header.VideoCodec != _videoConfig.Codec || frame.Header.Part != Media.Samples.SamplePart.Frame
+            || (!_sentKeyframe && !frame.IsKeyframe))
         {
             return 0;
         }
-        if (frame.Header.CompositionTime != 0 && IsDisposable(frame.Sample.Data.Span, _videoConfig))
+        if (frame.Header.CompositionTime != 0 && _videoConfig.NalLengthSize > 0 && IsDisposable(frame.Sample.Data.Span, _videoConfig))
         {
             // WebRTC decoders take pictures in presentation order: B-frames do not go (as SRS).
             if (_droppedBFrames++ == 0)

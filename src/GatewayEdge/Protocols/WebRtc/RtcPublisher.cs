@@ -11,7 +11,8 @@ namespace OrleansLive.GatewayEdge.Protocols.WebRtc;
 /// <summary>
 /// A WHIP publisher's media into the stream: video RTP through a reorder buffer (gaps NACKed) and the
 /// depacketizer into access units, audio RTP into Opus packets, each made a sample and a hub frame.
-/// A decoder configuration goes out before the first keyframe and whenever the parameter sets change;
+/// A decoder configuration goes out before the first keyframe and whenever the parameter sets change
+/// (for VP8/VP9, which need none, a VP codec configuration record once, so the stream's codec is known);
 /// a broken access unit asks the publisher for a keyframe (PLI, rate limited). RTP times of both
 /// tracks are put on one millisecond clock, anchored where each track's first packet arrived.
 /// </summary>
@@ -24,7 +25,7 @@ internal sealed class RtcPublisher
     private readonly RtcSettings _settings;
     private readonly ILogger _logger;
     private readonly RtpReorderBuffer _reorder = new();
-    private readonly RtpVideoDepacketizer? _depacketizer;
+    private readonly IRtpVideoDepacketizer? _depacketizer;
     private readonly OpusDepacketizer _opus = new();
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly List<ushort> _missing = [];
@@ -62,6 +63,8 @@ internal sealed class RtcPublisher
         {
             VideoCodecId.H264 => new H264Depacketizer(OnAccessUnit),
             VideoCodecId.H265 => new H265Depacketizer(OnAccessUnit),
+            VideoCodecId.Vp8 => new Vp8Depacketizer(OnFrame),
+            VideoCodecId.Vp9 => new Vp9Depacketizer(OnFrame),
             _ => null,
         };
     }
@@ -228,15 +231,33 @@ internal sealed class RtcPublisher
     private void OnAccessUnit(RtpAccessUnit unit)
     {
         var dts = _videoClock.ToMilliseconds(unit.Timestamp);
-        if (unit.HasParameterSets || _record is null)
+        if ((unit.HasParameterSets || _record is null) && _depacketizer is RtpVideoDepacketizer nals)
         {
-            if (_depacketizer!.BuildDecoderRecord() is { } record && (_record is null || !record.AsSpan().SequenceEqual(_record)))
+            if (nals.BuildDecoderRecord() is { } record && (_record is null || !record.AsSpan().SequenceEqual(_record)))
             {
                 _record = record;
                 Emit(new SampleHeader(MediaKind.Video, unit.Codec, AudioCodecId.Unknown, SamplePart.Config, true, 0, 0), dts, record);
             }
         }
-        if (unit.IsKeyframe)
+        EmitFrame(unit.Codec, unit.IsKeyframe, dts, unit.ToLengthPrefixed(includeParameterSets: false));
+    }
+
+    private void OnFrame(RtpVideoFrame frame)
+    {
+        var dts = _videoClock.ToMilliseconds(frame.Timestamp);
+        if (_record is null && frame.IsKeyframe)
+        {
+            _record = VpConfig.Build();
+            Emit(new SampleHeader(MediaKind.Video, frame.Codec, AudioCodecId.Unknown, SamplePart.Config, true, 0, 0), dts, _record);
+        }
+        EmitFrame(frame.Codec, frame.IsKeyframe, dts, frame.Data);
+    }
+
+    /// <summary>Frames go out once a configuration did, from a keyframe on; a publisher that sends none
+    /// for too long is asked for one.</summary>
+    private void EmitFrame(VideoCodecId codec, bool keyframe, long dts, byte[] data)
+    {
+        if (keyframe)
         {
             _lastKeyframe = Stopwatch.GetTimestamp();
         }
@@ -244,13 +265,13 @@ internal sealed class RtcPublisher
         {
             RequestKeyframe();
         }
-        if (_record is null || (!_sentKeyframe && !unit.IsKeyframe))
+        if (_record is null || (!_sentKeyframe && !keyframe))
         {
             return;
         }
         _sentKeyframe = true;
         _videoFrames++;
-        Emit(new SampleHeader(MediaKind.Video, unit.Codec, AudioCodecId.Unknown, SamplePart.Frame, unit.IsKeyframe, 0, 0), dts, unit.ToLengthPrefixed(includeParameterSets: false));
+        Emit(new SampleHeader(MediaKind.Video, codec, AudioCodecId.Unknown, SamplePart.Frame, keyframe, 0, 0), dts, data);
     }
 
     private void OnOpus(ReadOnlyMemory<byte> packet, uint timestamp)

@@ -163,8 +163,8 @@ public sealed class RtcSignalling
             return OfferOutcome.Fail(StatusCodes.Status400BadRequest, "no stream name (?app=APP&stream=NAME)");
         }
         var address = StreamAddress.Resolve(offer.Host, offer.App, offer.Stream + offer.Param, _gateway.KnownVhosts);
-        var hevc = !offer.Publish && _gateway.Hubs.Find(address.Key)?.VideoCodec == Media.Codecs.VideoCodecId.H265;
-        if (!RtcNegotiation.TryNegotiate(offer.Sdp, offer.Publish, _server.Certificate.Fingerprint, _server.Candidates, hevc, out var negotiation, out var error))
+        var streamCodec = offer.Publish ? Media.Codecs.VideoCodecId.Unknown : _gateway.Hubs.Find(address.Key)?.VideoCodec ?? Media.Codecs.VideoCodecId.Unknown;
+        if (!RtcNegotiation.TryNegotiate(offer.Sdp, offer.Publish, _server.Certificate.Fingerprint, _server.Candidates, streamCodec, out var negotiation, out var error))
         {
             _logger.LogWarning("WebRTC {Role} offer for {App}/{Stream} from {Ip} refused: {Error}", offer.Publish ? "publish" : "play", offer.App, offer.Stream, offer.Ip, error);
             return OfferOutcome.Fail(StatusCodes.Status400BadRequest, error);

@@ -48,6 +48,7 @@ public static class FlvSampleHeaders
                 FlvFourCC.Hvc1 => VideoCodecId.H265,
                 FlvFourCC.Av01 => VideoCodecId.Av1,
                 FlvFourCC.Vp09 => VideoCodecId.Vp9,
+                FlvFourCC.Vp08 => VideoCodecId.Vp8,
                 _ => VideoCodecId.Unknown,
             };
             if (data.Length < 5 || frameType == FlvVideo.FrameCommand)

@@ -7,7 +7,7 @@ namespace OrleansLive.Media.Containers.Flv;
 /// <summary>
 /// The FLV/RTMP tag body of a sample: the inverse of <see cref="FlvSampleHeaders"/>, for ingest from
 /// other containers (MPEG-TS over SRT, PS) into the hub's FLV-shaped frames. H.264 and AAC use the
-/// legacy headers every RTMP player reads; HEVC, AV1 and Opus use Enhanced RTMP (FourCC) headers, as
+/// legacy headers every RTMP player reads; HEVC, AV1, VP8, VP9 and Opus use Enhanced RTMP (FourCC) headers, as
 /// SRS 6 sends them; MP3 and G.711 their legacy sound formats.
 /// </summary>
 public static class FlvSampleWriter
@@ -18,7 +18,7 @@ public static class FlvSampleWriter
         MediaKind.Video => header.VideoCodec switch
         {
             VideoCodecId.H264 => 5,
-            VideoCodecId.H265 or VideoCodecId.Av1 or VideoCodecId.Vp9 => header.IsConfig || header.CompositionTime == 0 ? 5 : 8,
+            VideoCodecId.H265 or VideoCodecId.Av1 or VideoCodecId.Vp9 or VideoCodecId.Vp8 => header.IsConfig || header.CompositionTime == 0 ? 5 : 8,
             _ => 0,
         },
         MediaKind.Audio => header.AudioCodec switch
@@ -69,6 +69,7 @@ public static class FlvSampleWriter
         {
             VideoCodecId.H265 => FlvFourCC.Hvc1,
             VideoCodecId.Av1 => FlvFourCC.Av01,
+            VideoCodecId.Vp8 => FlvFourCC.Vp08,
             _ => FlvFourCC.Vp09,
         });
         if (d.Length == 8)

@@ -7,7 +7,7 @@ namespace OrleansLive.Media.Containers.Flv;
 public static class VideoCodecInfo
 {
     /// <summary>
-    /// AVC and HEVC (legacy codec ids 7 and 12, or Enhanced RTMP avc1/hvc1) and AV1 (av01) yield
+    /// AVC and HEVC (legacy codec ids 7 and 12, or Enhanced RTMP avc1/hvc1) AV1 (av01), VP8 (vp08) and VP9 (vp09) yield
     /// facts from their sequence headers only; other frames of those codecs yield false. Tags of
     /// other codecs yield Codec "VP6" or "Other" with unknown profile, level and size.
     /// </summary>
@@ -37,6 +37,13 @@ public static class VideoCodecInfo
                     return HevcConfig.TryParse(record, out info);
                 case FlvFourCC.Av01:
                     return Av1Config.TryParse(record, out info);
+                case FlvFourCC.Vp08:
+                    // VP8/VP9 decode without the record: a short one still names the codec.
+                    info = VpConfig.TryParse(VideoCodecId.Vp8, record, out var vp8) ? vp8 : Other("VP8");
+                    return true;
+                case FlvFourCC.Vp09:
+                    info = VpConfig.TryParse(VideoCodecId.Vp9, record, out var vp9) ? vp9 : Other("VP9");
+                    return true;
                 default:
                     info = Other("Other");
                     return true;

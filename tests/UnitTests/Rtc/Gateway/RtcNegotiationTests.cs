@@ -4,16 +4,16 @@ using OrleansLive.UnitTests.Rtc.Sdp;
 
 namespace OrleansLive.UnitTests.Rtc.Gateway;
 
-/// <summary>What the gateway keeps of an offer: H.264/H.265 and Opus tracks, the peer's ICE and DTLS identity, our candidates.</summary>
+/// <summary>What the gateway keeps of an offer: H.264/H.265/VP8/VP9 and Opus tracks, the peer's ICE and DTLS identity, our candidates.</summary>
 public sealed class RtcNegotiationTests
 {
     private const string Fingerprint = "sha-256 9A:3B:7C:11:42:E5:0D:6F:88:21:C4:B9:5E:03:77:AA:10:FE:2D:63:94:CB:08:5A:E1:37:4F:D2:69:B0:1C:85";
 
     private static readonly RtcCandidate[] Candidates = [new("192.0.2.10", 8000, "udp"), new("192.0.2.10", 8000, "tcp")];
 
-    private static RtcNegotiation Negotiate(string offer, bool publish, bool preferHevc = false)
+    private static RtcNegotiation Negotiate(string offer, bool publish, VideoCodecId streamCodec = VideoCodecId.Unknown)
     {
-        Assert.True(RtcNegotiation.TryNegotiate(SdpOffers.Text(offer), publish, Fingerprint, Candidates, preferHevc, out var negotiation, out var error), error);
+        Assert.True(RtcNegotiation.TryNegotiate(SdpOffers.Text(offer), publish, Fingerprint, Candidates, streamCodec, out var negotiation, out var error), error);
         return negotiation;
     }
 
@@ -57,9 +57,47 @@ public sealed class RtcNegotiationTests
     [Fact]
     public void An_h265_offer_gets_h265()
     {
-        var n = Negotiate("video-only", publish: true, preferHevc: true);
+        var n = Negotiate("video-only", publish: true);
         Assert.Equal(VideoCodecId.H265, n.Video!.VideoCodec);
         Assert.Null(n.Audio);
+    }
+
+    [Fact]
+    public void A_vp8_only_whip_offer_gets_vp8()
+    {
+        var n = Negotiate("chrome-whip-vp8", publish: true);
+        Assert.Equal(VideoCodecId.Vp8, n.Video!.VideoCodec);
+        Assert.Equal(96, n.Video.PayloadType);
+        Assert.Equal(90000, n.Video.ClockRate);
+        Assert.Contains("a=rtpmap:96 VP8/90000", n.AnswerSdp);
+        Assert.NotNull(n.Audio);
+    }
+
+    [Fact]
+    public void A_whip_offer_with_every_codec_still_gets_h264()
+    {
+        Assert.Equal(VideoCodecId.H264, Negotiate("chrome-whip", publish: true).Video!.VideoCodec);
+    }
+
+    [Theory]
+    [InlineData(VideoCodecId.Vp8, "VP8")]
+    [InlineData(VideoCodecId.Vp9, "VP9")]
+    [InlineData(VideoCodecId.H264, "H264")]
+    [InlineData(VideoCodecId.Unknown, "H264")]
+    public void A_whep_player_gets_the_streams_codec(VideoCodecId stream, string expected)
+    {
+        var n = Negotiate("chrome-whep", publish: false, stream);
+        Assert.Contains($"a=rtpmap:{n.Video!.PayloadType} {expected}/90000", n.AnswerSdp);
+        Assert.Equal(stream == VideoCodecId.Unknown ? VideoCodecId.H264 : stream, n.Video.VideoCodec);
+    }
+
+    [Fact]
+    public void A_whep_player_of_a_vp8_stream_whose_offer_lacks_vp8_gets_audio_alone()
+    {
+        var offer = SdpOffers.Text("chrome-whep");
+        Assert.True(RtcNegotiation.TryNegotiate(offer.Replace(" VP8/", " XX8/", StringComparison.Ordinal), false, Fingerprint, Candidates, VideoCodecId.Vp8, out var audioOnly, out var error), error);
+        Assert.Null(audioOnly.Video);
+        Assert.NotNull(audioOnly.Audio);
     }
 
     [Theory]
@@ -68,7 +106,7 @@ public sealed class RtcNegotiationTests
     [InlineData("garbage")]
     public void Offers_without_usable_media_are_refused_with_a_reason(string sdp)
     {
-        Assert.False(RtcNegotiation.TryNegotiate(sdp, true, Fingerprint, Candidates, false, out _, out var error));
+        Assert.False(RtcNegotiation.TryNegotiate(sdp, true, Fingerprint, Candidates, VideoCodecId.Unknown, out _, out var error));
         Assert.False(string.IsNullOrWhiteSpace(error));
     }
 
