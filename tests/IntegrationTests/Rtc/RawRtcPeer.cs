@@ -33,6 +33,8 @@ public sealed partial class RawRtcPeer : IAsyncDisposable
     private Task? _keepalive;
     private long _rtp;
     private ConcurrentQueue<byte[]>? _captured;
+    private readonly Lock _srtpGate = new();
+    private readonly ConcurrentQueue<(Socket Socket, byte[] Packet)> _early = new();
     private long _rtpUnprotectFailures;
 
     public RawRtcPeer(int rtcPort, DtlsCertificate? certificate = null)
@@ -199,8 +201,15 @@ public sealed partial class RawRtcPeer : IAsyncDisposable
         if (result.Succeeded)
         {
             var keys = result.SrtpKeys;
-            _inbound = keys.CreateInbound();
             _outbound = keys.CreateOutbound();
+            lock (_srtpGate)
+            {
+                _inbound = keys.CreateInbound();
+                while (_early.TryDequeue(out var early))
+                {
+                    ReceiveRtp(early.Socket, early.Packet);
+                }
+            }
         }
         return result;
     }
@@ -251,6 +260,36 @@ public sealed partial class RawRtcPeer : IAsyncDisposable
         SendRaw(buffer.AsSpan(0, length));
     }
 
+    /// <summary>
+    /// An SRTP packet; one that arrives before this side's DTLS completed (the server finishes first
+    /// and sends at once) waits until the keys exist, as a browser's DTLS transport lets it.
+    /// </summary>
+    private void ReceiveRtp(Socket socket, ReadOnlySpan<byte> datagram)
+    {
+        lock (_srtpGate)
+        {
+            if (_inbound is null)
+            {
+                if (_early.Count < 4096)
+                {
+                    _early.Enqueue((socket, datagram.ToArray()));
+                }
+                return;
+            }
+            var packet = datagram.ToArray();
+            if (_inbound.UnprotectRtp(packet, out var plain))
+            {
+                _captured?.Enqueue(packet[..plain]);
+                Interlocked.Increment(ref _rtp);
+                _rtpBySocket.AddOrUpdate(socket, 1, (_, n) => n + 1);
+            }
+            else
+            {
+                Interlocked.Increment(ref _rtpUnprotectFailures);
+            }
+        }
+    }
+
     private async Task ReceiveLoopAsync(Socket socket)
     {
         var buffer = new byte[2048];
@@ -275,17 +314,8 @@ public sealed partial class RawRtcPeer : IAsyncDisposable
                     case >= 20 and <= 63:
                         _dtls?.Enqueue(datagram);
                         break;
-                    case >= 128 and <= 191 when _inbound is { } inbound && !SrtpContext.IsRtcp(datagram):
-                        if (inbound.UnprotectRtp(datagram, out var plain))
-                        {
-                            _captured?.Enqueue(datagram[..plain].ToArray());
-                            Interlocked.Increment(ref _rtp);
-                            _rtpBySocket.AddOrUpdate(socket, 1, (_, n) => n + 1);
-                        }
-                        else
-                        {
-                            Interlocked.Increment(ref _rtpUnprotectFailures);
-                        }
+                    case >= 128 and <= 191 when !SrtpContext.IsRtcp(datagram):
+                        ReceiveRtp(socket, datagram);
                         break;
                 }
             }

@@ -39,9 +39,15 @@ public sealed class RtcHevcTests(MediaFixture server)
 
         var units = new List<RtpAccessUnit>();
         var depacketizer = new H265Depacketizer(units.Add);
+        // In sequence order: packets that came before this side's DTLS finished were held and decrypted after.
+        var reorder = new RtpReorderBuffer(8192);
         foreach (var packet in peer.Captured.Where(IsVideo))
         {
-            depacketizer.Push(packet);
+            reorder.Push(packet);
+        }
+        while (reorder.TryPop(out var next))
+        {
+            depacketizer.Push(next);
         }
         Assert.True(units.Count >= 25, $"{units.Count} access units");
         Assert.True(units[0].IsKeyframe, "the player starts on an IRAP picture from the GOP cache");
