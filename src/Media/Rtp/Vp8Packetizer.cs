@@ -9,28 +9,6 @@ public static class Vp8Packetizer
 {
     private const byte StartOfPartition = 0x10;
 
-    public static List<byte[]> Packetize(ReadOnlySpan<byte> frame, int maxPayloadSize = RtpPacketBuilder.DefaultMaxPayloadSize)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxPayloadSize, 2);
-        var payloads = new List<byte[]>();
-        if (frame.IsEmpty)
-        {
-            return payloads;
-        }
-
-        // Even chunks, so the last one is not a runt.
-        var chunk = maxPayloadSize - 1;
-        var count = (frame.Length + chunk - 1) / chunk;
-        var even = (frame.Length + count - 1) / count;
-        for (var at = 0; at < frame.Length; at += even)
-        {
-            var length = Math.Min(even, frame.Length - at);
-            var payload = new byte[1 + length];
-            payload[0] = at == 0 ? StartOfPartition : (byte)0;
-            frame.Slice(at, length).CopyTo(payload.AsSpan(1));
-            payloads.Add(payload);
-        }
-
-        return payloads;
-    }
+    public static List<byte[]> Packetize(ReadOnlySpan<byte> frame, int maxPayloadSize = RtpPacketBuilder.DefaultMaxPayloadSize) =>
+        DescriptorPayloads.Split(frame, maxPayloadSize, static (first, _) => first ? StartOfPartition : (byte)0);
 }

@@ -14,25 +14,7 @@ public static class Vp9Packetizer
 
     public static List<byte[]> Packetize(ReadOnlySpan<byte> frame, bool keyframe, int maxPayloadSize = RtpPacketBuilder.DefaultMaxPayloadSize)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxPayloadSize, 2);
-        var payloads = new List<byte[]>();
-        if (frame.IsEmpty)
-        {
-            return payloads;
-        }
-
-        var chunk = maxPayloadSize - 1;
-        var count = (frame.Length + chunk - 1) / chunk;
-        var even = (frame.Length + count - 1) / count;
-        for (var at = 0; at < frame.Length; at += even)
-        {
-            var length = Math.Min(even, frame.Length - at);
-            var payload = new byte[1 + length];
-            payload[0] = (byte)((keyframe ? 0 : InterPicturePredicted) | (at == 0 ? BeginOfFrame : 0) | (at + length == frame.Length ? EndOfFrame : 0));
-            frame.Slice(at, length).CopyTo(payload.AsSpan(1));
-            payloads.Add(payload);
-        }
-
-        return payloads;
+        var predicted = keyframe ? 0 : InterPicturePredicted;
+        return DescriptorPayloads.Split(frame, maxPayloadSize, (first, last) => (byte)(predicted | (first ? BeginOfFrame : 0) | (last ? EndOfFrame : 0)));
     }
 }
