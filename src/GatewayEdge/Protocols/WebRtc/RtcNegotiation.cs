@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using OrleansLive.Interfaces;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Rtp.Sdp;
 
@@ -56,10 +57,11 @@ internal sealed class RtcNegotiation
             error = $"bad SDP: {error}";
             return false;
         }
-        var ufrag = RandomToken(8);
-        var password = RandomToken(24);
+        // Letters and digits are ICE characters (RFC 8839 ice-char).
+        var ufrag = Ids.Random(8);
+        var password = Ids.Random(24);
         uint videoSsrc = RandomSsrc(), audioSsrc = RandomSsrc();
-        var cname = RandomToken(16);
+        var cname = Ids.Random(16);
         var space = fingerprint.IndexOf(' ');
         var options = new SdpAnswerOptions
         {
@@ -127,8 +129,4 @@ internal sealed class RtcNegotiation
         };
 
     private static uint RandomSsrc() => (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
-
-    /// <summary>ICE characters (RFC 8839 ice-char: ALPHA / DIGIT / "+" / "/"), letters and digits only.</summary>
-    private static string RandomToken(int length) =>
-        RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", length);
 }
