@@ -184,12 +184,12 @@ public sealed class RtcServer : IHostedService, IDisposable
                 }
                 else
                 {
-                    Stray("a datagram from an address with no ICE binding", EndPointOf(from));
+                    Stray("a datagram from an address with no ICE binding", from);
                 }
                 break;
             default:
                 // An empty datagram is legal UDP and has no first byte.
-                Stray(datagram.IsEmpty ? "an empty datagram" : $"a datagram of unknown kind (first byte {datagram[0]})", EndPointOf(from));
+                Stray(datagram.IsEmpty ? "an empty datagram" : $"a datagram of unknown kind (first byte {datagram[0]})", from);
                 break;
         }
     }
@@ -201,7 +201,7 @@ public sealed class RtcServer : IHostedService, IDisposable
     private void OnStun(ReadOnlySpan<byte> datagram, SocketAddress? udpFrom, RtcTcpPath? tcp, out RtcSession? bound)
     {
         bound = null;
-        var peer = udpFrom is not null ? EndPointOf(udpFrom) : tcp!.RemoteEndPoint.ToString();
+        object peer = (object?)udpFrom ?? tcp!.RemoteEndPoint;
         if (!StunMessage.TryParse(datagram, out var request))
         {
             Stray("malformed STUN", peer);
@@ -317,12 +317,13 @@ public sealed class RtcServer : IHostedService, IDisposable
     /// <summary>"127.0.0.1:5000", not SocketAddress's own "InterNetwork:16:{…}".</summary>
     private static string EndPointOf(SocketAddress address) => new IPEndPoint(IPAddress.Any, 0).Create(address).ToString() ?? "";
 
-    private void Stray(string what, string peer)
+    /// <param name="peer">A SocketAddress, an end point or text; made readable only for a line that is written.</param>
+    private void Stray(string what, object peer)
     {
         Interlocked.Increment(ref _stray);
         if (_strayLog.TryTake())
         {
-            _logger.LogWarning("WebRTC: dropped {What} from {Peer}", what, peer);
+            _logger.LogWarning("WebRTC: dropped {What} from {Peer}", what, peer is SocketAddress address ? EndPointOf(address) : peer.ToString());
         }
     }
 
