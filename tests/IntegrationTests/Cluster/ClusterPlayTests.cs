@@ -33,13 +33,22 @@ public sealed class ClusterPlayTests(LocalCluster cluster)
         await Wait.UntilAsync(() => Ffmpeg.FramesDecoded(rtmpPlayer.StdErr) >= 25 && Ffmpeg.FramesDecoded(flvPlayer.StdErr) >= 25, Deadline, "both players on gateway B decoding");
 
         // Publisher, the one pull from B into A (an RTMP player of A), and B's two players.
-        await Wait.UntilAsync(async () =>
+        var seen = "";
+        try
         {
-            var clients = await cluster.FindClientsAsync(stream);
-            return clients.Count == 4
-                && clients.Count(c => c.GetProperty("type").GetString() == "rtmp-play") == 2
-                && clients.Count(c => c.GetProperty("type").GetString() == "flv-play") == 1;
-        }, Deadline, "publisher, one edge pull and two players");
+            await Wait.UntilAsync(async () =>
+            {
+                var clients = await cluster.FindClientsAsync(stream);
+                seen = string.Join(", ", clients.Select(c => $"{c.GetProperty("id").GetString()} {c.GetProperty("type").GetString()}@{(c.TryGetProperty("gateway", out var g) ? g.ToString() : "?")}"));
+                return clients.Count == 4
+                    && clients.Count(c => c.GetProperty("type").GetString() == "rtmp-play") == 2
+                    && clients.Count(c => c.GetProperty("type").GetString() == "flv-play") == 1;
+            }, Deadline, "publisher, one edge pull and two players");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; last seen: [{seen}]", ex);
+        }
 
         rtmpPlayer.Kill();
         flvPlayer.Kill();
