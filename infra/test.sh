@@ -10,6 +10,10 @@ command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v srt-live-transmit >/dev/null 2>&1 || need+=(srt-tools)
 PATH="$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null | grep -q libsrt || need+=(libsrt1.5-openssl)
+# Audio transcoding (AAC <-> Opus) binds FFmpeg 5's shared libraries by soname.
+for lib in libavcodec.so.59:libavcodec59 libavfilter.so.8:libavfilter8 libswresample.so.4:libswresample4; do
+  PATH="$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null | grep -q "${lib%%:*}" || need+=("${lib##*:}")
+done
 # WebRTC peers: Chromium, aiortc (which brings pylibsrtp, the SRTP interop peer); Debian's own python3.
 [ -x /usr/bin/chromium ] || need+=(chromium)
 /usr/bin/python3 -c 'import aiortc, pylibsrtp' >/dev/null 2>&1 || need+=(python3-aiortc python3-pylibsrtp)

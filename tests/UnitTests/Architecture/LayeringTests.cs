@@ -42,6 +42,15 @@ public sealed class LayeringTests
     }
 
     [Fact]
+    public void The_ffmpeg_transcoder_references_only_the_format_library()
+    {
+        var references = typeof(Media.FFmpeg.FFmpegAudioCodecs).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.Contains(MediaAssembly.GetName().Name, references);
+        Assert.DoesNotContain(references, n => n != MediaAssembly.GetName().Name
+            && (n.StartsWith("Orleans", StringComparison.Ordinal) || n.StartsWith("Microsoft.", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Codecs_and_the_sample_model_know_no_container_and_containers_know_no_other_container()
     {
         const string containers = "OrleansLive.Media.Containers";
