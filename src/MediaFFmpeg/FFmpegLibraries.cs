@@ -14,27 +14,14 @@ internal static class FFmpegLibraries
 
     private static string? Load()
     {
-        (string Lib, Func<uint> Version)[] libraries =
-        [
+        if (FirstMissing([
             (AvUtil.Lib, AvUtil.avutil_version),
             (SwResample.Lib, SwResample.swresample_version),
             (AvCodec.Lib, AvCodec.avcodec_version),
             (AvFilter.Lib, AvFilter.avfilter_version),
-        ];
-        foreach (var (lib, version) in libraries)
+        ]) is { } missing)
         {
-            try
-            {
-                version();
-            }
-            catch (DllNotFoundException)
-            {
-                return $"{lib} not found: {Install}";
-            }
-            catch (EntryPointNotFoundException)
-            {
-                return $"{lib} is not the FFmpeg 5 library: {Install}";
-            }
+            return missing;
         }
 
         foreach (var name in new[] { "aac", "opus" })
@@ -63,6 +50,29 @@ internal static class FFmpegLibraries
 
         // Decoders log every corrupt frame; the transcoder counts those instead.
         AvUtil.av_log_set_level(AvUtil.LogFatal);
+        return null;
+    }
+
+    /// <summary>Calls each library's version function (the first call loads it): the reason for the
+    /// first that will not load, or null.</summary>
+    internal static string? FirstMissing(IEnumerable<(string Lib, Func<uint> Version)> libraries)
+    {
+        foreach (var (lib, version) in libraries)
+        {
+            try
+            {
+                version();
+            }
+            catch (DllNotFoundException)
+            {
+                return $"{lib} not found: {Install}";
+            }
+            catch (EntryPointNotFoundException)
+            {
+                return $"{lib} is not the FFmpeg 5 library: {Install}";
+            }
+        }
+
         return null;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OrleansLive.Media.Audio;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.FFmpeg;
@@ -11,6 +12,16 @@ public sealed class FFmpegAudioCodecsTests
 
     [Fact]
     public void The_libraries_load_on_this_machine() => Assert.Null(Codecs.Unavailable);
+
+    [Fact]
+    public void A_library_that_does_not_load_is_named_with_the_packages_to_install()
+    {
+        var reason = FFmpegLibraries.FirstMissing([
+            ("libavutil.so.57", () => 1),
+            ("libavcodec.so.59", () => NativeLibrary.Load("libavcodec.so.0") == 0 ? 0u : 1u),
+        ]);
+        Assert.Equal("libavcodec.so.59 not found: install libavcodec59 libavfilter8 libswresample4", reason);
+    }
 
     [Theory]
     [InlineData(AudioCodecId.G711A, AudioCodecId.Opus)]
