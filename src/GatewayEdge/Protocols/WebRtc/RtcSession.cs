@@ -129,7 +129,7 @@ public sealed class RtcSession : IClientConnection
             }
             else if (refusal is null)
             {
-                var queue = sessions.NewPlayerQueue(client, readsTsForm: false, _ => Close("player too slow"));
+                var queue = sessions.NewPlayerQueue(client, readsTsForm: false, _ => Close("player too slow"), AudioFamily.Rtc);
                 var result = await sessions.PlayAsync(client, Address, "rtc-play", queue);
                 _play = result.Value;
                 refusal = result.Value is null ? $"play refused: {result.Refusal}" : null;
