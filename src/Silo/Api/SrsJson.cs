@@ -84,6 +84,11 @@ internal static class SrsJson
                 ["retransmits"] = rtp.Retransmits,
                 ["keyframe_requests"] = rtp.KeyframeRequests,
             };
+            if (rtp.AvOffsetMs is { } offset)
+            {
+                // A WebRTC publisher's audio lead over its video, by its own sender reports.
+                json["rtp"]!["av_offset_ms"] = Math.Round(offset, 1);
+            }
         }
         return json;
     }

@@ -104,7 +104,7 @@ public sealed class RtcSession : IClientConnection
     public RtpClientStats? RtpStats => _player is { } player
         ? new(Interlocked.Read(ref _packetsReceived), Interlocked.Read(ref _packetsSent), player.PacketsLost, player.Nacks, player.Retransmits, player.KeyframeRequests)
         : _publisher is { } publisher
-            ? new(Interlocked.Read(ref _packetsReceived), Interlocked.Read(ref _packetsSent), publisher.PacketsLost, publisher.Nacks, 0, publisher.KeyframeRequests)
+            ? new(Interlocked.Read(ref _packetsReceived), Interlocked.Read(ref _packetsSent), publisher.PacketsLost, publisher.Nacks, 0, publisher.KeyframeRequests, publisher.AvOffsetMs)
             : null;
 
     /// <summary>Connect and publish or play, as every protocol does; the refusal, or null when admitted.</summary>
