@@ -8,7 +8,9 @@
 # Usage: bash infra/bench/run.sh
 # Environment:
 #   BENCH_SERVERS   servers to measure, in order (default "nginx ours"); "ours-mw0" is our server
-#                   with Gateway:PlayerMergeAudioMilliseconds=0 (every audio frame sent on its own)
+#                   with Gateway:PlayerMergeAudioMilliseconds=0 (every audio frame sent on its own);
+#                   "ours-nobridge" runs with rtmp_to_rtc off (WebRTC players get no audio), so the
+#                   whep workloads' difference to "ours" is the AAC-to-Opus bridges' cost
 #   BENCH_SIZES     players for the 1-publisher fan-out workloads (default "100 1000 3000")
 #   BENCH_MAX       one more RTMP fan-out at this size, the 5,000-player target (default 5000; 0 skips)
 #   BENCH_DURATION  measurement window per workload in seconds, after all players started (default 20)
@@ -171,6 +173,7 @@ start_server() {
     nginx) start_nginx ;;
     ours) start_ours ;;
     ours-mw0) start_ours --Gateway:PlayerMergeAudioMilliseconds=0 ;;
+    ours-nobridge) start_ours --Vhosts:__defaultVhost__:Rtc:RtmpToRtc=false ;;
     *) echo "unknown server $name" >&2; exit 2 ;;
   esac
   # Same settling time for both: our server JIT-compiles and starts Orleans for a few seconds.
@@ -215,12 +218,15 @@ for name in $servers; do
       workload "srt-1x$n" --url "@URL@/srt$n" --srt-port @SRT@ --srt-publish --bitrate "$bitrate" --srt-players "$n" --duration "$duration"
     done
     # WebRTC: RTMP publish, WHEP players (offer to the gateway's HTTP port, ICE, DTLS, SRTP); the
-    # stream's AAC is not carried, so they receive its video. Each player's DTLS handshake costs both
-    # sides an ECDHE and an ECDSA signature, so the ramp is slower than for TCP players.
+    # stream's AAC reaches them as Opus through the stream's one bridge. Each player's DTLS handshake
+    # costs both sides an ECDHE and an ECDSA signature, so the ramp is slower than for TCP players.
     for n in 100 500 1000; do
       workload "whep-1x$n" --url "@URL@/whep$n" --whep-url "http://127.0.0.1:@FLV@/rtc/v1/whep/?app=live&stream=whep$n" \
         --publish --bitrate "$bitrate" --whep-players "$n" --duration "$duration"
     done
+    # 20 RTMP streams with one WHEP player each: 20 AAC-to-Opus bridges.
+    workload "whep-20x1" --url "@URL@/bridge" --whep-url "http://127.0.0.1:@FLV@/rtc/v1/whep/?app=live&stream=bridge" \
+      --publish --publishers 20 --bitrate "$bitrate" --whep-players 20 --duration "$duration"
     workload "srt-100x1" --url "@URL@/srtmulti" --srt-port @SRT@ --srt-publish --publishers 100 --bitrate "$bitrate" --srt-players 100 --duration "$duration"
   fi
   workload "rtmp-200x1" --url "@URL@/multi" --publish --publishers 200 --bitrate "$bitrate" --rtmp-players 200 --duration "$duration"

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.Forward;
@@ -16,6 +17,7 @@ using OrleansLive.GatewayEdge.Recording.Hls;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.GatewayEdge.Tls;
+using OrleansLive.Media.Audio;
 
 namespace OrleansLive.GatewayEdge;
 
@@ -33,7 +35,13 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.PlayerLimits());
         services.AddSingleton<GatewayEndpoints>();
         services.AddServerCertificate(configuration);
-        services.AddSingleton<StreamHubRegistry>();
+        services.AddSingleton(sp =>
+        {
+            var rtc = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Rtc;
+            return new AudioBridges(sp.GetService<IAudioCodecs>(), new AudioBridgeSettings(rtc.OpusBitrate, rtc.AacBitrate),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<AudioBridges>());
+        });
+        services.AddSingleton(sp => new StreamHubRegistry(sp.GetRequiredService<AudioBridges>()));
         services.AddSingleton<ConnectionRegistry>();
         services.AddMetrics();
         services.AddSingleton<GatewayMetrics>();

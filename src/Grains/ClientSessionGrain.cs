@@ -67,7 +67,10 @@ public sealed partial class ClientSessionGrain(
     {
         if (S.Info is null)
         {
-            logger.LogDebug("Close of client {Client} that was never opened", this.GetPrimaryKeyString());
+            // The gateway's open and close travel independently and a close can overtake the open of a
+            // short connection (a probe): remember the end, so the late open does not list it forever.
+            logger.LogDebug("Close of client {Client} before its open", this.GetPrimaryKeyString());
+            S.EndedUtc ??= DateTime.UtcNow;
             return;
         }
         var now = DateTime.UtcNow;

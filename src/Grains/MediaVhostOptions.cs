@@ -37,3 +37,14 @@ public sealed class DvrOptions
 
     public DvrSettings ToSettings() => new(Enabled, Apply, Plan, Path, Duration, WaitKeyframe);
 }
+
+/// <summary>"Vhosts:&lt;name&gt;:Rtc": SRS's `rtc { rtmp_to_rtc; rtc_to_rtmp; }`.</summary>
+public sealed class RtcBridgeOptions
+{
+    private static readonly RtcBridgeSettings Defaults = new();
+
+    public bool RtmpToRtc { get; set; } = Defaults.RtmpToRtc;
+    public bool RtcToRtmp { get; set; } = Defaults.RtcToRtmp;
+
+    public RtcBridgeSettings ToSettings() => new(RtmpToRtc, RtcToRtmp);
+}

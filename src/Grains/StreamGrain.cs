@@ -21,6 +21,8 @@ public sealed partial class StreamGrain(
     private readonly StreamGrainOptions _options = options.Value;
     private readonly Dictionary<string, Player> _players = [];
     private readonly Dictionary<string, DateTime> _lastReportByGateway = [];
+    // In memory: each gateway's report carries its bridge again, so a moved grain learns it within one report.
+    private readonly Dictionary<string, AudioBridgeInfo> _audioBridges = [];
     private readonly RateWindow _rate = new();
     private (string Vhost, string App, string Stream) _name;
     private DateTime _leaseRenewedUtc;
@@ -149,6 +151,14 @@ public sealed partial class StreamGrain(
     {
         var now = DateTime.UtcNow;
         _lastReportByGateway[traffic.GatewayId] = now;
+        if (traffic.AudioBridge is { } bridge)
+        {
+            _audioBridges[traffic.GatewayId] = bridge;
+        }
+        else
+        {
+            _audioBridges.Remove(traffic.GatewayId);
+        }
         if (traffic.PublisherClientId is not null && traffic.PublisherClientId == S.Lease?.ClientId)
         {
             _leaseRenewedUtc = now;
@@ -213,7 +223,8 @@ public sealed partial class StreamGrain(
             S.Audio,
             lease?.StartedUtc,
             this.RuntimeIdentity,
-            ForwardList());
+            ForwardList(),
+            _audioBridges.Count == 0 ? null : [.. _audioBridges.Values]);
     }
 
     /// <summary>Runs while the stream is listed: expires the lease, drops players of dead gateways,

@@ -28,6 +28,7 @@ public sealed class VhostOptions
 
     public HlsOptions Hls { get; set; } = new();
     public DvrOptions Dvr { get; set; } = new();
+    public RtcBridgeOptions Rtc { get; set; } = new();
 
     public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize)
     {
@@ -36,5 +37,6 @@ public sealed class VhostOptions
         Forward = Forward.ToSettings(),
         Hls = Hls.ToSettings(),
         Dvr = Dvr.ToSettings(),
+        Rtc = Rtc.ToSettings(),
     };
 }

@@ -60,4 +60,5 @@ public sealed record RtpClientStats(
     [property: Id(2)] long PacketsLost,
     [property: Id(3)] long Nacks,
     [property: Id(4)] long Retransmits,
-    [property: Id(5)] long KeyframeRequests);
+    [property: Id(5)] long KeyframeRequests,
+    [property: Id(6)] double? AvOffsetMs = null);

@@ -6,6 +6,16 @@ namespace OrleansLive.Interfaces;
 /// [duration]. With <see cref="Fmp4"/> segments are fMP4 (CMAF) .m4s files behind an EXT-X-MAP
 /// init segment instead of MPEG-TS; the .ts ending of <see cref="TsFile"/> becomes .m4s.
 /// </summary>
+/// <summary>
+/// SRS's `rtc { rtmp_to_rtc; rtc_to_rtmp; }`: whether a stream published over RTMP, SRT or another
+/// AAC ingest plays over WebRTC with its audio converted to Opus, and a WebRTC publish plays over RTMP,
+/// FLV, TS, HLS and DVR with its Opus converted to AAC. On by default, as MediaMTX converts.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record RtcBridgeSettings(
+    [property: Id(0)] bool RtmpToRtc = true,
+    [property: Id(1)] bool RtcToRtmp = true);
+
 [GenerateSerializer, Immutable]
 public sealed record HlsSettings(
     [property: Id(0)] bool Enabled = false,

@@ -28,7 +28,26 @@ public sealed record StreamTraffic(
     [property: Id(2)] long RecvBytes,
     [property: Id(3)] long SendBytes,
     [property: Id(4)] long VideoFrames,
-    [property: Id(5)] int Players);
+    [property: Id(5)] int Players,
+    [property: Id(6)] AudioBridgeInfo? AudioBridge = null);
+
+/// <summary>
+/// A stream's audio converted on one gateway for the players of the other family: Side "rtc" (AAC to
+/// Opus for WebRTC players, SRS's rtmp_to_rtc) or "rtmp" (Opus to AAC for RTMP, FLV, TS, HLS and DVR,
+/// SRS's rtc_to_rtmp).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record AudioBridgeInfo(
+    [property: Id(0)] string GatewayId,
+    [property: Id(1)] string Side,
+    [property: Id(2)] string From,
+    [property: Id(3)] string To,
+    [property: Id(4)] int SampleRate,
+    [property: Id(5)] int Channels,
+    [property: Id(6)] int Bitrate,
+    [property: Id(7)] long FramesIn,
+    [property: Id(8)] long FramesOut,
+    [property: Id(9)] long DroppedFrames);
 
 /// <summary>Where a stream's publisher is, for a gateway that wants to pull it.</summary>
 [GenerateSerializer, Immutable]
@@ -57,4 +76,5 @@ public sealed record StreamSnapshot(
     [property: Id(15)] AudioInfo? Audio,
     [property: Id(16)] DateTime? PublishedAtUtc,
     [property: Id(17)] string? Silo = null,
-    [property: Id(18)] IReadOnlyList<ForwardStatus>? Forwards = null);
+    [property: Id(18)] IReadOnlyList<ForwardStatus>? Forwards = null,
+    [property: Id(19)] IReadOnlyList<AudioBridgeInfo>? AudioBridges = null);

@@ -15,6 +15,8 @@ public sealed record VhostSettings(
     [Id(20)] public HlsSettings Hls { get; init; } = new();
 
     [Id(21)] public DvrSettings Dvr { get; init; } = new();
+
+    [Id(22)] public RtcBridgeSettings Rtc { get; init; } = new();
 }
 
 /// <summary>What the HTTP API shows of a vhost. The counters are aggregated by the API from streams.</summary>

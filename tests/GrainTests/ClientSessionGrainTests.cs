@@ -48,6 +48,19 @@ public sealed class ClientSessionGrainTests(ClusterFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_close_that_overtakes_the_open_keeps_the_client_unlisted()
+    {
+        var id = Ids.NewClientId();
+        var session = _client.GetGrain<IClientSessionGrain>(id);
+
+        await session.Close(sendBytes: 10, recvBytes: 20);
+        await session.Open(Info(id, "gw-a"));
+
+        Assert.False(await Listed(id));
+        Assert.Null(await session.GetSnapshot());
+    }
+
+    [Fact]
     public async Task An_early_open_arriving_late_does_not_erase_the_stream()
     {
         var id = Ids.NewClientId();

@@ -23,8 +23,8 @@ public interface IFrameSource
 
 /// <summary>
 /// H.264 + AAC shaped like an encoder's output at a given bitrate without running an encoder: a real
-/// 640x360 High-profile SPS/PPS, 25 fps with a keyframe every GOP (keyframes 8x an interframe), and
-/// 44.1 kHz AAC frames, with filler bytes of the right sizes. Each publisher needs its own instance
+/// 640x360 High-profile SPS/PPS, 25 fps with a keyframe every GOP (keyframes 8x an interframe) filled
+/// to the right sizes, and one real 64 kbit/s 44.1 kHz AAC frame repeated. Each publisher needs its own instance
 /// (payload templates are stamped in place).
 /// </summary>
 public sealed class SyntheticSource : IFrameSource
@@ -37,6 +37,12 @@ public sealed class SyntheticSource : IFrameSource
     private static readonly byte[] Sps = Convert.FromHexString("6764001eacd940a02ff97011000003000100000300320f162d96");
     private static readonly byte[] Pps = Convert.FromHexString("68ef8fcb");
 
+    // One 64 kbit/s AAC-LC frame (44.1 kHz stereo, a 440 Hz tone) as ffmpeg's encoder made it.
+    private static readonly byte[] AacFrame = Convert.FromHexString(
+        "21194ffffffa801c2cf054339185a160e8543a954fd3ffdbc7fe7fe273c5ec979d77c447fd2b2ea900b6a95a5b32f06c8a8ec1c8f3fd72402ad7470bea" +
+        "72f91ab910e0c2843225c10ddf16ed41795d30317684c7fbd935f3c565c5a70c37d5fbbc62752c89122d7418cf39926b9ed5616420854f74b6d8c7d99" +
+        "aecbe5d0e038d08874221d4aa7e9ffede3ff3ff139e2f64bcebbe223fe959754800000000000000001c");
+
     private readonly byte[] _keyframe;
     private readonly byte[] _interframe;
     private readonly byte[] _audio;
@@ -47,17 +53,14 @@ public sealed class SyntheticSource : IFrameSource
     public SyntheticSource(long bitsPerSecond, double gopSeconds = 2)
     {
         _gopFrames = Math.Max(1, (int)Math.Round(gopSeconds * FramesPerSecond));
-        var audioBits = Math.Min(64_000, bitsPerSecond / 4);
+        const long audioBits = 64_000;
         var videoBytesPerGop = (bitsPerSecond - audioBits) / 8.0 * _gopFrames / FramesPerSecond;
         var interSize = Math.Max(64, (int)(videoBytesPerGop / (KeyframeWeight + _gopFrames - 1)));
         var keySize = _gopFrames == 1 ? (int)videoBytesPerGop : interSize * KeyframeWeight;
         _keyframe = VideoFrame(keySize, key: true);
         _interframe = VideoFrame(interSize, key: false);
-        var audioSize = Math.Max(8, (int)(audioBits / 8 / AudioFramesPerSecond));
-        _audio = new byte[audioSize];
-        Fill(_audio, 2, seed: 3);
-        _audio[0] = 0xAF; // AAC, 44 kHz, 16-bit, stereo
-        _audio[1] = 1; // raw frame
+        // One real AAC frame, repeated: players and the server's AAC-to-Opus bridge decode it as sound.
+        _audio = [0xAF, 1, .. AacFrame]; // AAC, 44 kHz, 16-bit, stereo; raw frame
 
         var avcConfig = new byte[5 + 6 + 2 + Sps.Length + 1 + 2 + Pps.Length];
         avcConfig[0] = 0x17;

@@ -53,7 +53,7 @@ public sealed class EdgePull
         var frames = 0L;
         try
         {
-            await using var client = await RtmpClient.ConnectAsync(url, _gateway.Options.OutChunkSize, _gateway.Options.MaxMessageBytes, _stop.Token);
+            await using var client = await RtmpClient.ConnectAsync(url, _gateway.Options.OutChunkSize, _gateway.Options.MaxMessageBytes, _stop.Token, sourceAudio: true);
             await client.PlayAsync(_stop.Token);
             _logger.LogInformation("Edge pull of {Url} from gateway {Gateway} started", url, _origin.GatewayId);
             while (await client.ReadMediaAsync(_stop.Token) is { } message)

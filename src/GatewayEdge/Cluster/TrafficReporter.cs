@@ -60,7 +60,7 @@ public sealed class TrafficReporter : BackgroundService
         {
             // Only an encoder's publish renews the lease and counts frames; an edge pull does neither.
             var publisher = hub.PublisherIsEdge ? null : hub.PublisherClientId;
-            var traffic = new StreamTraffic(_cluster.GatewayId, publisher, hub.RecvBytes, hub.SentBytes, hub.VideoFrames, hub.PlayerCount);
+            var traffic = new StreamTraffic(_cluster.GatewayId, publisher, hub.RecvBytes, hub.SentBytes, hub.VideoFrames, hub.PlayerCount, hub.AudioBridge(_cluster.GatewayId));
             calls.Add(_cluster.Stream(hub.Key).ReportTraffic(traffic));
         }
         return Task.WhenAll(calls);

@@ -158,8 +158,8 @@ public sealed class StreamSessions
     public Task<VhostSettings> GetVhostSettingsAsync(string vhost) => Cluster.GetVhostSettings(vhost);
 
     /// <summary>A new player queue with the gateway's player limits.</summary>
-    public PlayerQueue NewPlayerQueue(ClientSession client, bool readsTsForm, Action<PlayerQueue> dropped) =>
-        new(client.ClientId, _playerLimits) { ReadsTsForm = readsTsForm, Dropped = dropped };
+    public PlayerQueue NewPlayerQueue(ClientSession client, bool readsTsForm, Action<PlayerQueue> dropped, AudioFamily audio = AudioFamily.Classic) =>
+        new(client.ClientId, _playerLimits) { ReadsTsForm = readsTsForm, Dropped = dropped, AudioFamily = audio };
 
     internal void ReportCodecs(ClientSession client, StreamAddress address, VideoInfo? video, AudioInfo? audio) =>
         Cluster.Fire(() => Cluster.Stream(address.Key).SetCodecs(client.ClientId, video, audio), "set codecs");
@@ -250,7 +250,7 @@ public sealed class StreamSessions
         try
         {
             var settings = await Cluster.GetVhostSettings(vhost);
-            return new StreamHubOptions(settings.GopCache);
+            return new StreamHubOptions(settings.GopCache, RtmpToRtc: settings.Rtc.RtmpToRtc, RtcToRtmp: settings.Rtc.RtcToRtmp);
         }
         catch (Exception ex)
         {

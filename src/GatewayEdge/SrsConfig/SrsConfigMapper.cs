@@ -126,8 +126,8 @@ public static partial class SrsConfigMapper
         ["vhost.srt.enabled"] = (c, d, _) => c.Accept(d, "on"),
         ["vhost.srt.srt_to_rtmp"] = (c, d, _) => c.Accept(d, "on"),
         ["vhost.rtc.enabled"] = (c, d, _) => c.Accept(d, "on"),
-        ["vhost.rtc.rtmp_to_rtc"] = (c, d, _) => c.Accept(d, "on"),
-        ["vhost.rtc.rtc_to_rtmp"] = (c, d, _) => c.Accept(d, "on"),
+        ["vhost.rtc.rtmp_to_rtc"] = (c, d, _) => c.Bool(c.Vhost + "Rtc:RtmpToRtc", d),
+        ["vhost.rtc.rtc_to_rtmp"] = (c, d, _) => c.Bool(c.Vhost + "Rtc:RtcToRtmp", d),
     };
 
     /// <summary>Every directive path with a rule, e.g. "http_api.auth.enabled" or "vhost.hls.hls_fragment"

@@ -56,6 +56,9 @@ public sealed class MediaFrame
     /// <summary>The codec-neutral facts of the tag, parsed once when the frame was made.</summary>
     public SampleHeader Header { get; }
 
+    /// <summary>Audio made by the stream's <see cref="AudioBridge"/> for the players of the other family.</summary>
+    public bool IsConverted { get; internal set; }
+
     /// <summary>A video keyframe that is not a sequence header: a GOP starts here.</summary>
     public bool IsKeyframe => Header.IsKeyframe;
 

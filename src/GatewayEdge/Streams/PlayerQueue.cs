@@ -48,6 +48,9 @@ public sealed class PlayerQueue
 
     public string ClientId { get; }
 
+    /// <summary>The audio the player can send: Opus for WebRTC, AAC or MP3 for the rest.</summary>
+    public AudioFamily AudioFamily { get; init; }
+
     /// <summary>The player sends each frame's MPEG-TS form; the hub runs the stream's TS muxer for it.</summary>
     public bool ReadsTsForm { get; init; }
 

@@ -1,4 +1,5 @@
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.Interfaces;
 using OrleansLive.Media.Codecs;
 
 namespace OrleansLive.GatewayEdge.Streams;
@@ -7,6 +8,9 @@ namespace OrleansLive.GatewayEdge.Streams;
 /// The in-process meeting point of one stream on this gateway: one publisher, any number of players.
 /// Holds the latest metadata and sequence headers and, with the GOP cache on, every frame since the
 /// last keyframe, so a new player starts at once on a keyframe. Fans each frame out by reference.
+/// Audio of the other family than a player's (AAC for WebRTC players, Opus for the rest) reaches it
+/// through one <see cref="AudioBridge"/> per stream, run on the publisher's thread while such players
+/// exist; those players get the bridge's frames instead of the stream's own.
 /// </summary>
 public sealed class StreamHub
 {
@@ -22,13 +26,21 @@ public sealed class StreamHub
     private long _recvBytes;
     private long _videoFrames;
     private long _departedSentBytes;
+    private readonly AudioBridges? _bridges;
+    private readonly int[] _familyPlayers = new int[3];
+    private AudioBridge? _bridge;
+    private MediaFrame? _convertedHeader;
+    // Written by the publisher's thread only.
+    private byte[] _audioConfig = [];
+    private volatile bool _bridgeFailed;
 
-    public StreamHub(string vhost, string app, string stream, StreamHubOptions options)
+    public StreamHub(string vhost, string app, string stream, StreamHubOptions options, AudioBridges? bridges = null)
     {
         Vhost = vhost;
         App = app;
         Stream = stream;
         Options = options;
+        _bridges = bridges;
     }
 
     public string Vhost { get; }
@@ -79,6 +91,9 @@ public sealed class StreamHub
         }
     }
 
+    /// <summary>The audio bridge running for this stream here, for the API; null when none runs.</summary>
+    public AudioBridgeInfo? AudioBridge(string gatewayId) => Volatile.Read(ref _bridge)?.Info(gatewayId);
+
     /// <summary>Fires after the publisher changed (attached or left); the stats reporter listens.</summary>
     public event Action<StreamHub>? PublisherChanged;
 
@@ -110,6 +125,7 @@ public sealed class StreamHub
             PublisherClientId = null;
             PublisherIsEdge = false;
             AudioCodec = AudioCodecId.Unknown;
+            _bridgeFailed = false;
             ClearCache();
             players = _players;
             foreach (var player in players)
@@ -124,6 +140,7 @@ public sealed class StreamHub
         {
             player.Complete(PlayerEnd.Unpublished);
         }
+        StopBridge("the publisher left");
         PublisherChanged?.Invoke(this);
     }
 
@@ -131,15 +148,150 @@ public sealed class StreamHub
     public void Publish(MediaFrame frame)
     {
         Interlocked.Add(ref _recvBytes, frame.Length);
+        var converted = frame.IsAudio && _bridges is not null ? BridgeAudio(frame) : null;
         lock (_gate)
         {
             UpdateCache(frame);
+            Fan(frame);
+            if (converted is not null)
+            {
+                foreach (var audio in converted)
+                {
+                    UpdateCache(audio);
+                    Fan(audio);
+                }
+            }
+        }
+        if (converted is not null)
+        {
+            foreach (var audio in converted)
+            {
+                audio.Release();
+            }
+        }
+    }
+
+    /// <summary>Queues the frame to every player that takes it (under the lock).</summary>
+    private void Fan(MediaFrame frame)
+    {
+        var randomAccess = frame.IsKeyframe || (frame.IsAudio && _videoHeader is null);
+        if (!frame.IsAudio)
+        {
             _tsMux?.Build(frame);
-            var randomAccess = frame.IsKeyframe || (frame.IsAudio && _videoHeader is null);
             foreach (var player in _players)
             {
                 player.Enqueue(frame, randomAccess);
             }
+            return;
+        }
+        var classic = Takes(AudioFamily.Classic, frame);
+        var rtc = Takes(AudioFamily.Rtc, frame);
+        if (classic)
+        {
+            _tsMux?.Build(frame);
+        }
+        foreach (var player in _players)
+        {
+            if (player.AudioFamily switch { AudioFamily.Classic => classic, AudioFamily.Rtc => rtc, _ => !frame.IsConverted })
+            {
+                player.Enqueue(frame, randomAccess);
+            }
+        }
+    }
+
+    /// <summary>Whether players of the family get this audio frame: the bridge's frames when the
+    /// stream's audio is bridged to them, else the stream's own.</summary>
+    private bool Takes(AudioFamily family, MediaFrame audio) => audio.IsConverted == Bridged(family);
+
+    /// <summary>The stream's audio is of the other family and a bridge converts it for this one (or
+    /// will, from the next audio frame on).</summary>
+    private bool Bridged(AudioFamily family) =>
+        family != AudioFamily.Source && AudioCodec != AudioCodecId.Unknown && AudioFamilies.Of(AudioCodec) != family && Allows(family)
+        && _bridges is { CanRun: true } && !_bridgeFailed;
+
+    private bool Allows(AudioFamily target) => target == AudioFamily.Rtc ? Options.RtmpToRtc : Options.RtcToRtmp;
+
+    /// <summary>
+    /// On the publisher's thread: starts, feeds and stops the stream's audio bridge. It runs while
+    /// players of the other family are here and stops at the first audio frame after the last left.
+    /// </summary>
+    private List<MediaFrame>? BridgeAudio(MediaFrame frame)
+    {
+        var codec = frame.Header.AudioCodec;
+        if (codec == AudioCodecId.Unknown || !_bridges!.CanRun)
+        {
+            return null;
+        }
+        if (frame.IsSequenceHeader)
+        {
+            var config = frame.Sample.Data.Span;
+            if (!config.SequenceEqual(_audioConfig))
+            {
+                _audioConfig = config.ToArray();
+                _bridgeFailed = false;
+                StopBridge("the audio configuration changed");
+            }
+            return null;
+        }
+        var target = AudioFamilies.Of(codec).Other();
+        bool wanted;
+        lock (_gate)
+        {
+            wanted = _familyPlayers[(int)target] > 0 && Allows(target) && !_bridgeFailed;
+        }
+        var bridge = Volatile.Read(ref _bridge);
+        if (bridge is not null && (!wanted || bridge.Input != codec))
+        {
+            StopBridge(wanted ? "the audio codec changed" : "no player needs it");
+            bridge = null;
+        }
+        if (!wanted)
+        {
+            return null;
+        }
+        if (bridge is null)
+        {
+            bridge = _bridges.TryStart(Interfaces.StreamKey.Of(Vhost, App, Stream), codec, _audioConfig, target);
+            if (bridge is null)
+            {
+                lock (_gate)
+                {
+                    // The players that waited for converted audio take the stream's own from here.
+                    _bridgeFailed = true;
+                    if (_audioHeader is { } header)
+                    {
+                        foreach (var player in _players.Where(p => p.AudioFamily == target))
+                        {
+                            player.Enqueue(header, randomAccess: true);
+                        }
+                    }
+                }
+                return null;
+            }
+            lock (_gate)
+            {
+                if (PublisherClientId is null)
+                {
+                    bridge.Dispose();
+                    return null;
+                }
+                _bridge = bridge;
+            }
+        }
+        return bridge.Convert(frame);
+    }
+
+    private void StopBridge(string why)
+    {
+        AudioBridge? bridge;
+        lock (_gate)
+        {
+            bridge = _bridge;
+            _bridge = null;
+        }
+        if (bridge is not null)
+        {
+            _bridges!.Stopped(Key, bridge, why);
         }
     }
 
@@ -160,15 +312,20 @@ public sealed class StreamHub
             {
                 player.Enqueue(_videoHeader, randomAccess: true);
             }
-            if (_audioHeader is not null)
+            _familyPlayers[(int)player.AudioFamily]++;
+            var bridged = Bridged(player.AudioFamily);
+            if ((bridged ? _convertedHeader : _audioHeader) is { } audioHeader)
             {
-                player.Enqueue(_audioHeader, randomAccess: true);
+                player.Enqueue(audioHeader, randomAccess: true);
             }
             if (_gop.Count > 0)
             {
                 foreach (var frame in _gop)
                 {
-                    player.Enqueue(frame, randomAccess: frame.IsKeyframe);
+                    if (!frame.IsAudio || frame.IsConverted == bridged)
+                    {
+                        player.Enqueue(frame, randomAccess: frame.IsKeyframe);
+                    }
                 }
             }
             else if (_videoHeader is not null)
@@ -190,6 +347,7 @@ public sealed class StreamHub
             }
             _departedSentBytes += player.SentBytes;
             _players = [.. _players.AsSpan(0, index), .. _players.AsSpan(index + 1)];
+            _familyPlayers[(int)player.AudioFamily]--;
             if (player.ReadsTsForm && --_tsPlayers == 0)
             {
                 _tsMux = null;
@@ -202,7 +360,8 @@ public sealed class StreamHub
     private void StartTsMux()
     {
         var mux = new StreamTsMux();
-        foreach (var frame in (ReadOnlySpan<MediaFrame?>)[_metadata, _videoHeader, _audioHeader])
+        var bridged = Bridged(AudioFamily.Classic);
+        foreach (var frame in (ReadOnlySpan<MediaFrame?>)[_metadata, _videoHeader, bridged ? _convertedHeader : _audioHeader])
         {
             if (frame is not null)
             {
@@ -211,13 +370,28 @@ public sealed class StreamHub
         }
         foreach (var frame in _gop)
         {
-            mux.Build(frame);
+            if (!frame.IsAudio || frame.IsConverted == bridged)
+            {
+                mux.Build(frame);
+            }
         }
         _tsMux = mux;
     }
 
     private void UpdateCache(MediaFrame frame)
     {
+        if (frame.IsConverted)
+        {
+            if (frame.IsSequenceHeader)
+            {
+                Replace(ref _convertedHeader, frame);
+            }
+            else if (Options.GopCache && _gopOpen && _gop.Count < Options.GopCacheMaxFrames)
+            {
+                _gop.Add(frame.AddRef());
+            }
+            return;
+        }
         if (frame.IsAudio && frame.Header.AudioCodec != AudioCodecId.Unknown)
         {
             AudioCodec = frame.Header.AudioCodec;
@@ -288,9 +462,11 @@ public sealed class StreamHub
         _metadata?.Release();
         _videoHeader?.Release();
         _audioHeader?.Release();
-        _metadata = _videoHeader = _audioHeader = null;
+        _convertedHeader?.Release();
+        _metadata = _videoHeader = _audioHeader = _convertedHeader = null;
     }
 }
 
-/// <summary>Per-stream media settings, taken from the vhost (SRS's `play { gop_cache ... }`).</summary>
-public sealed record StreamHubOptions(bool GopCache = true, int GopCacheMaxFrames = 2500);
+/// <summary>Per-stream media settings, taken from the vhost (SRS's `play { gop_cache ... }` and
+/// `rtc { rtmp_to_rtc; rtc_to_rtmp; }`).</summary>
+public sealed record StreamHubOptions(bool GopCache = true, int GopCacheMaxFrames = 2500, bool RtmpToRtc = true, bool RtcToRtmp = true);

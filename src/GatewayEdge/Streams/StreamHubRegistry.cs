@@ -7,6 +7,9 @@ public sealed class StreamHubRegistry
 {
     private readonly Dictionary<string, StreamHub> _hubs = new();
     private readonly object _gate = new();
+    private readonly AudioBridges? _bridges;
+
+    public StreamHubRegistry(AudioBridges? bridges = null) => _bridges = bridges;
 
     /// <summary>Gets or creates the hub and counts one user; pair with <see cref="Return"/>.</summary>
     public StreamHub Rent(string vhost, string app, string stream, StreamHubOptions options)
@@ -16,7 +19,7 @@ public sealed class StreamHubRegistry
         {
             if (!_hubs.TryGetValue(key, out var hub))
             {
-                hub = new StreamHub(vhost, app, stream, options);
+                hub = new StreamHub(vhost, app, stream, options, _bridges);
                 _hubs.Add(key, hub);
             }
             hub.Users++;

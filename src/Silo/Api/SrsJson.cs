@@ -55,6 +55,7 @@ internal static class SrsJson
             ["gateway"] = s.PublisherGatewayId,
         };
         AddForwards(json, s);
+        AddAudioBridges(json, s);
         return json;
     }
 
@@ -83,6 +84,11 @@ internal static class SrsJson
                 ["retransmits"] = rtp.Retransmits,
                 ["keyframe_requests"] = rtp.KeyframeRequests,
             };
+            if (rtp.AvOffsetMs is { } offset)
+            {
+                // A WebRTC publisher's audio lead over its video, by its own sender reports.
+                json["rtp"]!["av_offset_ms"] = Math.Round(offset, 1);
+            }
         }
         return json;
     }
@@ -152,5 +158,33 @@ internal static class SrsJson
             });
         }
         json["forwards"] = list;
+    }
+
+    /// <summary>Beyond SRS: the audio bridges running for the stream, one per gateway that needs one;
+    /// side "rtc" converts for WebRTC players, "rtmp" for the others. Left out when none runs.</summary>
+    private static void AddAudioBridges(JsonObject json, StreamSnapshot s)
+    {
+        if (s.AudioBridges is not { Count: > 0 } bridges)
+        {
+            return;
+        }
+        var list = new JsonArray();
+        foreach (var b in bridges)
+        {
+            list.Add(new JsonObject
+            {
+                ["gateway"] = b.GatewayId,
+                ["side"] = b.Side,
+                ["from"] = b.From,
+                ["to"] = b.To,
+                ["sample_rate"] = b.SampleRate,
+                ["channels"] = b.Channels,
+                ["kbps"] = b.Bitrate / 1000,
+                ["frames_in"] = b.FramesIn,
+                ["frames_out"] = b.FramesOut,
+                ["dropped"] = b.DroppedFrames,
+            });
+        }
+        json["bridges"] = list;
     }
 }

@@ -88,7 +88,8 @@ public sealed class RtcTestPage : IAsyncDisposable
             time: video.currentTime, firstFrameMs: window.firstFrameMs, inbound: {}, outbound: {} };
           if (!window.pc) return out;
           (await window.pc.getStats()).forEach(r => {
-            if (r.type === 'inbound-rtp') out.inbound[r.kind] = { packets: r.packetsReceived, lost: r.packetsLost, frames: r.framesDecoded || 0, bytes: r.bytesReceived, nacks: r.nackCount || 0 };
+            if (r.type === 'inbound-rtp') out.inbound[r.kind] = { packets: r.packetsReceived, lost: r.packetsLost, frames: r.framesDecoded || 0, bytes: r.bytesReceived, nacks: r.nackCount || 0,
+              level: r.audioLevel || 0, energy: r.totalAudioEnergy || 0, samples: r.totalSamplesReceived || 0, concealed: r.concealedSamples || 0 };
             if (r.type === 'outbound-rtp') out.outbound[r.kind] = { packets: r.packetsSent, frames: r.framesEncoded || 0, bytes: r.bytesSent, nacks: r.nackCount || 0, plis: r.pliCount || 0 };
           });
           return out;

@@ -32,8 +32,12 @@ public sealed class RtmpClient : IAsyncDisposable
 
     public long RecvBytes => _session.RecvBytes;
 
+    /// <summary>The `connect` property by which a gateway pulling a stream for its own players asks
+    /// for the stream's own audio codec (it bridges audio itself, for the players that need it).</summary>
+    public const string SourceAudioProperty = "sourceAudio";
+
     /// <summary>Connects, handshakes and sends `connect` for the URL's app; sets our chunk size.</summary>
-    public static async Task<RtmpClient> ConnectAsync(RtmpUrl url, int chunkSize, int maxMessageBytes, CancellationToken cancellationToken)
+    public static async Task<RtmpClient> ConnectAsync(RtmpUrl url, int chunkSize, int maxMessageBytes, CancellationToken cancellationToken, bool sourceAudio = false)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         RtmpClient? client = null;
@@ -42,7 +46,7 @@ public sealed class RtmpClient : IAsyncDisposable
             await socket.ConnectAsync(url.Host, url.Port, cancellationToken);
             client = new RtmpClient(socket, url, maxMessageBytes);
             await client._session.HandshakeAsync(cancellationToken);
-            await client.ConnectAppAsync(chunkSize, cancellationToken);
+            await client.ConnectAppAsync(chunkSize, sourceAudio, cancellationToken);
             return client;
         }
         catch
@@ -118,7 +122,7 @@ public sealed class RtmpClient : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _session.DisposeAsync();
 
-    private async Task ConnectAppAsync(int chunkSize, CancellationToken cancellationToken)
+    private async Task ConnectAppAsync(int chunkSize, bool sourceAudio, CancellationToken cancellationToken)
     {
         var props = new AmfObject
         {
@@ -127,6 +131,10 @@ public sealed class RtmpClient : IAsyncDisposable
             { "flashVer", "FMLE/3.0 (compatible; " + ServerInfo.Signature + ")" },
             { "tcUrl", Url.TcUrl },
         };
+        if (sourceAudio)
+        {
+            props.Add(SourceAudioProperty, true);
+        }
         await _session.SendAsync((w, o) =>
         {
             RtmpControl.SetChunkSize(w, o, chunkSize);

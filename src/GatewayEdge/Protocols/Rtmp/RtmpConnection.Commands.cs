@@ -12,6 +12,7 @@ public sealed partial class RtmpConnection
     private string? _tcUrl;
     private string? _app;
     private string? _pageUrl;
+    private bool _sourceAudio;
     private string? _swfUrl;
     private bool _connected;
     private bool _fmlePublish;
@@ -103,6 +104,7 @@ public sealed partial class RtmpConnection
         _tcUrl = props.GetString("tcUrl") ?? "";
         _pageUrl = props.GetString("pageUrl") ?? "";
         _swfUrl = props.GetString("swfUrl") ?? "";
+        _sourceAudio = props.GetBoolean(RtmpClient.SourceAudioProperty) == true;
         if (_tcUrl.Length == 0)
         {
             throw new RtmpProtocolException("'connect' without tcUrl");

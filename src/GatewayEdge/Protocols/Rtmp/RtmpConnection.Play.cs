@@ -19,7 +19,7 @@ public sealed partial class RtmpConnection
             throw new RtmpProtocolException("'play' on a connection that already publishes or plays");
         }
         var address = ResolveStream(command, "play");
-        var queue = Sessions.NewPlayerQueue(Client, readsTsForm: false, OnPlayerDropped);
+        var queue = Sessions.NewPlayerQueue(Client, readsTsForm: false, OnPlayerDropped, _sourceAudio ? AudioFamily.Source : AudioFamily.Classic);
         var result = await Sessions.PlayAsync(Client, address, "rtmp-play", queue);
         if (result.Value is not { } play)
         {

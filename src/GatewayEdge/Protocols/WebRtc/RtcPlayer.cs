@@ -165,7 +165,7 @@ internal sealed class RtcPlayer
             if (!_warnedAudio)
             {
                 _warnedAudio = true;
-                _logger.LogWarning("WebRTC player of {Url}: the stream's audio is {Codec}, which WebRTC does not carry; sending video only", _play.Address.Url, frame.Header.AudioCodec);
+                _logger.LogWarning("WebRTC player of {Url}: the stream's audio is {Codec}, which WebRTC does not carry, and no audio bridge converts it (rtmp_to_rtc off or no codec library); sending video only", _play.Address.Url, frame.Header.AudioCodec);
             }
             return 0;
         }

@@ -29,8 +29,8 @@ internal sealed class RtcPublisher
     private readonly OpusDepacketizer _opus = new();
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly List<ushort> _missing = [];
-    private readonly RtpClock _videoClock;
-    private readonly RtpClock _audioClock;
+    private readonly RtcTrackClock _videoClock;
+    private readonly RtcTrackClock _audioClock;
     private readonly List<(ushort Sequence, long ArrivalMicros)> _arrivals = [];
     private TransportCcFeedback? _feedback;
     private readonly Dictionary<uint, ReceiveStats> _receive = [];
@@ -42,6 +42,8 @@ internal sealed class RtcPublisher
     private bool _sentKeyframe;
     private bool _sentOpusHead;
     private uint _videoSsrc;
+    private uint _audioSsrc;
+    private bool _aligned;
     private long _lastPli;
     private long _lastNack;
     private long _videoFrames;
@@ -57,8 +59,8 @@ internal sealed class RtcPublisher
         _audio = negotiation.Audio;
         _settings = settings;
         _logger = logger;
-        _videoClock = new RtpClock(RtpWireForm.VideoClockRate, _started);
-        _audioClock = new RtpClock(OpusPacketizer.ClockRate, _started);
+        _videoClock = new RtcTrackClock(RtpWireForm.VideoClockRate, _started);
+        _audioClock = new RtcTrackClock(OpusPacketizer.ClockRate, _started);
         _depacketizer = _video?.VideoCodec switch
         {
             VideoCodecId.H264 => new H264Depacketizer(OnAccessUnit),
@@ -113,6 +115,7 @@ internal sealed class RtcPublisher
         }
         else if (_audio is not null && header.PayloadType == _audio.PayloadType && _opus.TryDepacketize(packet, out var opus, out var timestamp))
         {
+            _audioSsrc = header.Ssrc;
             OnOpus(opus, timestamp);
         }
     }
@@ -130,8 +133,25 @@ internal sealed class RtcPublisher
             {
                 (stats.LastSenderReport, stats.LastSenderReportAt) = (NtpTime.Middle32(report.NtpTimestamp), Stopwatch.GetTimestamp());
             }
+            if (report.Ssrc == _videoSsrc && _video is not null)
+            {
+                _videoClock.OnSenderReport(report.NtpTimestamp, report.RtpTimestamp);
+            }
+            else if (report.Ssrc == _audioSsrc && _audio is not null)
+            {
+                _audioClock.OnSenderReport(report.NtpTimestamp, report.RtpTimestamp);
+            }
+        }
+        if (!_aligned && RtcTrackClock.Align(_videoClock, _audioClock) is { } lead)
+        {
+            // Each track was placed at its first packet's arrival; the sender's clock says how they line up.
+            _aligned = true;
+            _logger.LogInformation("WebRTC publish of {Url}: audio and video lined up by the sender's reports (audio led by {Lead:0} ms)", _publish.Address.Url, lead);
         }
     }
+
+    /// <summary>How far the published audio leads the video (ms) by the sender's latest reports; null before both reported.</summary>
+    public double? AvOffsetMs => RtcTrackClock.Offset(_videoClock, _audioClock);
 
     /// <summary>Per-source counts for receiver reports (RFC 3550 6.4.1, A.3); a receiver report a second.</summary>
     private void CountReceived(in RtpHeader header)
@@ -331,27 +351,6 @@ internal sealed class RtcPublisher
             var fraction = expectedInterval <= 0 || lostInterval <= 0 ? (byte)0 : (byte)Math.Min(255, (lostInterval << 8) / expectedInterval);
             var delay = LastSenderReportAt == 0 ? 0 : NtpTime.ToDelayUnits(Stopwatch.GetElapsedTime(LastSenderReportAt, now));
             return new RtcpReportBlock(ssrc, fraction, (int)Math.Min(lost, 0x7FFFFF), unchecked((uint)_highest), 0, LastSenderReport, delay);
-        }
-    }
-
-    /// <summary>One track's RTP time on the stream's millisecond clock: its first packet is placed at
-    /// its arrival time since the publish began; 32-bit wraps are followed.</summary>
-    private sealed class RtpClock(int rate, long started)
-    {
-        private long _base = -1;
-        private long _extended;
-        private uint _last;
-
-        public long ToMilliseconds(uint timestamp)
-        {
-            if (_base < 0)
-            {
-                _base = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                (_last, _extended) = (timestamp, 0);
-            }
-            _extended += unchecked((int)(timestamp - _last));
-            _last = timestamp;
-            return Math.Max(0, _base + (_extended * 1000 / rate));
         }
     }
 }

@@ -104,7 +104,7 @@ public sealed class RtcSession : IClientConnection
     public RtpClientStats? RtpStats => _player is { } player
         ? new(Interlocked.Read(ref _packetsReceived), Interlocked.Read(ref _packetsSent), player.PacketsLost, player.Nacks, player.Retransmits, player.KeyframeRequests)
         : _publisher is { } publisher
-            ? new(Interlocked.Read(ref _packetsReceived), Interlocked.Read(ref _packetsSent), publisher.PacketsLost, publisher.Nacks, 0, publisher.KeyframeRequests)
+            ? new(Interlocked.Read(ref _packetsReceived), Interlocked.Read(ref _packetsSent), publisher.PacketsLost, publisher.Nacks, 0, publisher.KeyframeRequests, publisher.AvOffsetMs)
             : null;
 
     /// <summary>Connect and publish or play, as every protocol does; the refusal, or null when admitted.</summary>
@@ -129,7 +129,7 @@ public sealed class RtcSession : IClientConnection
             }
             else if (refusal is null)
             {
-                var queue = sessions.NewPlayerQueue(client, readsTsForm: false, _ => Close("player too slow"));
+                var queue = sessions.NewPlayerQueue(client, readsTsForm: false, _ => Close("player too slow"), AudioFamily.Rtc);
                 var result = await sessions.PlayAsync(client, Address, "rtc-play", queue);
                 _play = result.Value;
                 refusal = result.Value is null ? $"play refused: {result.Refusal}" : null;

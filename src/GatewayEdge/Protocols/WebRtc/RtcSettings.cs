@@ -36,6 +36,12 @@ public sealed class RtcSettings
     /// <summary>How often a publisher is asked for a keyframe at most (PLI), in milliseconds.</summary>
     public int PliIntervalMilliseconds { get; set; } = 1000;
 
+    /// <summary>Opus bitrate of a stream's AAC converted for WebRTC players, in bit/s (SRS: 48 kbit/s).</summary>
+    public int OpusBitrate { get; set; } = 48_000;
+
+    /// <summary>AAC bitrate of a WebRTC publisher's Opus converted for RTMP, FLV, TS, HLS and DVR, in bit/s.</summary>
+    public int AacBitrate { get; set; } = 128_000;
+
     /// <summary>The candidate addresses for this gateway.</summary>
     public IReadOnlyList<string> ResolveCandidates(GatewayOptions gateway)
     {

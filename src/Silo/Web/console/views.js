@@ -94,6 +94,7 @@ function streamsView(state, filters, history) {
     const publisher = clients.find(c => c.id === s.publish?.cid) || clients.find(c => c.publish);
     const players = clients.filter(c => !c.publish);
     const dvr = state.dvrs.find(d => d.vhost === vhost && d.app === s.app && d.stream === s.name);
+    const bridges = (s.bridges || []).map(b => `<div><span class="pill on">${esc(b.side)}</span> ${esc(b.from)} → ${esc(b.to)} ${esc(b.sample_rate)} Hz ${esc(b.channels)} ch ${esc(b.kbps)} kbit/s on <code>${esc(b.gateway)}</code>${b.dropped ? ` <span class="error">${esc(b.dropped)} undecodable</span>` : ''}</div>`).join('');
     const forwards = (s.forwards || []).map(f => `<div><span class="pill ${f.state === 'active' ? 'on' : f.error ? 'bad' : ''}">${esc(f.state)}</span> <code>${esc(f.url)}</code>${f.error ? ` <span class="error">${esc(f.error)}</span>` : ''}</div>`).join('');
     return `<article class="stream-card" data-stream="${esc(s.app)}/${esc(s.name)}" data-id="${esc(s.id)}">
       <h3>${esc(s.app)}/${esc(s.name)} <span class="vhost">${esc(vhostLabel(vhost))}</span><a href="${esc(playersLink(vhost, s))}" target="_blank">Players ▸</a></h3>
@@ -107,6 +108,7 @@ function streamsView(state, filters, history) {
         <dt>Where</dt><dd>silo <code>${esc(s.silo || '?')}</code> · gateway <code>${esc(s.gateway || '?')}</code></dd>
         <dt>Outputs</dt><dd>${onOff(settings?.hls?.enabled, 'HLS')}${onOff(dvr?.recording, 'DVR')}${onOff((s.forwards || []).length > 0, 'forward')}</dd>
         ${forwards ? `<dt>Forwards</dt><dd>${forwards}</dd>` : ''}
+        ${bridges ? `<dt>Audio bridges</dt><dd>${bridges}</dd>` : ''}
       </dl>
       <canvas class="chart" data-chart="${esc(s.id)}" data-points="${history.get(s.id).length}"></canvas>
       <div class="legend"><span class="in">in</span><span class="out">out</span><span>last 5 minutes</span></div>

@@ -1,20 +1,44 @@
 #!/usr/bin/python3
 """Plays a stream over WHEP with aiortc for SECONDS, decoding video (H.264) and audio (Opus), then
 DELETEs the session and prints one JSON line:
-{"video_frames":N,"audio_frames":M,"width":W,"height":H,"first_frame_ms":T}
-(first_frame_ms counts from the answer to the first decoded picture; -1 if none came).
+{"video_frames":N,"audio_frames":M,"width":W,"height":H,"first_frame_ms":T,"audio_rms":R,"audio_hz":F}
+(first_frame_ms counts from the answer to the first decoded picture; -1 if none came; audio_rms
+(0..1) and audio_hz (by zero crossings) describe the decoded sound of the first channel, after the
+first 50 audio frames).
 
 Usage: whep_play.py URL SECONDS"""
 import asyncio
 import sys
 import time
 
+import numpy
 from aiortc import RTCPeerConnection, RTCRtpReceiver
 from aiortc.mediastreams import MediaStreamError
 
 from whip_common import delete, emit, exchange, fail, wait_connected
 
-counts = {"video_frames": 0, "audio_frames": 0, "width": 0, "height": 0, "first_frame_ms": -1}
+counts = {"video_frames": 0, "audio_frames": 0, "width": 0, "height": 0, "first_frame_ms": -1, "audio_rms": 0.0, "audio_hz": 0.0}
+sound = {"samples": [], "rate": 48000}
+
+
+def listen(frame):
+    """Keeps up to 10 s of the first channel, as floats in -1..1."""
+    data = frame.to_ndarray()
+    channels = len(frame.layout.channels)
+    mono = data[0] if data.shape[0] == channels and channels > 1 else data.reshape(-1)[::channels]
+    scale = 32768.0 if mono.dtype == numpy.int16 else 1.0
+    sound["rate"] = frame.sample_rate
+    if sum(len(s) for s in sound["samples"]) < frame.sample_rate * 10:
+        sound["samples"].append(mono.astype(numpy.float64) / scale)
+
+
+def describe_sound():
+    if not sound["samples"]:
+        return
+    samples = numpy.concatenate(sound["samples"])
+    counts["audio_rms"] = round(float(numpy.sqrt(numpy.mean(samples ** 2))), 4)
+    crossings = numpy.count_nonzero(numpy.diff(numpy.signbit(samples)))
+    counts["audio_hz"] = round(crossings / 2 / (len(samples) / sound["rate"]), 1)
 
 
 async def consume(track, answered):
@@ -30,6 +54,8 @@ async def consume(track, answered):
             counts["width"], counts["height"] = frame.width, frame.height
         else:
             counts["audio_frames"] += 1
+            if counts["audio_frames"] > 50:
+                listen(frame)
 
 
 async def run(url, seconds):
@@ -56,6 +82,7 @@ async def run(url, seconds):
         await pc.close()
         for task in tasks:
             task.cancel()
+    describe_sound()
     emit(**counts)
 
 
