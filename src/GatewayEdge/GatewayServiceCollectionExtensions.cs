@@ -18,6 +18,7 @@ using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.GatewayEdge.Tls;
 using OrleansLive.Media.Audio;
+using OrleansLive.Media.FFmpeg;
 
 namespace OrleansLive.GatewayEdge;
 
@@ -35,6 +36,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.PlayerLimits());
         services.AddSingleton<GatewayEndpoints>();
         services.AddServerCertificate(configuration);
+        // AAC <-> Opus for players of the other family, on FFmpeg's libraries when the machine has them.
+        services.TryAddSingleton<IAudioCodecs, FFmpegAudioCodecs>();
         services.AddSingleton(sp =>
         {
             var rtc = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Rtc;

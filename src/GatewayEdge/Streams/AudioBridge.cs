@@ -16,7 +16,6 @@ public sealed class AudioBridge : IDisposable
     private readonly IAudioTranscoder _transcoder;
     private readonly List<EncodedAudio> _encoded = new();
     private readonly int _bitrate;
-    private bool _headerSent;
     private bool _disposed;
     private long _framesIn;
     private long _framesOut;
@@ -39,36 +38,34 @@ public sealed class AudioBridge : IDisposable
     /// <summary>The family whose players get this bridge's frames.</summary>
     public AudioFamily Target => AudioFamilies.Of(_transcoder.Output.Codec);
 
-    /// <summary>The converted frames of one input frame, the output's sequence header first the
-    /// first time; marked <see cref="MediaFrame.IsConverted"/>. The caller releases them.</summary>
-    public List<MediaFrame>? Convert(MediaFrame frame)
+    /// <summary>The output's sequence header, sent as the bridge starts so that recorders which fix
+    /// their tracks at the first keyframe (MP4) see the converted track; the caller releases it.</summary>
+    public MediaFrame? ConfigFrame(uint timestamp)
+    {
+        var frames = new List<MediaFrame>(1);
+        Add(frames, new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, _transcoder.Output.Codec, SamplePart.Config, false, 0, 0), timestamp, _transcoder.OutputConfig);
+        return frames.Count == 1 ? frames[0] : null;
+    }
+
+    /// <summary>The converted frames of one input frame, marked <see cref="MediaFrame.IsConverted"/>;
+    /// appended to <paramref name="frames"/>, which the caller releases.</summary>
+    public void Convert(MediaFrame frame, List<MediaFrame> frames)
     {
         lock (_gate)
         {
             if (_disposed)
             {
-                return null;
+                return;
             }
             _framesIn++;
             _encoded.Clear();
             _transcoder.Transcode(frame.Sample.Data.Span, frame.Timestamp, _encoded);
-            if (_encoded.Count == 0)
-            {
-                return null;
-            }
-            var frames = new List<MediaFrame>(_encoded.Count + 1);
             var codec = _transcoder.Output.Codec;
-            if (!_headerSent)
-            {
-                _headerSent = true;
-                Add(frames, new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, codec, SamplePart.Config, false, 0, 0), _encoded[0].TimestampMs, _transcoder.OutputConfig);
-            }
             foreach (var audio in _encoded)
             {
                 Add(frames, new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, codec, SamplePart.Frame, false, 0, 0), audio.TimestampMs, audio.Data);
                 _framesOut++;
             }
-            return frames;
         }
     }
 

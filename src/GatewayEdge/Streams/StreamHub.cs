@@ -225,13 +225,17 @@ public sealed class StreamHub
         if (frame.IsSequenceHeader)
         {
             var config = frame.Sample.Data.Span;
+            if (config.SequenceEqual(_audioConfig) && _bridge is not null)
+            {
+                return null;
+            }
             if (!config.SequenceEqual(_audioConfig))
             {
                 _audioConfig = config.ToArray();
                 _bridgeFailed = false;
                 StopBridge("the audio configuration changed");
             }
-            return null;
+            // Goes on to start the bridge now when it is wanted, so its configuration comes first.
         }
         var target = AudioFamilies.Of(codec).Other();
         bool wanted;
@@ -249,6 +253,7 @@ public sealed class StreamHub
         {
             return null;
         }
+        List<MediaFrame> frames = [];
         if (bridge is null)
         {
             bridge = _bridges.TryStart(Interfaces.StreamKey.Of(Vhost, App, Stream), codec, _audioConfig, target);
@@ -277,8 +282,16 @@ public sealed class StreamHub
                 }
                 _bridge = bridge;
             }
+            if (bridge.ConfigFrame(frame.Timestamp) is { } config)
+            {
+                frames.Add(config);
+            }
         }
-        return bridge.Convert(frame);
+        if (!frame.IsSequenceHeader)
+        {
+            bridge.Convert(frame, frames);
+        }
+        return frames.Count == 0 ? null : frames;
     }
 
     private void StopBridge(string why)

@@ -50,6 +50,26 @@ public sealed class RtcTestPage : IAsyncDisposable
           await exchange(pc, url, token);
           return pc.connectionState;
         }
+        // The decoded sound, through Web Audio: loudness (RMS) and the pitch of the strongest FFT bin.
+        function listen(track) {
+          const context = new AudioContext();
+          const analyser = context.createAnalyser();
+          analyser.fftSize = 8192;
+          context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+          window.analyser = analyser;
+        }
+        function sound() {
+          const analyser = window.analyser;
+          if (!analyser) return { rms: 0, hz: 0 };
+          const wave = new Float32Array(analyser.fftSize);
+          analyser.getFloatTimeDomainData(wave);
+          const rms = Math.sqrt(wave.reduce((sum, x) => sum + x * x, 0) / wave.length);
+          const bins = new Float32Array(analyser.frequencyBinCount);
+          analyser.getFloatFrequencyData(bins);
+          let peak = 1;
+          for (let i = 1; i < bins.length; i++) if (bins[i] > bins[peak]) peak = i;
+          return { rms, hz: peak * analyser.context.sampleRate / analyser.fftSize };
+        }
         async function play(url, videoCodec) {
           const pc = new RTCPeerConnection();
           window.pc = pc;
@@ -59,7 +79,7 @@ public sealed class RtcTestPage : IAsyncDisposable
           const video = document.getElementById('v');
           const media = new MediaStream();
           video.srcObject = media;
-          pc.ontrack = e => media.addTrack(e.track);
+          pc.ontrack = e => { media.addTrack(e.track); if (e.track.kind === 'audio') listen(e.track); };
           window.firstFrameMs = -1;
           video.requestVideoFrameCallback(() => { window.firstFrameMs = performance.now() - window.answeredAt; });
           await exchange(pc, url);
@@ -85,7 +105,7 @@ public sealed class RtcTestPage : IAsyncDisposable
         async function stats() {
           const video = document.getElementById('v');
           const out = { state: window.pc ? window.pc.connectionState : 'none', width: video.videoWidth, height: video.videoHeight,
-            time: video.currentTime, firstFrameMs: window.firstFrameMs, inbound: {}, outbound: {} };
+            time: video.currentTime, firstFrameMs: window.firstFrameMs, sound: sound(), inbound: {}, outbound: {} };
           if (!window.pc) return out;
           (await window.pc.getStats()).forEach(r => {
             if (r.type === 'inbound-rtp') out.inbound[r.kind] = { packets: r.packetsReceived, lost: r.packetsLost, frames: r.framesDecoded || 0, bytes: r.bytesReceived, nacks: r.nackCount || 0,

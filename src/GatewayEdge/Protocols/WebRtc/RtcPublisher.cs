@@ -294,6 +294,9 @@ internal sealed class RtcPublisher
         Emit(new SampleHeader(MediaKind.Video, codec, AudioCodecId.Unknown, SamplePart.Frame, keyframe, 0, 0), dts, data);
     }
 
+    /// <summary>How long a publish with a video track holds its audio back waiting for the first keyframe.</summary>
+    private const long AudioWaitForVideoMs = 3000;
+
     private void OnOpus(ReadOnlyMemory<byte> packet, uint timestamp)
     {
         var dts = _audioClock.ToMilliseconds(timestamp);
@@ -301,6 +304,14 @@ internal sealed class RtcPublisher
         {
             _sentOpusHead = true;
             Emit(new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, AudioCodecId.Opus, SamplePart.Config, false, 0, 0), dts, OpusHead.ForChannels(2).ToBytes());
+        }
+        if (_video is not null && !_sentKeyframe && dts < AudioWaitForVideoMs)
+        {
+            // The stream's media starts with its first picture, as an RTMP encoder's does (the audio
+            // configuration goes ahead): recorders that see audio frames first take the stream for
+            // audio-only, an MP4 DVR fixing its tracks without video. A publisher whose video never
+            // comes is heard after a while.
+            return;
         }
         _audioFrames++;
         Emit(new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, AudioCodecId.Opus, SamplePart.Frame, false, 0, 0), dts, packet);
