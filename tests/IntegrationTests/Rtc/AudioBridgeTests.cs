@@ -140,6 +140,11 @@ public sealed class AudioBridgeTests(MediaFixture server, AiortcClip clip, ITest
         Assert.InRange(hz, 430, 450);
         Assert.True(rms > 0.05, $"rms {rms}");
 
+        // HTTP-TS players (and SRT's, which share the stream's TS form) get the converted audio too.
+        var ts = await MediaTools.ProbeAsync(server.HttpUrl($"live/{stream}.ts"));
+        output.WriteLine($"HTTP-TS: {string.Join(", ", ts.Codecs)}");
+        Assert.Equal(["h264", "aac"], ts.Codecs.Order().Reverse());
+
         var hls = await Wait.ForAsync(async () =>
         {
             try
