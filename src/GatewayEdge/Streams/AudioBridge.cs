@@ -40,12 +40,8 @@ public sealed class AudioBridge : IDisposable
 
     /// <summary>The output's sequence header, sent as the bridge starts so that recorders which fix
     /// their tracks at the first keyframe (MP4) see the converted track; the caller releases it.</summary>
-    public MediaFrame? ConfigFrame(uint timestamp)
-    {
-        var frames = new List<MediaFrame>(1);
-        Add(frames, new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, _transcoder.Output.Codec, SamplePart.Config, false, 0, 0), timestamp, _transcoder.OutputConfig);
-        return frames.Count == 1 ? frames[0] : null;
-    }
+    public MediaFrame? ConfigFrame(uint timestamp) =>
+        Converted(new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, _transcoder.Output.Codec, SamplePart.Config, false, 0, 0), timestamp, _transcoder.OutputConfig);
 
     /// <summary>The converted frames of one input frame, marked <see cref="MediaFrame.IsConverted"/>;
     /// appended to <paramref name="frames"/>, which the caller releases.</summary>
@@ -63,8 +59,11 @@ public sealed class AudioBridge : IDisposable
             var codec = _transcoder.Output.Codec;
             foreach (var audio in _encoded)
             {
-                Add(frames, new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, codec, SamplePart.Frame, false, 0, 0), audio.TimestampMs, audio.Data);
-                _framesOut++;
+                if (Converted(new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, codec, SamplePart.Frame, false, 0, 0), audio.TimestampMs, audio.Data) is { } converted)
+                {
+                    frames.Add(converted);
+                    _framesOut++;
+                }
             }
         }
     }
@@ -100,12 +99,13 @@ public sealed class AudioBridge : IDisposable
         _ => codec.ToString(),
     };
 
-    private static void Add(List<MediaFrame> frames, SampleHeader header, long timestampMs, ReadOnlyMemory<byte> data)
+    private static MediaFrame? Converted(SampleHeader header, long timestampMs, ReadOnlyMemory<byte> data)
     {
-        if (SampleFrames.FromSample(new MediaSample(header, timestampMs, data)) is { } frame)
+        var frame = SampleFrames.FromSample(new MediaSample(header, timestampMs, data));
+        if (frame is not null)
         {
             frame.IsConverted = true;
-            frames.Add(frame);
         }
+        return frame;
     }
 }

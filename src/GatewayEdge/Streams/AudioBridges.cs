@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using OrleansLive.Media.Audio;
 using OrleansLive.Media.Codecs;
@@ -15,30 +16,32 @@ public sealed class AudioBridges
 {
     private readonly IAudioCodecs? _codecs;
     private readonly ILogger _logger;
-    private int _warnedUnavailable;
 
     public AudioBridges(IAudioCodecs? codecs, AudioBridgeSettings settings, ILogger logger)
     {
-        _codecs = codecs;
-        Settings = settings;
         _logger = logger;
+        Settings = settings;
+        // Hubs ask before every audio frame, so whether the library loads is settled once, here.
+        var why = codecs is null ? "no codec library" : codecs.Unavailable;
+        if (why is not null)
+        {
+            _logger.LogWarning("Audio bridging is off: {Reason}; players get the stream's own audio codec only", why);
+            return;
+        }
+        _codecs = codecs;
     }
 
     public AudioBridgeSettings Settings { get; }
 
     /// <summary>A codec library is there to run bridges with.</summary>
-    public bool CanRun => _codecs is not null && _codecs.Unavailable is null;
+    [MemberNotNullWhen(true, nameof(_codecs))]
+    public bool CanRun => _codecs is not null;
 
     /// <summary>A running bridge for the stream's audio into <paramref name="target"/>, or null (logged) when none can run.</summary>
     public AudioBridge? TryStart(string stream, AudioCodecId input, ReadOnlyMemory<byte> inputConfig, AudioFamily target)
     {
-        var why = _codecs is null ? "no codec library" : _codecs.Unavailable;
-        if (_codecs is null || why is not null)
+        if (!CanRun)
         {
-            if (Interlocked.Exchange(ref _warnedUnavailable, 1) == 0)
-            {
-                _logger.LogWarning("Audio bridging is off: {Reason}; players get the stream's own audio codec only", why);
-            }
             return null;
         }
         var output = target.Codec();

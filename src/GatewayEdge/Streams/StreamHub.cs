@@ -224,14 +224,14 @@ public sealed class StreamHub
         }
         if (frame.IsSequenceHeader)
         {
-            var config = frame.Sample.Data.Span;
-            if (config.SequenceEqual(_audioConfig) && _bridge is not null)
+            var same = frame.Sample.Data.Span.SequenceEqual(_audioConfig);
+            if (same && _bridge is not null)
             {
                 return null;
             }
-            if (!config.SequenceEqual(_audioConfig))
+            if (!same)
             {
-                _audioConfig = config.ToArray();
+                _audioConfig = frame.Sample.Data.ToArray();
                 _bridgeFailed = false;
                 StopBridge("the audio configuration changed");
             }
@@ -256,7 +256,7 @@ public sealed class StreamHub
         List<MediaFrame> frames = [];
         if (bridge is null)
         {
-            bridge = _bridges.TryStart(Interfaces.StreamKey.Of(Vhost, App, Stream), codec, _audioConfig, target);
+            bridge = _bridges.TryStart(Key, codec, _audioConfig, target);
             if (bridge is null)
             {
                 lock (_gate)
@@ -273,14 +273,19 @@ public sealed class StreamHub
                 }
                 return null;
             }
+            bool attached;
             lock (_gate)
             {
-                if (PublisherClientId is null)
+                attached = PublisherClientId is not null;
+                if (attached)
                 {
-                    bridge.Dispose();
-                    return null;
+                    _bridge = bridge;
                 }
-                _bridge = bridge;
+            }
+            if (!attached)
+            {
+                _bridges.Stopped(Key, bridge, "the publisher left");
+                return null;
             }
             if (bridge.ConfigFrame(frame.Timestamp) is { } config)
             {
