@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using OrleansLive.IntegrationTests.Srt;
 using OrleansLive.IntegrationTests.Support;
@@ -121,7 +120,7 @@ public sealed class AudioBridgeTests(MediaFixture server, AiortcClip clip, ITest
         Assert.Contains("h264", probe.Codecs);
         Assert.Contains("aac", probe.Codecs);
         Assert.InRange(probe.Duration, seconds - 3, seconds + 1.5);
-        var starts = await StreamStartsAsync(file!);
+        var starts = await MediaTools.StreamStartsAsync(file!);
         output.WriteLine($"dvr stream starts: {string.Join(", ", starts)}");
         Assert.InRange(Math.Abs(starts["audio"] - starts["video"]), 0, 0.1);
     }
@@ -178,15 +177,5 @@ public sealed class AudioBridgeTests(MediaFixture server, AiortcClip clip, ITest
         Assert.True(heard.GetProperty("video_frames").GetInt32() > 50, $"video frames: {heard}");
         Assert.InRange(heard.GetProperty("audio_hz").GetDouble(), 430, 450);
         Assert.True(heard.GetProperty("audio_rms").GetDouble() > 0.05, $"sound level: {heard}");
-    }
-
-    /// <summary>The first packet time of each stream of a file, by kind.</summary>
-    private static async Task<Dictionary<string, double>> StreamStartsAsync(string file)
-    {
-        await using var probe = ExternalProcess.Start("ffprobe", "-v", "error", "-show_entries", "stream=codec_type,start_time", "-of", "json", file);
-        Assert.True(await probe.WaitForExitAsync(Deadline), "ffprobe did not finish");
-        using var json = JsonDocument.Parse(probe.StdOut);
-        return json.RootElement.GetProperty("streams").EnumerateArray().ToDictionary(
-            s => s.GetProperty("codec_type").GetString()!, s => double.Parse(s.GetProperty("start_time").GetString()!, CultureInfo.InvariantCulture));
     }
 }

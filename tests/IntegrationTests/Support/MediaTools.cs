@@ -47,6 +47,14 @@ public static class MediaTools
             (double.Parse(p.GetProperty("dts_time").GetString()!, CultureInfo.InvariantCulture), p.GetProperty("flags").GetString()!.Contains('K')))];
     }
 
+    /// <summary>The start time (s) of each stream of a file, by kind ("video", "audio").</summary>
+    public static async Task<Dictionary<string, double>> StreamStartsAsync(string file)
+    {
+        var json = await RunAsync("-v", "error", "-show_entries", "stream=codec_type,start_time", "-of", "json", file);
+        return json.RootElement.GetProperty("streams").EnumerateArray().ToDictionary(
+            s => s.GetProperty("codec_type").GetString()!, s => double.Parse(s.GetProperty("start_time").GetString()!, CultureInfo.InvariantCulture));
+    }
+
     private static async Task<JsonDocument> RunAsync(params string[] args)
     {
         await using var probe = ExternalProcess.Start("ffprobe", args);

@@ -25,8 +25,7 @@ public sealed class HubBridgeBadInputTests
     }
 
     private static MediaFrame Audio(AudioCodecId codec, bool config, long ms, byte[] data) =>
-        SampleFrames.FromSample(new MediaSample(new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, codec,
-            config ? SamplePart.Config : SamplePart.Frame, false, 0, 0), ms, data))!;
+        Streams.StreamHubAudioBridgeTests.SampleFramesFor(codec, config, ms, data);
 
     private static List<MediaFrame> Drain(PlayerQueue queue)
     {

@@ -33,7 +33,8 @@ public sealed class StreamHubAudioBridgeTests
 
     private static MediaFrame Opus(uint ms) => SampleFramesFor(AudioCodecId.Opus, false, ms, [0xFC, 0x01, 0x02]);
 
-    private static MediaFrame SampleFramesFor(AudioCodecId codec, bool config, uint ms, byte[] data) =>
+    /// <summary>An audio sample as the hub's frame, as a non-FLV ingest makes it.</summary>
+    internal static MediaFrame SampleFramesFor(AudioCodecId codec, bool config, long ms, byte[] data) =>
         SampleFrames.FromSample(new Media.Samples.MediaSample(
             new Media.Samples.SampleHeader(Media.Samples.MediaKind.Audio, VideoCodecId.Unknown, codec, config ? Media.Samples.SamplePart.Config : Media.Samples.SamplePart.Frame, false, 0, 0), ms, data))!;
 
