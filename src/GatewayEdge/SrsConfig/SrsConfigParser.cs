@@ -128,9 +128,9 @@ public static class SrsConfigParser
             var result = new List<SrsDirective>();
             foreach (var name in words.Skip(1))
             {
-                if (name.Contains('\0'))
+                if (name.Length == 0 || name.Contains('\0'))
                 {
-                    throw Error(line, "include file name contains a NUL character");
+                    throw Error(line, "include needs a file name without NUL characters");
                 }
                 var beside = Path.GetFullPath(name, directory);
                 var file = File.Exists(beside) || Path.IsPathRooted(name) ? beside : Path.GetFullPath(name);

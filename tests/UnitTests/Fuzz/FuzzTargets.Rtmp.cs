@@ -53,30 +53,40 @@ internal static partial class FuzzTargets
         Start = () =>
         {
             var output = new System.Buffers.ArrayBufferWriter<byte>();
-            return (input, random) =>
-            {
-                var amf3 = random.Next(4) == 0;
-                var payload = amf3 && random.Next(2) == 0 ? [0, .. input] : input;
-                var values = Amf0Reader.ReadAll(Amf3Envelope.Strip(payload, amf3));
-                output.ResetWrittenCount();
-                foreach (var value in values)
-                {
-                    Amf0Writer.WriteValue(output, value);
-                }
-                FuzzInvariantException.Check(Amf0Reader.ReadAll(output.WrittenSpan).Count == values.Count, "AMF0 values written back do not read back as many");
-                if (values.Count > 0 && values[0] is string)
-                {
-                    if (values.Count > 1 && values[1] is double)
-                    {
-                        ReadCommand(RtmpCommand.Parse(payload, amf3));
-                    }
-                    RtmpDataMessage.TryGetMetaDataBody(payload, amf3, out _);
-                    _ = RtmpDataMessage.Parse(payload, amf3).MetaData;
-                }
-                return values.Count > 0;
-            };
+            // Each input both as an AMF0 message (types 18, 20) and as an AMF3 one (15, 17), whose
+            // format byte some encoders leave out.
+            return (input, _) => ReadAmf(input, amf3: false, output) | ReadAmf(input, amf3: true, output);
         },
     };
+
+    private static bool ReadAmf(byte[] payload, bool amf3, System.Buffers.ArrayBufferWriter<byte> output)
+    {
+        List<object?> values;
+        try
+        {
+            values = Amf0Reader.ReadAll(Amf3Envelope.Strip(payload, amf3));
+        }
+        catch (Amf0Exception)
+        {
+            return false;
+        }
+        output.ResetWrittenCount();
+        foreach (var value in values)
+        {
+            Amf0Writer.WriteValue(output, value);
+        }
+        FuzzInvariantException.Check(Amf0Reader.ReadAll(output.WrittenSpan).Count == values.Count, "AMF0 values written back do not read back as many");
+        if (values.Count > 0 && values[0] is string)
+        {
+            if (values.Count > 1 && values[1] is double)
+            {
+                ReadCommand(RtmpCommand.Parse(payload, amf3));
+            }
+            RtmpDataMessage.TryGetMetaDataBody(payload, amf3, out _);
+            _ = RtmpDataMessage.Parse(payload, amf3).MetaData;
+        }
+        return values.Count > 0;
+    }
 
     private static bool RunSession(byte[] input, Random random, bool server)
     {
