@@ -54,6 +54,23 @@ public sealed class FuzzFindingsTests
     }
 
     [Fact]
+    public void An_abort_naming_a_chunk_stream_over_2_31_is_ignored()
+    {
+        // Found by the RtmpServer target: RtmpSession passes Abort's 32-bit value as an int, and a
+        // negative one indexed the reader's table of chunk streams.
+        using var reader = new RtmpChunkReader();
+        reader.Abort(unchecked((int)0x80000004));
+        reader.Abort(int.MinValue);
+        var writer = new RtmpChunkWriter();
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        writer.WriteMessage(output, 4, 0, RtmpMessageType.Audio, 1, [0xAF, 1, 2]);
+        var buffer = new System.Buffers.ReadOnlySequence<byte>(output.WrittenMemory);
+        Assert.True(reader.TryReadMessage(ref buffer, out var message));
+        Assert.Equal(3, message.Length);
+        message.ReturnBuffer();
+    }
+
+    [Fact]
     public void A_nul_in_an_hls_path_names_no_file()
     {
         // Found by the HttpRequest target: "%00" in a request path made Path.GetFullPath throw.

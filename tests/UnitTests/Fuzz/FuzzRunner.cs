@@ -168,6 +168,12 @@ internal static class FuzzRunner
             current.Input = input;
             Volatile.Write(ref current.StartedTicks, Stopwatch.GetTimestamp());
             var finding = Execute(target, executor, input, out var accepted, out var rejected, out var allocated, out var elapsed);
+            // On two shared cores a GC or the scheduler can stall one run: slow means slow every time.
+            for (var retry = 0; retry < 2 && finding?.Kind == "slow"; retry++)
+            {
+                finding = Execute(target, executor, input, out _, out _, out _, out var again);
+                elapsed = again < elapsed ? again : elapsed;
+            }
             Volatile.Write(ref current.StartedTicks, 0);
             lock (report)
             {
