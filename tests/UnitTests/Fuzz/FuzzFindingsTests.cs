@@ -71,6 +71,14 @@ public sealed class FuzzFindingsTests
     }
 
     [Fact]
+    public void A_top_level_directive_named_like_a_vhost_setting_is_reported_not_implemented()
+    {
+        // Found by the SrsConfig target: "vhost.x 1;" outside any vhost block cut the (empty) vhost name.
+        var mapping = SrsConfigMapper.Map(SrsConfigParser.ParseText("listen 1935;\nvhost.bogus on;\n", "test.conf", "/"));
+        Assert.Contains(mapping.NotImplemented, line => line.StartsWith("vhost.bogus on", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_nul_in_an_hls_path_names_no_file()
     {
         // Found by the HttpRequest target: "%00" in a request path made Path.GetFullPath throw.
