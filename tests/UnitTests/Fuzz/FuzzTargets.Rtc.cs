@@ -148,7 +148,9 @@ internal static partial class FuzzTargets
     {
         Name = "Rtcp",
         Summary = "RTCP compound packets (SR, RR, SDES, BYE, NACK, PLI, FIR, REMB, transport-cc): RtcpCompound.TryParse",
-        MaxAllocatedBytes = 1L << 20,
+        // A transport-cc feedback may describe 65,535 packets in a few bytes of run-length chunks, and each
+        // becomes a TransportCcPacket: about 1.1 MB for one datagram (docs/RELIABILITY.md, open findings).
+        MaxAllocatedBytes = 1_250_000,
         BoundedInputs = 200_000,
         MinAccepted = 10_000,
         Seeds = () => Mutations.Corpus("RtcpCompound"),
