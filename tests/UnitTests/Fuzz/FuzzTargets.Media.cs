@@ -92,7 +92,7 @@ internal static partial class FuzzTargets
     private static FuzzTarget PsDemuxer => new()
     {
         Name = "PsDemuxer",
-        Summary = "MPEG-PS (an ffmpeg VOB, H.264/MP2) as GB28181-style ingest reads it: PsDemuxer (pack and system "
+        Summary = "MPEG-PS (an ffmpeg VOB, H.264/MP2) as a PS ingest would read it (the library has no caller in the server yet): PsDemuxer (pack and system "
             + "headers, PSM, PES under a cap) and ElementarySampleConverter",
         MaxAllocatedBytes = 8L << 20,
         BoundedInputs = 15_000,

@@ -18,7 +18,7 @@ internal static partial class FuzzTargets
     private static FuzzTarget HttpRequest => new()
     {
         Name = "HttpRequest",
-        Summary = "HTTP request heads (curl, ffmpeg, hls.js, flv.js, WHIP and SRS API calls); Kestrel parses the head, "
+        Summary = "HTTP request heads (ffmpeg and curl captures: FLV, HLS, TS, WHIP, SRS API; flv.js-style and path traversal heads); Kestrel parses the head, "
             + "we parse its target and Host: live stream paths (HttpFlvHandler.TryParsePath), vhost/app/stream/query "
             + "(StreamAddress), HLS file paths kept below their directory (HlsFileServer.FileBelow) and playlist "
             + "queries, webrtc:// stream URLs and hook params (RtcSignalling), rtmp:// URLs and tcUrl hosts",
@@ -92,7 +92,7 @@ internal static partial class FuzzTargets
     private static FuzzTarget SrsConfig => new()
     {
         Name = "SrsConfig",
-        Summary = "SRS configuration files (SRS's full.conf excerpts and our examples): SrsConfigParser and SrsConfigMapper",
+        Summary = "SRS-style configuration files (RTMP, HLS/HTTP-FLV/DVR, SRT/RTC/hooks/forward): SrsConfigParser and SrsConfigMapper",
         FormatExceptions = [typeof(SrsConfigException)],
         MaxAllocatedBytes = 4L << 20,
         BoundedInputs = 80_000,
