@@ -3,6 +3,7 @@ using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers;
 using OrleansLive.Media.Containers.MpegTs;
 using OrleansLive.Media.Containers.Ps;
+using OrleansLive.Media.Rtp;
 
 namespace OrleansLive.UnitTests.Fuzz;
 
@@ -82,6 +83,10 @@ public class MutationFuzzTests
             AdtsHeader.TryParse(data, out _);
             OpusHead.PacketSamples(data);
             Av1Obu.IsKeyframe(data);
+            Av1SequenceHeader.TryFind(data, out _, out _);
+            Av1Config.TryParse([0x81, 0x00, 0x0C, 0x00, .. data], out _);
+            Av1Config.Build(data);
+            Av1Packetizer.Packetize(data, keyframe: true, data.AsSpan(0, Math.Min(data.Length, 16)), maxPayloadSize: 64 + (i % 1200));
             PesHeader.TryParse(data, out _);
             foreach (var nal in AnnexB.Split(data))
             {

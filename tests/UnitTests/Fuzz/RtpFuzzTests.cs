@@ -47,6 +47,7 @@ public class RtpFuzzTests
             var h265 = new H265Depacketizer(_ => accessUnits++, maxAccessUnitSize: 64 * 1024);
             var vp8 = new Vp8Depacketizer(_ => accessUnits++, maxFrameSize: 64 * 1024);
             var vp9 = new Vp9Depacketizer(_ => accessUnits++, maxFrameSize: 64 * 1024);
+            var av1 = new Av1Depacketizer(_ => accessUnits++, maxFrameSize: 64 * 1024);
             var opus = new OpusDepacketizer();
             // Straight in as well: the reorder buffer would hide duplicates and late packets.
             var direct = new H264Depacketizer(_ => accessUnits++, maxAccessUnitSize: 64 * 1024);
@@ -68,6 +69,7 @@ public class RtpFuzzTests
                     h265.Push(ordered);
                     vp8.Push(ordered);
                     vp9.Push(ordered);
+                    av1.Push(ordered);
                     opusFrames += opus.TryDepacketize(ordered, out _, out _) ? 1 : 0;
                     if (RtpHeader.TryParse(ordered, out var header))
                     {
@@ -85,6 +87,42 @@ public class RtpFuzzTests
         Assert.True(accessUnits > 0);
         Assert.True(opusFrames > 0);
         Assert.InRange(clock.Elapsed.TotalSeconds, 0, 15);
+    }
+
+    [Fact]
+    public void Vp8_vp9_and_av1_depacketizers_get_pictures_from_their_corpus_and_survive_its_mutations()
+    {
+        // Corpus/Rtp holds each codec cut as Chrome cuts it: VP8 with picture ids, VP9 in flexible
+        // mode with a scalability structure, AV1 with element counts and fragments.
+        var files = new (string Name, Func<Action<RtpVideoFrame>, RtpPictureDepacketizer<RtpVideoFrame>> Create, int Pictures)[]
+        {
+            ("vp8-picture-id.bin", f => new Vp8Depacketizer(f, 64 * 1024), 5),
+            ("vp9-flexible-ss.bin", f => new Vp9Depacketizer(f, 64 * 1024), 5),
+            ("av1-chrome-w-count.bin", f => new Av1Depacketizer(f, 64 * 1024), 6),
+        };
+        var random = new Random(20250103);
+        foreach (var (name, create, pictures) in files)
+        {
+            var original = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Corpus", "Rtp", name));
+            var frames = new List<RtpVideoFrame>();
+            var clean = create(frames.Add);
+            foreach (var packet in Packets(original))
+            {
+                Assert.True(clean.Push(packet));
+            }
+
+            Assert.Equal(pictures, frames.Count);
+            Assert.True(frames[0].IsKeyframe, name);
+            Assert.False(clean.KeyframeNeeded, name);
+            for (var i = 0; i < 3000; i++)
+            {
+                var depacketizer = create(f => Assert.InRange(f.Data.Length, 1, 64 * 1024));
+                foreach (var packet in Packets(Mutations.Mutate(random, original, maxEdits: 5, maxChunk: 200)))
+                {
+                    depacketizer.Push(packet);
+                }
+            }
+        }
     }
 
     [Fact]
