@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OrleansLive.IntegrationTests.Support;
 using OrleansLive.Interfaces;
+using OrleansLive.Media.Rtp;
 using PuppeteerSharp;
 using Xunit.Abstractions;
 
@@ -52,6 +53,49 @@ public sealed class RtcVideoCodecTests(ServerFixture server, ITestOutputHelper o
             File.Delete(path);
         }
     });
+
+    [Fact]
+    public async Task A_vp8_whep_player_starts_on_a_keyframe_and_its_pli_reaches_the_whip_publisher()
+    {
+        var stream = "vp8pli" + Ids.Random(6);
+        await using var page = await RtcTestPage.StartAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        var publisher = await browser.OpenAsync(page.Url);
+        await publisher.EvaluateFunctionAsync("publish", server.WhipUrl("live", stream, publish: true), "VP8");
+        await WaitForCodecAsync(stream, "VP8");
+
+        // A player made of the gateway's own pieces, which keeps what it receives and sends PLI at will.
+        await using var player = new RawRtcPeer(server.RtcPort);
+        using (var answer = await player.SignalAsync(server.Api, server.WhipUrl("live", stream, publish: false), player.Offer(publish: false, videoCodec: "VP8")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, answer.StatusCode);
+        }
+        player.Capture();
+        await player.ConnectAsync(Deadline);
+        await Wait.UntilAsync(() => player.Captured.Count(IsVideo) > 20, Deadline, "VP8 packets at the player");
+        // The first picture is a keyframe from the GOP cache: S set, partition 0, the frame's P bit clear.
+        var first = player.Captured.First(IsVideo);
+        Assert.True(RtpHeader.TryParse(first, out var header));
+        var payload = header.Payload(first);
+        Assert.Equal(0x10, payload[0]);
+        Assert.Equal(0, payload[1] & 0x01);
+
+        for (var round = 1; round <= 3; round++)
+        {
+            var before = await PlisAsync(publisher);
+            await Wait.UntilAsync(async () =>
+            {
+                player.SendRtcp(RtcpWriter.Pli(0x0BADCAFE, 0));
+                return await PlisAsync(publisher) > before;
+            }, TimeSpan.FromSeconds(3), $"the player's PLI {round} at the VP8 publisher");
+        }
+        Assert.Equal(200, await publisher.EvaluateFunctionAsync<int>("stop"));
+
+        static bool IsVideo(byte[] packet) => RtpHeader.TryParse(packet, out var h) && h.PayloadType == 102;
+    }
+
+    private static async Task<long> PlisAsync(IPage publisher) =>
+        (await WebRtcBrowserTests.StatsAsync(publisher)).GetProperty("outbound").TryGetProperty("video", out var video) ? video.GetProperty("plis").GetInt64() : 0;
 
     [Fact]
     public async Task A_whep_player_that_does_not_offer_the_streams_codec_is_refused_with_the_reason()
