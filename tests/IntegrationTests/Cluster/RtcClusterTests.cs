@@ -9,15 +9,18 @@ using PuppeteerSharp;
 namespace OrleansLive.IntegrationTests.Cluster;
 
 /// <summary>WebRTC in a cluster: a WHIP publish on one gateway plays over WHEP on the other, so the
-/// gateway-to-gateway pull carries H.264 and Opus, and a player's keyframe requests on the other
+/// gateway-to-gateway pull carries H.264, VP8, AV1 and Opus, and a player's keyframe requests on the other
 /// gateway reach the publisher as PLI.</summary>
 [Collection(ClusterCollection.Name)]
 public sealed class RtcClusterTests(LocalCluster cluster)
 {
     private static readonly TimeSpan Deadline = LocalCluster.Deadline;
 
-    [Fact]
-    public async Task A_whip_publish_on_one_gateway_plays_over_whep_on_the_other()
+    [Theory]
+    [InlineData("H264")]
+    [InlineData("VP8")]
+    [InlineData("AV1")]
+    public async Task A_whip_publish_on_one_gateway_plays_over_whep_on_the_other(string codec)
     {
         await cluster.EnsureAllRunningAsync();
         var (a, b) = (cluster.Gateways[0], cluster.Gateways[1]);
@@ -25,11 +28,18 @@ public sealed class RtcClusterTests(LocalCluster cluster)
         await using var page = await RtcTestPage.StartAsync();
         await using var browser = await HeadlessChromium.LaunchAsync();
         var publisher = await browser.OpenAsync(page.Url);
-        await publisher.EvaluateFunctionAsync("publish", a.Whip("live", stream, publish: true), "H264");
-        await Wait.UntilAsync(async () => (await cluster.FindClientsAsync(stream)).Any(c => c.GetProperty("type").GetString() == "rtc-publish"), Deadline, "the WHIP publisher on A");
+        await publisher.EvaluateFunctionAsync("publish", a.Whip("live", stream, publish: true), codec);
+        await Wait.UntilAsync(async () => await cluster.FindStreamAsync("live", stream) is { } s
+            && s.GetProperty("video").ValueKind == JsonValueKind.Object && s.GetProperty("video").GetProperty("codec").GetString() == codec,
+            Deadline, $"the WHIP publisher's {codec} on A");
 
+        // The player offers every codec Chromium has. B has no hub for the stream yet: the answer
+        // takes the stream's codec from the stream grain.
         var player = await browser.OpenAsync(page.Url);
-        await player.EvaluateFunctionAsync("play", b.Whip("live", stream, publish: false), "H264");
+        await player.EvaluateFunctionAsync("play", b.Whip("live", stream, publish: false), null);
+        var answer = await player.EvaluateExpressionAsync<string>("window.answer");
+        Assert.Contains($" {codec}/90000", answer);
+        Assert.Single(answer.Split('\n'), l => l.StartsWith("a=rtpmap:", StringComparison.Ordinal) && l.Contains("/90000", StringComparison.Ordinal));
         await Wait.UntilAsync(async () =>
         {
             var stats = await WebRtcBrowserTests.StatsAsync(player);
