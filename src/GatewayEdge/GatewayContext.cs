@@ -21,7 +21,8 @@ public sealed class GatewayContext
         EdgePulls edgePulls,
         StreamSessions sessions,
         WorkDirectory workDirectory,
-        ConnectionLimiter limits)
+        ConnectionLimiter limits,
+        VhostSettingsCache vhosts)
     {
         WorkDirectory = workDirectory;
         EdgePulls = edgePulls;
@@ -32,7 +33,7 @@ public sealed class GatewayContext
         Cluster = cluster;
         Loggers = loggers;
         Sessions = sessions;
-        KnownVhosts = new ConfiguredVhostNames(configuration);
+        KnownVhosts = new ConfiguredVhostNames(configuration, vhosts);
     }
 
     public GatewayOptions Options { get; }
@@ -52,7 +53,7 @@ public sealed class GatewayContext
 
     public ILoggerFactory Loggers { get; }
 
-    /// <summary>Vhosts named in configuration (kept current on reload); any other vhost resolves to the default one.</summary>
+    /// <summary>Vhosts named in the cluster's or the gateway's configuration (kept current on reload); any other vhost resolves to the default one.</summary>
     public IReadOnlySet<string> KnownVhosts { get; }
 
     /// <summary>Where relative HLS and DVR paths go.</summary>
