@@ -2,9 +2,13 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.IntegrationTests.Support;
 using OrleansLive.Interfaces;
+using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Rtp;
+using OrleansLive.Media.Samples;
 using PuppeteerSharp;
 using Xunit.Abstractions;
 
@@ -15,7 +19,7 @@ namespace OrleansLive.IntegrationTests.Rtc;
 /// (WHIP) and another page plays it (WHEP) with the same codec; the same stream goes to RTMP and
 /// HTTP-FLV players as Enhanced RTMP vp08/vp09/av01 tags, opening with the configuration and a
 /// keyframe, and to HTTP-TS players without its video (MPEG-TS here carries H.264 and H.265 only).
-/// A player that does not offer the stream's codec is refused.
+/// An Enhanced RTMP AV1 publish plays over WHEP too. A player that does not offer the stream's codec is refused.
 /// </summary>
 [Collection(ServerCollection.Name)]
 public sealed class RtcVideoCodecTests(ServerFixture server, ITestOutputHelper output)
@@ -53,6 +57,104 @@ public sealed class RtcVideoCodecTests(ServerFixture server, ITestOutputHelper o
             File.Delete(path);
         }
     });
+
+    [Fact]
+    public async Task An_enhanced_rtmp_av1_publish_plays_over_whep_in_av1_with_the_sequence_header_from_its_av1c()
+    {
+        var stream = "rtmpav1" + Ids.Random(5);
+        var units = await EncodeAv1Async(seconds: 6, fps: 15);
+        var record = Av1Config.Build(units[0]) ?? throw new InvalidOperationException("no sequence header");
+        var sequenceHeader = Av1Config.SequenceHeaderObu(record).ToArray();
+        // As an encoder may send them: the sequence header in the av1C only, not in the keyframes.
+        var frames = units.Select(u => (Key: Av1Obu.IsKeyframe(u), Data: Av1Obu.IsKeyframe(u) ? u[sequenceHeader.Length..] : u)).ToList();
+        Assert.True(frames.Count(f => f.Key) >= 3);
+
+        using var stop = new CancellationTokenSource();
+        await using var rtmp = await RtmpClient.ConnectAsync(new RtmpUrl("127.0.0.1", server.RtmpPort, "live", stream), 4096, 8 << 20, stop.Token);
+        await rtmp.PublishAsync(stop.Token);
+        var publishing = Task.Run(async () =>
+        {
+            await SendAsync(rtmp, new SampleHeader(MediaKind.Video, VideoCodecId.Av1, AudioCodecId.Unknown, SamplePart.Config, true, 0, 0), 0, record, stop.Token);
+            // In real time, round and round, the clock running on.
+            using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(1000 / 15));
+            for (var i = 0; await tick.WaitForNextTickAsync(stop.Token); i++)
+            {
+                var (key, data) = frames[i % frames.Count];
+                await SendAsync(rtmp, new SampleHeader(MediaKind.Video, VideoCodecId.Av1, AudioCodecId.Unknown, SamplePart.Frame, key, 0, 0), i * 1000L / 15, data, stop.Token);
+            }
+        });
+        try
+        {
+            await WaitForCodecAsync(stream, "AV1");
+            await using var page = await RtcTestPage.StartAsync();
+            await using var browser = await HeadlessChromium.LaunchAsync();
+            var player = await browser.OpenAsync(page.Url);
+            await player.EvaluateFunctionAsync("play", server.WhipUrl("live", stream, publish: false), "AV1");
+            Assert.Contains(" AV1/90000", await player.EvaluateExpressionAsync<string>("window.answer"));
+            await Wait.UntilAsync(async () =>
+            {
+                var stats = await WebRtcBrowserTests.StatsAsync(player);
+                return stats.GetProperty("width").GetInt32() == 320 && WebRtcBrowserTests.Inbound(stats, "video", "frames") > 45;
+            }, Deadline, "the WHEP player decoding the RTMP publisher's AV1");
+            output.WriteLine($"AV1 WHEP player of an RTMP publish: {await WebRtcBrowserTests.StatsAsync(player)}");
+            Assert.Equal(200, await player.EvaluateFunctionAsync<int>("stop"));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publishing);
+        }
+    }
+
+    private static async Task SendAsync(RtmpClient rtmp, SampleHeader header, long dts, byte[] data, CancellationToken cancellationToken)
+    {
+        var frame = SampleFrames.FromSample(new MediaSample(header, dts, data))!;
+        try
+        {
+            await rtmp.SendFramesAsync([frame], 4096, cancellationToken);
+        }
+        finally
+        {
+            frame.Release();
+        }
+    }
+
+    /// <summary>320x180 AV1 from libaom (a keyframe each second), as temporal units without their delimiters.</summary>
+    private static async Task<List<byte[]>> EncodeAv1Async(int seconds, int fps)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"av1-{Guid.NewGuid():N}.obu");
+        try
+        {
+            await using (var ffmpeg = ExternalProcess.Start("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "lavfi", "-i", $"testsrc2=size=320x180:rate={fps}",
+                "-t", $"{seconds}", "-pix_fmt", "yuv420p", "-c:v", "libaom-av1", "-usage", "realtime", "-cpu-used", "8", "-g", $"{fps}", "-b:v", "300k", "-f", "obu", path))
+            {
+                Assert.True(await ffmpeg.WaitForExitAsync(Deadline) && ffmpeg.ExitCode == 0, ffmpeg.StdErr);
+            }
+            var data = await File.ReadAllBytesAsync(path);
+            var units = new List<byte[]>();
+            var at = 0;
+            while (at < data.Length)
+            {
+                ReadOnlySpan<byte> rest = data.AsSpan(at);
+                Assert.True(Av1Obu.TryRead(ref rest, out var type, out _));
+                var end = data.Length - rest.Length;
+                if (type == Av1Obu.TemporalDelimiter)
+                {
+                    units.Add([]);
+                }
+                else
+                {
+                    units[^1] = [.. units[^1], .. data.AsSpan(at, end - at)];
+                }
+                at = end;
+            }
+            return units;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 
     [Fact]
     public async Task A_vp8_whep_player_starts_on_a_keyframe_and_its_pli_reaches_the_whip_publisher()
