@@ -193,7 +193,8 @@ public static partial class SrsConfigMapper
 
         public void Skip(SrsDirective directive, string path)
         {
-            if (path.StartsWith("vhost.", StringComparison.Ordinal))
+            // Inside a vhost block; a top-level directive may itself be named "vhost.something".
+            if (Vhost.Length > 0 && path.StartsWith("vhost.", StringComparison.Ordinal))
             {
                 path = $"vhost {Vhost[7..^1]}: {path[6..]}";
             }
