@@ -97,4 +97,20 @@ public sealed class FuzzFindingsTests
         var empty = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Corpus", "SrsConfig", "regression-empty-include.conf")));
         Assert.Throws<SrsConfigException>(() => SrsConfigParser.ParseText(empty, "test.conf", "/"));
     }
+
+    [Fact]
+    public void A_transport_cc_feedback_claiming_65535_lost_packets_costs_what_it_weighs()
+    {
+        // Found by the Rtcp target: 40 bytes of run-length chunks made the parser build 65,535 packet entries.
+        var input = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Corpus", "Rtcp", "regression-transport-cc-65535-lost.bin"));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.True(OrleansLive.Media.Rtp.RtcpCompound.TryParse(input, out var packets));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        var feedback = Assert.IsType<OrleansLive.Media.Rtp.RtcpTransportFeedback>(Assert.Single(packets));
+        Assert.True(allocated < 4096, $"{allocated} bytes allocated for a {input.Length}-byte packet");
+        Assert.Equal(65535, feedback.Packets.Count);
+        Assert.All(feedback.Packets, p => Assert.False(p.Received));
+        Assert.Equal(unchecked((ushort)(1000 + 65534)), feedback.Packets[65534].Sequence);
+    }
 }

@@ -150,9 +150,9 @@ internal static partial class FuzzTargets
     {
         Name = "Rtcp",
         Summary = "RTCP compound packets (SR, RR, SDES, BYE, NACK, PLI, FIR, REMB, transport-cc): RtcpCompound.TryParse",
-        // A transport-cc feedback may describe 65,535 packets in a few bytes of run-length chunks, and each
-        // becomes a TransportCcPacket: about 1.1 MB for one datagram (docs/RELIABILITY.md, open findings).
-        MaxAllocatedBytes = 1_250_000,
+        // A transport-cc feedback may describe 65,535 packets in a few bytes of run-length chunks; only the
+        // received ones (each with a delta byte) are stored, so one datagram costs about what it weighs.
+        MaxAllocatedBytes = 256 << 10,
         BoundedInputs = 200_000,
         MinAccepted = 10_000,
         Seeds = () => Mutations.Corpus("RtcpCompound"),
