@@ -199,6 +199,11 @@ public sealed class StreamSessions
         }, "player joined");
     }
 
+    /// <summary>The video codec ("H264", "HEVC", "VP8", "VP9", "AV1") of a stream published on any
+    /// gateway, as its stream grain has it; null when it is not published or has no video.</summary>
+    public async Task<string?> PublishedVideoCodecAsync(StreamAddress address) =>
+        await Cluster.Stream(address.Key).GetSnapshot() is { Active: true, Video: { } video } ? video.Codec : null;
+
     /// <summary>A vhost's settings, for protocol code that serves per-vhost files (HLS from disk).</summary>
     public ValueTask<VhostSettings> GetVhostSettingsAsync(string vhost) => Cluster.GetVhostSettings(vhost);
 
