@@ -21,8 +21,10 @@ public sealed class GatewayContext
         EdgePulls edgePulls,
         StreamSessions sessions,
         WorkDirectory workDirectory,
-        ConnectionLimiter limits)
+        ConnectionLimiter limits,
+        ConnectionDrops drops)
     {
+        Drops = drops;
         WorkDirectory = workDirectory;
         EdgePulls = edgePulls;
         Limits = limits;
@@ -60,4 +62,7 @@ public sealed class GatewayContext
 
     /// <summary>Admits new client connections within the gateway's connection limits.</summary>
     public ConnectionLimiter Limits { get; }
+
+    /// <summary>Counts (and budgets the log lines of) connections closed because the peer misbehaved or stalled.</summary>
+    public ConnectionDrops Drops { get; }
 }

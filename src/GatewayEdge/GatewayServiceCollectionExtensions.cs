@@ -52,6 +52,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ClusterLink>();
         services.Configure<GatewayLimitsOptions>(configuration.GetSection(GatewayOptions.Section));
         services.AddSingleton<ConnectionLimiter>();
+        services.AddSingleton<ConnectionDrops>();
         services.AddSingleton<StreamSessions>();
         services.AddSingleton<GatewayContext>();
         services.AddSingleton<GatewayObserver>();

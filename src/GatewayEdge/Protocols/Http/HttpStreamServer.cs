@@ -29,6 +29,7 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
     private readonly IEnumerable<IHttpPortRoutes> _routes;
     private readonly ServerCertificate _certificate;
     private WebApplication? _app;
+    private KestrelConnectionEnds? _connectionEnds;
 
     public HttpStreamServer(GatewayContext gateway, GatewayEndpoints endpoints, RtcSignalling signalling, ServerCertificate certificate, IEnumerable<IHttpPortRoutes> routes, ILoggerFactory loggers)
     {
@@ -56,6 +57,8 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(Math.Max(1, _gateway.Options.HttpKeepAliveTimeoutSeconds));
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(Math.Max(1, _gateway.Options.HttpRequestHeadersTimeoutSeconds));
             kestrel.Listen(IPAddress.Parse(_gateway.Options.ListenAddress), _gateway.Options.HttpPort);
             if (_gateway.Options.HttpsPort >= 0)
             {
@@ -92,9 +95,11 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
                 await flv.HandleAsync(context, path ?? "");
             }
         });
+        _connectionEnds = new KestrelConnectionEnds(_gateway.Drops, _logger);
         await app.StartAsync(cancellationToken);
         _app = app;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        _connectionEnds.Watch(addresses.Select(a => a.Port));
         if (addresses.FirstOrDefault(a => a.Scheme == Uri.UriSchemeHttps) is { } secure)
         {
             _endpoints.SetHttps(secure.Port);
@@ -120,5 +125,6 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         {
             await _app.DisposeAsync();
         }
+        _connectionEnds?.Dispose();
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Tls;
 using OrleansLive.Media.Codecs;
@@ -18,6 +19,8 @@ public sealed class RtmpListener : BackgroundService
     private readonly GatewayEndpoints _endpoints;
     private readonly ServerCertificate _certificate;
     private readonly ILogger<RtmpListener> _logger;
+    private static readonly TimeSpan AcceptPause = TimeSpan.FromMilliseconds(100);
+    private readonly ReasonLog _acceptLog;
     private Socket? _listener;
     private Socket? _tlsListener;
 
@@ -27,6 +30,7 @@ public sealed class RtmpListener : BackgroundService
         _endpoints = endpoints;
         _certificate = certificate;
         _logger = logger;
+        _acceptLog = new ReasonLog(logger);
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -65,6 +69,7 @@ public sealed class RtmpListener : BackgroundService
     private async Task AcceptLoopAsync(Socket listener, bool tls, CancellationToken stoppingToken)
     {
         using var stop = stoppingToken.Register(listener.Dispose);
+        var protocol = tls ? "RTMPS" : "RTMP";
         while (!stoppingToken.IsCancellationRequested)
         {
             Socket client;
@@ -78,10 +83,16 @@ public sealed class RtmpListener : BackgroundService
             }
             catch (SocketException ex)
             {
-                _logger.LogWarning(ex, "{Protocol} accept failed", tls ? "RTMPS" : "RTMP");
+                // Out of descriptors (or kernel buffers) fails every accept at once until connections close: pause
+                // instead of spinning, and log once per window, not once per attempt.
+                if (_acceptLog.TryTake(ex.SocketErrorCode.ToString(), $"{protocol} accepts failed ({ex.SocketErrorCode})"))
+                {
+                    _logger.LogWarning(ex, "{Protocol} accept failed ({Error}); pausing accepts for {Pause} ms", protocol, ex.SocketErrorCode, AcceptPause.TotalMilliseconds);
+                }
+                await Task.Delay(AcceptPause, CancellationToken.None);
                 continue;
             }
-            if (!_gateway.Limits.TryAdmit((client.RemoteEndPoint as IPEndPoint)?.Address, tls ? "RTMPS" : "RTMP", out var admission))
+            if (!_gateway.Limits.TryAdmit((client.RemoteEndPoint as IPEndPoint)?.Address, protocol, out var admission))
             {
                 // Refused at once, before the handshake (SRS max_connections); the limiter logs it.
                 client.Dispose();
@@ -97,7 +108,10 @@ public sealed class RtmpListener : BackgroundService
                     {
                         return;
                     }
-                    await new RtmpConnection(client, _gateway, secure).RunAsync();
+                    var connection = new RtmpConnection(client, _gateway, secure);
+                    // A connection still in its handshake is not registered for kicks yet; stopping closes it too.
+                    using var stopping = stoppingToken.Register(static c => ((RtmpConnection)c!).Kick(), connection);
+                    await connection.RunAsync();
                 }
             }, CancellationToken.None);
         }
@@ -116,7 +130,11 @@ public sealed class RtmpListener : BackgroundService
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
         {
-            _logger.LogInformation("RTMPS TLS handshake with {Peer} failed: {Reason}", client.RemoteEndPoint, ex.Message);
+            var drop = ex is OperationCanceledException ? ConnectionDrops.HandshakeTimeout : ConnectionDrops.HandshakeError;
+            if (_gateway.Drops.Drop("rtmps", drop))
+            {
+                _logger.LogInformation("RTMPS TLS handshake with {Peer} failed: {Reason}", client.RemoteEndPoint, ex.Message);
+            }
             await tls.DisposeAsync();
             return null;
         }
