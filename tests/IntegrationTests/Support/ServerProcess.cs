@@ -85,7 +85,7 @@ public abstract class ServerProcess : IAsyncLifetime
         }, Deadline, "the server process listening");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         if (_process is not null)
