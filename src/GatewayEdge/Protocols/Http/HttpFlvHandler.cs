@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Limits;
@@ -78,6 +79,12 @@ public sealed class HttpFlvHandler
             }
             using (play)
             {
+                if (_gateway.Options.PlayerSendBufferBytes > 0 && context.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+                {
+                    // As for RTMP players: a small kernel buffer makes a stalled reader show (and time out) within seconds,
+                    // where the default one could swallow megabytes first.
+                    socket.SendBufferSize = _gateway.Options.PlayerSendBufferBytes;
+                }
                 connection.Player = queue;
                 await PlayAsync(context, play, connection, remux);
             }

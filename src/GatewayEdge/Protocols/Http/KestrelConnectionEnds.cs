@@ -55,8 +55,8 @@ internal sealed class KestrelConnectionEnds : IDisposable
                 port = Convert.ToInt32(tag.Value, CultureInfo.InvariantCulture);
             }
         }
-        // A reset is the peer's doing; an abort by the application is a drop the player code counted already.
-        if (error is null or "connection_reset" or "aborted_by_app" or "io_error" || Array.IndexOf(_ports, port) < 0)
+        // A reset is the peer's doing; an abort or a cancelled write by the application is a drop the player code counted.
+        if (error is null or "connection_reset" or "aborted_by_app" or "write_canceled" or "io_error" || Array.IndexOf(_ports, port) < 0)
         {
             return;
         }
