@@ -24,7 +24,11 @@ public sealed class DvrGrain(
 
     // In memory: when each open file last reported; a restored file counts from the activation.
     private readonly Dictionary<(string Path, DateTime Start), DateTime> _lastReport = [];
+    private readonly Dictionary<(string Path, DateTime Start), double> _storedDuration = [];
     private IGrainTimer? _orphanCheck;
+
+    /// <summary>How much media an open file's stored entry may lag behind its recorder's reports.</summary>
+    internal const double StoredProgressSeconds = 5;
 
     private DvrState S => state.State;
 
@@ -82,17 +86,22 @@ public sealed class DvrGrain(
         WatchOpenFiles();
     }
 
-    public Task FileProgress(DvrFile file)
+    public async Task FileProgress(DvrFile file)
     {
-        // Kept in memory only: a storage write per second per recording is not worth it; the
-        // opened and closed entries are stored. A report that arrives after the close is stale.
+        // In memory, and stored only every StoredProgressSeconds of media: a storage write per second per recording is
+        // not worth it, but a file a crash leaves open should keep most of its length in the list. A report that arrives
+        // after the close is stale.
         var index = IndexOf(file);
         if (index >= 0 && !S.Files[index].Closed)
         {
             S.Files[index] = file;
             _lastReport[(file.Path, file.StartUtc)] = DateTime.UtcNow;
+            if (file.Duration - _storedDuration.GetValueOrDefault((file.Path, file.StartUtc)) >= StoredProgressSeconds)
+            {
+                _storedDuration[(file.Path, file.StartUtc)] = file.Duration;
+                await state.WriteStateAsync();
+            }
         }
-        return Task.CompletedTask;
     }
 
     public async Task FileClosed(DvrFile file)
