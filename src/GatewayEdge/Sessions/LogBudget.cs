@@ -39,6 +39,18 @@ public sealed class LogBudget(int linesPerWindow, TimeSpan window)
         }
     }
 
+    /// <summary>True once the current window is over (or none began): the budget holds nothing worth keeping.</summary>
+    public bool Idle
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _suppressed == 0 && (_windowStart == 0 || Stopwatch.GetTimestamp() - _windowStart >= _windowTicks);
+            }
+        }
+    }
+
     /// <summary>Lines suppressed and not yet taken by <see cref="TakeSuppressed"/>.</summary>
     public long Pending
     {

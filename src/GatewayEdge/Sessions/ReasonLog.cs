@@ -13,6 +13,11 @@ public sealed class ReasonLog(ILogger logger, int linesPerWindow = ReasonLog.Def
     public const int DefaultLines = 3;
     public const double DefaultWindowSeconds = 10;
 
+    /// <summary>Reasons kept apart at most; past that (reasons made of names a flood can vary) they share one budget.</summary>
+    public const int MaxReasons = 256;
+
+    private const string Overflow = "(other reasons)";
+
     private readonly ConcurrentDictionary<string, Reason> _reasons = new(StringComparer.Ordinal);
     private readonly TimeSpan _window = TimeSpan.FromSeconds(windowSeconds);
 
@@ -24,6 +29,14 @@ public sealed class ReasonLog(ILogger logger, int linesPerWindow = ReasonLog.Def
     /// the summary names the count with <paramref name="what"/> (e.g. "RTMP connections closed: handshake timed out").</summary>
     public bool TryTake(string reason, string what)
     {
+        if (_reasons.Count >= MaxReasons && !_reasons.ContainsKey(reason))
+        {
+            Prune();
+            if (_reasons.Count >= MaxReasons)
+            {
+                (reason, what) = (Overflow, "lines of other reasons");
+            }
+        }
         var entry = _reasons.GetOrAdd(reason, _ => new Reason(new LogBudget(linesPerWindow, _window)));
         if (entry.Budget.TryTake())
         {
@@ -36,6 +49,18 @@ public sealed class ReasonLog(ILogger logger, int linesPerWindow = ReasonLog.Def
             entry.Timer.Change(_window + TimeSpan.FromMilliseconds(100), Timeout.InfiniteTimeSpan);
         }
         return false;
+    }
+
+    /// <summary>Forgets the reasons whose window is over with nothing left to summarize.</summary>
+    private void Prune()
+    {
+        foreach (var (key, entry) in _reasons)
+        {
+            if (Volatile.Read(ref entry.Armed) == 0 && entry.Budget.Idle && _reasons.TryRemove(key, out _))
+            {
+                entry.Timer?.Dispose();
+            }
+        }
     }
 
     private Timer NewTimer(Reason entry)

@@ -200,7 +200,7 @@ public sealed class StreamSessions
         var kind = GatewayMetrics.ReasonKind(reason);
         _metrics.Refused(client, action, reason);
         // A thousand publishers racing for one stream name are a thousand refusals, not a thousand lines.
-        if (_refusalLog.TryTake($"{action}/{kind}", $"{action} requests refused ({kind})"))
+        if (_refusalLog.TryTake($"{action} {kind} {address.Url}", $"{action} requests of {address.Url} refused ({kind})"))
         {
             _logger.LogWarning("{Protocol} {Action} {Url} refused: {Reason}", client.Label, action, address.Url, reason);
         }

@@ -209,7 +209,7 @@ public sealed class HostileClientTests(HostileServer server, ITestOutputHelper o
                 await client.DisposeAsync();
             }
         }
-        await AssertLogBoundedAsync(lines, "publish requests refused (busy)");
+        await AssertLogBoundedAsync(lines, $"publish requests of /live/{stream} refused (busy)");
         await Wait.UntilAsync(async () => (await server.FindClientsAsync(stream)).Count == 0, Deadline, "the publishers gone");
         await AssertMemoryBackAsync(baseline);
     }
