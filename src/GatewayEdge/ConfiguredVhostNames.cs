@@ -1,19 +1,25 @@
 using System.Collections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Primitives;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.GatewayEdge;
 
-/// <summary>The vhost names under "Vhosts" in the gateway's configuration, re-read whenever the
-/// configuration reloads, so a vhost added to appsettings.json resolves without a restart.</summary>
+/// <summary>The vhost names the cluster's configuration holds (configured or overridden through the
+/// API) and those under "Vhosts" in the gateway's own configuration, kept current as either changes, so
+/// a vhost added on any silo resolves on every gateway without a restart.</summary>
 internal sealed class ConfiguredVhostNames : IReadOnlySet<string>
 {
+    private readonly IConfiguration _configuration;
+    private readonly VhostSettingsCache _cluster;
     private HashSet<string> _names;
 
-    public ConfiguredVhostNames(IConfiguration configuration)
+    public ConfiguredVhostNames(IConfiguration configuration, VhostSettingsCache cluster)
     {
-        _names = Read(configuration);
-        ChangeToken.OnChange(configuration.GetReloadToken, () => _names = Read(configuration));
+        (_configuration, _cluster) = (configuration, cluster);
+        _names = Read();
+        ChangeToken.OnChange(configuration.GetReloadToken, () => _names = Read());
+        cluster.Adopted += () => _names = Read();
     }
 
     private IReadOnlySet<string> Names => Volatile.Read(ref _names);
@@ -38,6 +44,6 @@ internal sealed class ConfiguredVhostNames : IReadOnlySet<string>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private static HashSet<string> Read(IConfiguration configuration) =>
-        configuration.GetSection("Vhosts").GetChildren().Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+    private HashSet<string> Read() =>
+        _configuration.GetSection("Vhosts").GetChildren().Select(c => c.Key).Concat(_cluster.Names).ToHashSet(StringComparer.Ordinal);
 }

@@ -22,6 +22,7 @@ public sealed class GatewayContext
         StreamSessions sessions,
         WorkDirectory workDirectory,
         ConnectionLimiter limits,
+        VhostSettingsCache vhosts,
         ConnectionDrops drops)
     {
         Drops = drops;
@@ -34,7 +35,7 @@ public sealed class GatewayContext
         Cluster = cluster;
         Loggers = loggers;
         Sessions = sessions;
-        KnownVhosts = new ConfiguredVhostNames(configuration);
+        KnownVhosts = new ConfiguredVhostNames(configuration, vhosts);
     }
 
     public GatewayOptions Options { get; }
@@ -54,7 +55,7 @@ public sealed class GatewayContext
 
     public ILoggerFactory Loggers { get; }
 
-    /// <summary>Vhosts named in configuration (kept current on reload); any other vhost resolves to the default one.</summary>
+    /// <summary>Vhosts named in the cluster's or the gateway's configuration (kept current on reload); any other vhost resolves to the default one.</summary>
     public IReadOnlySet<string> KnownVhosts { get; }
 
     /// <summary>Where relative HLS and DVR paths go.</summary>

@@ -49,6 +49,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton(sp => new WorkDirectory(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.WorkDir));
+        services.AddSingleton<VhostSettingsCache>();
         services.AddSingleton<ClusterLink>();
         services.Configure<GatewayLimitsOptions>(configuration.GetSection(GatewayOptions.Section));
         services.AddSingleton<ConnectionLimiter>();
@@ -59,6 +60,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<EdgePulls>();
         services.AddSingleton<IRemoteStreams>(sp => sp.GetRequiredService<EdgePulls>());
         services.AddSingleton<IPublishExtension, ForwardExtension>();
+        services.AddHostedService<VhostConfigSubscription>();
         services.AddHostedService<EdgePullManager>();
         // HLS and DVR run beside each publish; tests may put their own file system in first.
         services.TryAddSingleton<IMediaFileSystem, PhysicalMediaFileSystem>();

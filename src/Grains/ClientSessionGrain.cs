@@ -71,6 +71,8 @@ public sealed partial class ClientSessionGrain(
             // short connection (a probe): remember the end, so the late open does not list it forever.
             logger.LogDebug("Close of client {Client} before its open", this.GetPrimaryKeyString());
             S.EndedUtc ??= DateTime.UtcNow;
+            S.SendBytes = sendBytes;
+            S.RecvBytes = recvBytes;
             return;
         }
         var now = DateTime.UtcNow;

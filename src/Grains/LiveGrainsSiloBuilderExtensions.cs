@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OrleansLive.Grains.Config;
 using OrleansLive.Grains.Hooks;
 
 namespace OrleansLive.Grains;
@@ -21,6 +22,8 @@ public static class LiveGrainsSiloBuilderExtensions
             .Configure<IServiceProvider>((o, sp) => Bind(sp, GatewayGrainOptions.SectionName, o));
         builder.Services.AddSingleton<IConfigureOptions<VhostOptions>, VhostOptionsSetup>();
         builder.Services.AddLiveHooks();
+        builder.Services.AddSingleton<VhostConfigSync>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<VhostConfigSync>());
         builder.Services.AddForwardBackend();
         return builder;
     }

@@ -10,4 +10,8 @@ public static class StorageNames
 
     /// <summary>Client session records; kept apart so Redis can expire them after the retention time.</summary>
     public const string Sessions = "sessions";
+
+    /// <summary>Stream records (lease, codecs, counters, history); kept apart so Redis can expire the
+    /// records of streams that ended longer ago than the retention time.</summary>
+    public const string Streams = "streams";
 }

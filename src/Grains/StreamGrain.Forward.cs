@@ -7,10 +7,10 @@ namespace OrleansLive.Grains;
 
 /// <summary>Forward: the stream decides where its publisher's gateway pushes copies (the vhost's
 /// static destinations and its backend's answer) and keeps the state each push reports, for the API.
-/// The state lives in memory for the current publish only.</summary>
+/// The state belongs to the current publish and is stored with the stream, so it survives a move.</summary>
 public sealed partial class StreamGrain
 {
-    private readonly Dictionary<string, ForwardStatus> _forwards = new(StringComparer.Ordinal);
+    private Dictionary<string, ForwardStatus> Forwards => S.Forwards;
 
     public async Task<IReadOnlyList<string>> GetForwardPlan(string clientId)
     {
@@ -65,7 +65,7 @@ public sealed partial class StreamGrain
         var now = DateTime.UtcNow;
         foreach (var url in plan)
         {
-            _forwards.TryAdd(url, new ForwardStatus(url, ForwardStates.Connecting, 0, null, now));
+            _dirty |= Forwards.TryAdd(url, new ForwardStatus(url, ForwardStates.Connecting, 0, null, now));
         }
         if (plan.Count > 0)
         {
@@ -79,18 +79,19 @@ public sealed partial class StreamGrain
         // Only forwards of the current publish count; reports may arrive out of order, so an older
         // one (fewer attempts, or an earlier state of the same attempt) never replaces a newer one.
         // The plan's own "connecting" entry (no attempt yet) gives way to any report.
-        if (S.Lease is null || !_forwards.TryGetValue(status.Url, out var current))
+        if (S.Lease is null || !Forwards.TryGetValue(status.Url, out var current))
         {
             return Task.CompletedTask;
         }
         var placeholder = current.Attempts == 0 && current.State == ForwardStates.Connecting;
         if (placeholder || status.Attempts > current.Attempts || (status.Attempts == current.Attempts && status.SinceUtc >= current.SinceUtc))
         {
-            _forwards[status.Url] = status;
+            Forwards[status.Url] = status;
+            _dirty = true;
         }
         return Task.CompletedTask;
     }
 
     /// <summary>The forwards of the current publish for the snapshot; null when there are none.</summary>
-    private IReadOnlyList<ForwardStatus>? ForwardList() => _forwards.Count == 0 ? null : [.. _forwards.Values];
+    private IReadOnlyList<ForwardStatus>? ForwardList() => Forwards.Count == 0 ? null : [.. Forwards.Values];
 }

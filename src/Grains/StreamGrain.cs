@@ -12,7 +12,7 @@ namespace OrleansLive.Grains;
 /// players the stream is listed in the stream directory (what /api/v1/streams shows).
 /// </summary>
 public sealed partial class StreamGrain(
-    [PersistentState("stream", StorageNames.Default)] IPersistentState<StreamState> state,
+    [PersistentState("stream", StorageNames.Streams)] IPersistentState<StreamState> state,
     IOptions<StreamGrainOptions> options,
     ILogger<StreamGrain> logger) : Grain, IStreamGrain
 {
@@ -21,6 +21,8 @@ public sealed partial class StreamGrain(
     private readonly StreamGrainOptions _options = options.Value;
     private readonly Dictionary<string, Player> _players = [];
     private readonly Dictionary<string, DateTime> _lastReportByGateway = [];
+    // Claims the rules and hooks allowed, until TakeLease takes them up (at once, unless the silo is stopping).
+    private readonly Dictionary<string, DateTime> _admitted = [];
     // In memory: each gateway's report carries its bridge again, so a moved grain learns it within one report.
     private readonly Dictionary<string, AudioBridgeInfo> _audioBridges = [];
     private readonly RateWindow _rate = new();
@@ -30,6 +32,14 @@ public sealed partial class StreamGrain(
     private IGrainTimer? _timer;
     private bool _listed;
     private bool _dirty;
+    private bool _countersDirty;
+    private DateTime _writtenUtc;
+
+    private static readonly TimeSpan AdmissionLifetime = TimeSpan.FromSeconds(30);
+
+    // A live stream's counters reach storage this often (and at every lease or codec change); the
+    // record then never outlives its retention while the stream is live.
+    private static readonly TimeSpan CounterSaveInterval = TimeSpan.FromMinutes(1);
 
     private StreamState S => state.State;
     private string StreamId => S.StreamId!;
@@ -37,11 +47,8 @@ public sealed partial class StreamGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _name = ParseKey(this.GetPrimaryKeyString());
-        if (S.StreamId is null)
-        {
-            S.StreamId = Ids.NewVid();
-            await state.WriteStateAsync();
-        }
+        // A name only ever asked for by players gets an id but no record: nothing is stored until a publish.
+        S.StreamId ??= Ids.NewVid();
         if (S.Lease is not null)
         {
             // A lease restored from storage gets a full timeout for its holder to report again.
@@ -52,38 +59,56 @@ public sealed partial class StreamGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_dirty)
+        if (_dirty || _countersDirty)
         {
-            await state.WriteStateAsync();
+            await WriteState();
         }
     }
 
     public async Task<PublishVerdict> AcquirePublish(PublishClaim claim)
     {
+        // Interleaves with other calls (see IStreamGrain): reads only, so a slow hook holds up nothing else;
+        // the lease is taken in TakeLease, a turn of its own.
+        var lease = S.Lease;
+        var stale = lease is not null && DateTime.UtcNow - _leaseRenewedUtc > _options.LeaseTimeout;
+        if (lease is not null && !stale && lease.ClientId != claim.ClientId)
+        {
+            return Busy(claim, lease);
+        }
+        if (lease?.ClientId != claim.ClientId && await RefuseNewPublisher(claim) is { } refused)
+        {
+            return refused;
+        }
+        _admitted[claim.ClientId] = DateTime.UtcNow;
+        return await this.AsReference<IStreamGrain>().TakeLease(claim);
+    }
+
+    public async Task<PublishVerdict> TakeLease(PublishClaim claim)
+    {
         var now = DateTime.UtcNow;
         await ExpireStaleLease(now);
+        var admitted = _admitted.Remove(claim.ClientId, out var admittedUtc) && now - admittedUtc < AdmissionLifetime;
 
         var lease = S.Lease;
         if (lease is not null && lease.ClientId != claim.ClientId)
         {
-            // Debug: the gateway logs refusals within a per-reason budget; a race of many publishers is not a line each here.
-            logger.LogDebug("Publish of {Stream} by {Client} refused: held by {Holder} on {Gateway}",
-                this.GetPrimaryKeyString(), claim.ClientId, lease.ClientId, lease.GatewayId);
-            return new PublishVerdict(false, StreamId, $"StreamBusy: published by client {lease.ClientId}");
-        }
-
-        if (lease is null && await RefuseNewPublisher(claim) is { } refused)
-        {
-            return refused;
+            // Another publisher took the lease while this one's hooks were asked.
+            return Busy(claim, lease);
         }
 
         if (lease is null)
         {
+            if (!admitted)
+            {
+                logger.LogWarning("Publish of {Stream} by {Client} refused: not admitted by the security rules and hooks",
+                    this.GetPrimaryKeyString(), claim.ClientId);
+                return new PublishVerdict(false, StreamId, "not admitted");
+            }
             S.Lease = lease = new PublishSession { ClientId = claim.ClientId, StartedUtc = now };
             // Codec facts belong to one publish session, as SRS resets them on unpublish.
             S.Video = null;
             S.Audio = null;
-            _forwards.Clear();
+            Forwards.Clear();
             _leaseWatchedSinceUtc = now;
             logger.LogInformation("Stream {Stream} ({StreamId}) published by {Client} on {Gateway}",
                 this.GetPrimaryKeyString(), StreamId, claim.ClientId, claim.GatewayId);
@@ -102,6 +127,14 @@ public sealed partial class StreamGrain(
         await WriteState();
         await UpdateListing();
         return new PublishVerdict(true, StreamId, null);
+    }
+
+    private PublishVerdict Busy(PublishClaim claim, PublishSession lease)
+    {
+        // Debug: the gateway logs refusals within a per-reason budget; a race of many publishers is not a line each here.
+        logger.LogDebug("Publish of {Stream} by {Client} refused: held by {Holder} on {Gateway}",
+            this.GetPrimaryKeyString(), claim.ClientId, lease.ClientId, lease.GatewayId);
+        return new PublishVerdict(false, StreamId, $"StreamBusy: published by client {lease.ClientId}");
     }
 
     public async Task ReleasePublish(string clientId)
@@ -188,7 +221,7 @@ public sealed partial class StreamGrain(
 
         var totals = Totals();
         _rate.Add(now, totals.RecvBytes, totals.SendBytes);
-        _dirty = true;
+        _countersDirty = true;
         return Task.CompletedTask;
     }
 
@@ -245,7 +278,8 @@ public sealed partial class StreamGrain(
 
         await DropPlayersOfDeadGateways(now);
 
-        if (_dirty)
+        // Lease and codec changes are written at once or here; counters alone at most once a minute.
+        if (_dirty || (_countersDirty && now - _writtenUtc > CounterSaveInterval))
         {
             await WriteState();
         }
@@ -312,7 +346,7 @@ public sealed partial class StreamGrain(
         S.Lease = null;
         S.Video = null;
         S.Audio = null;
-        _forwards.Clear();
+        Forwards.Clear();
         logger.LogInformation("Stream {Stream} unpublished by {Client}: {Reason}",
             this.GetPrimaryKeyString(), lease.ClientId, reason);
         await WriteState();
@@ -350,10 +384,15 @@ public sealed partial class StreamGrain(
         }
     }
 
+    /// <summary>Writes the record, unless the stream was never published (then there is nothing worth keeping).</summary>
     private async Task WriteState()
     {
-        await state.WriteStateAsync();
-        _dirty = false;
+        if (S.Lease is not null || S.History.Count > 0)
+        {
+            await state.WriteStateAsync();
+            _writtenUtc = DateTime.UtcNow;
+        }
+        _dirty = _countersDirty = false;
     }
 
     private void Fold(TrafficCounters counters)

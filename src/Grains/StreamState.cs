@@ -28,6 +28,10 @@ public sealed class StreamState
     [Id(8)] public VideoInfo? Video { get; set; }
     [Id(9)] public AudioInfo? Audio { get; set; }
 
+    /// <summary>The current publish's forwards by URL, as last reported, so the API still shows them
+    /// after the grain moves to another silo.</summary>
+    [Id(10)] public Dictionary<string, ForwardStatus> Forwards { get; set; } = [];
+
     public const int MaxHistory = 32;
 }
 

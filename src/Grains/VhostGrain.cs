@@ -1,16 +1,19 @@
+using Microsoft.Extensions.Logging;
 using OrleansLive.Grains.Config;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.Grains;
 
 /// <summary>
-/// A vhost, as SRS's `vhost name { }` block: settings from configuration ("Vhosts:&lt;name&gt;",
-/// validated and reloadable through <see cref="VhostConfigStore"/>) until some are stored, and a
-/// stable SRS vhost id. Lists its name in the vhost directory.
+/// A vhost, as SRS's `vhost name { }` block: its settings in the cluster's one configuration (see
+/// <see cref="IVhostConfigGrain"/>, adopted by every silo's <see cref="VhostConfigStore"/>), an override
+/// stored through the API until the next configuration replaces it, and a stable SRS vhost id. Lists
+/// its name in the vhost directory.
 /// </summary>
 public sealed class VhostGrain(
     [PersistentState("vhost", StorageNames.Default)] IPersistentState<VhostState> state,
-    VhostConfigStore configured) : Grain, IVhostGrain
+    VhostConfigStore configured,
+    ILogger<VhostGrain> logger) : Grain, IVhostGrain
 {
     private string Name => this.GetPrimaryKeyString();
 
@@ -21,18 +24,26 @@ public sealed class VhostGrain(
             state.State.VhostId = Ids.NewVid();
             await state.WriteStateAsync();
         }
+        if (state.State.Settings is { } legacy)
+        {
+            // Settings stored by the vhost itself predate the cluster configuration: they become its visible override.
+            logger.LogInformation("Vhost {Vhost}: stored settings moved to the cluster configuration as an override", Name);
+            await SetSettings(legacy);
+            state.State.Settings = null;
+            await state.WriteStateAsync();
+        }
         await GrainFactory.GetGrain<IVhostDirectoryGrain>(0).Add(Name);
     }
 
-    public Task<VhostSettings> GetSettings() =>
-        Task.FromResult(state.State.Settings ?? configured.Get(Name));
+    public Task<VhostSettings> GetSettings() => Task.FromResult(configured.Get(Name));
 
-    public async Task SetSettings(VhostSettings settings)
-    {
-        state.State.Settings = settings;
-        await state.WriteStateAsync();
-    }
+    public async Task SetSettings(VhostSettings settings) =>
+        configured.Adopt(await GrainFactory.GetGrain<IVhostConfigGrain>(0).SetOverride(Name, settings));
 
-    public async Task<VhostSnapshot> GetSnapshot() =>
-        new(state.State.VhostId!, Name, await GetSettings());
+    public Task<VhostSnapshot> GetSnapshot() =>
+        Task.FromResult(new VhostSnapshot(state.State.VhostId!, Name, configured.Get(Name))
+        {
+            Overridden = configured.Cluster?.IsOverridden(Name) ?? false,
+            ConfigVersion = configured.Cluster?.Version ?? 0,
+        });
 }

@@ -9,6 +9,6 @@ public sealed class VhostState
     /// <summary>SRS vhost id ("vid-xxxxxxx"), assigned once.</summary>
     [Id(0)] public string? VhostId { get; set; }
 
-    /// <summary>Null while the vhost follows its configured defaults.</summary>
+    /// <summary>Settings stored before the cluster configuration held overrides; moved there on activation.</summary>
     [Id(1)] public VhostSettings? Settings { get; set; }
 }

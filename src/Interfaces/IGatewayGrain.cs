@@ -14,7 +14,8 @@ public sealed record GatewayInfo(
     [property: Id(7)] int RtcPort = 0,
     [property: Id(8)] int RtcTcpPort = 0,
     [property: Id(9)] int HttpsPort = 0,
-    [property: Id(10)] int RtmpsPort = 0);
+    [property: Id(10)] int RtmpsPort = 0,
+    [property: Id(11)] long VhostConfigVersion = 0);
 
 /// <summary>
 /// One gateway process, keyed by its gateway id. The gateway heartbeats every few seconds with its

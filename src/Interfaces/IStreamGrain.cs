@@ -10,8 +10,16 @@ public interface IStreamGrain : IGrainWithStringKey
 {
     /// <summary>Grants the lease unless another live publisher holds it, or the vhost's security
     /// rules or on_publish hooks refuse a new publisher. A lease whose gateway stopped reporting
-    /// for longer than the lease timeout counts as released.</summary>
+    /// for longer than the lease timeout counts as released. Interleaves: the rules and hooks are
+    /// asked without holding up the stream's other calls (a slow on_publish delays only this
+    /// publisher), and the lease is then taken in a turn of its own (<see cref="TakeLease"/>).</summary>
+    [AlwaysInterleave]
     Task<PublishVerdict> AcquirePublish(PublishClaim claim);
+
+    /// <summary>The second half of <see cref="AcquirePublish"/>, which the stream grain calls on itself
+    /// once the claim was admitted: takes the lease unless another publisher took it meanwhile. A claim
+    /// that did not pass through AcquirePublish is refused.</summary>
+    Task<PublishVerdict> TakeLease(PublishClaim claim);
 
     /// <summary>Releases the lease if this client holds it; otherwise does nothing.</summary>
     Task ReleasePublish(string clientId);

@@ -24,13 +24,26 @@ public sealed record VhostSettings(
 public sealed record VhostSnapshot(
     [property: Id(0)] string VhostId,
     [property: Id(1)] string Name,
-    [property: Id(2)] VhostSettings Settings);
+    [property: Id(2)] VhostSettings Settings)
+{
+    /// <summary>True while an override stored through the API replaces the configured settings.</summary>
+    [Id(3)] public bool Overridden { get; init; }
+
+    /// <summary>The version of the cluster's vhost configuration these settings come from (0 before any).</summary>
+    [Id(4)] public long ConfigVersion { get; init; }
+}
 
 /// <summary>A vhost, keyed by its name ("__defaultVhost__" for the default one).</summary>
 public interface IVhostGrain : IGrainWithStringKey
 {
+    [Orleans.Concurrency.ReadOnly]
     Task<VhostSettings> GetSettings();
+
+    /// <summary>Stores an override of the configured settings for the whole cluster, shown in the API,
+    /// until the next configuration load replaces it.</summary>
     Task SetSettings(VhostSettings settings);
+
+    [Orleans.Concurrency.ReadOnly]
     Task<VhostSnapshot> GetSnapshot();
 }
 

@@ -27,7 +27,7 @@ internal sealed class ConfigReloadService(VhostConfigStore store, IConfiguration
             {
                 // Handled: the default action of SIGHUP would end the process.
                 context.Cancel = true;
-                _ = Task.Run(() => store.ReloadSources("SIGHUP"));
+                _ = Task.Run(() => store.ReloadSourcesAsync("SIGHUP"));
             });
         }
         return Task.CompletedTask;

@@ -31,11 +31,14 @@ public static class ServerApp
             clusterId: ClusterSetup.ClusterId(orleans));
         silo.AddMemoryGrainStorage(StorageNames.Default);
         silo.AddMemoryGrainStorage(StorageNames.Sessions);
+        silo.AddMemoryGrainStorage(StorageNames.Streams);
         silo.AddMemoryGrainStorage(LiveEventStreams.PubSubStore);
     }
 
-    /// <summary>Production: Redis membership and Redis grain state; session records expire after the retention time.</summary>
-    private static void UseRedis(ISiloBuilder silo, IConfigurationSection orleans, string redis, TimeSpan sessionRetention)
+    /// <summary>Production: Redis membership and Redis grain state; session records and the records of
+    /// ended streams expire after their retention times (a live stream's record is rewritten at least
+    /// once a minute, so it never expires while live).</summary>
+    private static void UseRedis(ISiloBuilder silo, IConfigurationSection orleans, string redis, TimeSpan sessionRetention, TimeSpan streamRetention)
     {
         var advertised = IPAddress.Parse(orleans["AdvertisedIP"] ?? "127.0.0.1");
         silo.ConfigureEndpoints(
@@ -53,6 +56,11 @@ public static class ServerApp
         {
             o.ConfigurationOptions = ClusterSetup.RedisOptions(redis);
             o.EntryExpiry = sessionRetention;
+        });
+        silo.AddRedisGrainStorage(StorageNames.Streams, o =>
+        {
+            o.ConfigurationOptions = ClusterSetup.RedisOptions(redis);
+            o.EntryExpiry = streamRetention;
         });
     }
 
@@ -74,7 +82,8 @@ public static class ServerApp
         {
             if (ClusterSetup.RedisConnectionString(config) is { } redis)
             {
-                UseRedis(silo, orleans, redis, config.GetValue("Sessions:Retention", TimeSpan.FromDays(7)));
+                UseRedis(silo, orleans, redis, config.GetValue("Sessions:Retention", TimeSpan.FromDays(7)),
+                    config.GetValue("Streams:Retention", TimeSpan.FromDays(7)));
             }
             else
             {

@@ -18,9 +18,12 @@ public class ClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>How many silos the cluster has.</summary>
+    protected virtual short SiloCount => 1;
+
     public virtual async Task InitializeAsync()
     {
-        var builder = new TestClusterBuilder(1);
+        var builder = new TestClusterBuilder(SiloCount);
         builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Streams:LeaseTimeout"] = TestTimeouts.Lease.ToString("c", CultureInfo.InvariantCulture),

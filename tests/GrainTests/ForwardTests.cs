@@ -1,3 +1,4 @@
+using Orleans.Core.Internal;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Grains.Forward;
 using OrleansLive.Interfaces;
@@ -87,6 +88,29 @@ public sealed class ForwardTests(ClusterFixture fixture) : IClassFixture<Cluster
         Assert.Null((await stream.GetSnapshot()).Forwards);
         await stream.ReportForward(new ForwardStatus(expected[1], ForwardStates.Stopped, 1, null, DateTime.UtcNow));
         Assert.Null((await stream.GetSnapshot()).Forwards);
+    }
+
+    [Fact]
+    public async Task Forward_state_survives_the_stream_grain_moving()
+    {
+        await using var gateway = new FakeGateway(_client);
+        await gateway.StartHeartbeats();
+        var vhost = "fwdmove" + Ids.Random(6) + ".test";
+        await _client.GetGrain<IVhostGrain>(vhost).SetSettings(new VhostSettings(Forward: new ForwardSettings(true, ["10.0.0.2:1936"], "")));
+        var stream = _client.GetGrain<IStreamGrain>(StreamKey.Of(vhost, "live", "s"));
+        Assert.True((await stream.AcquirePublish(new PublishClaim("pub00003", gateway.Id, "10.0.0.1", "rtmp://127.0.0.1/live", ""))).Granted);
+        var url = Assert.Single(await stream.GetForwardPlan("pub00003"));
+        await stream.ReportForward(new ForwardStatus(url, ForwardStates.Active, 1, null, DateTime.UtcNow));
+        // Kept in memory only: its absence later shows the activation is a new one.
+        await stream.ReportTraffic(new StreamTraffic(gateway.Id, "pub00003", 100, 0, 1, 0, new AudioBridgeInfo(gateway.Id, "rtc", "aac", "opus", 48000, 2, 48000, 1, 1, 0)));
+        Assert.NotNull((await stream.GetSnapshot()).AudioBridges);
+
+        // The activation ends (as when its silo leaves) and the next call activates it from storage.
+        await stream.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await Eventually.True(async () => (await stream.GetSnapshot()).AudioBridges is null, "a new activation of the stream");
+        var forward = Assert.Single((await stream.GetSnapshot()).Forwards!);
+        Assert.Equal((url, ForwardStates.Active), (forward.Url, forward.State));
+        await stream.ReleasePublish("pub00003");
     }
 
     [Fact]

@@ -105,8 +105,10 @@ public sealed class SrsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(StreamKey.DefaultVhost, (string?)vhost["name"]);
         Assert.Equal(
             // Beyond SRS, after its fields: the vhost's settings, for the console.
-            ["id", "name", "enabled", "clients", "streams", "send_bytes", "recv_bytes", "kbps", "hls", "settings"],
+            ["id", "name", "enabled", "clients", "streams", "send_bytes", "recv_bytes", "kbps", "hls", "settings", "override", "config_version"],
             Keys(vhost));
+        Assert.False((bool)vhost["override"]!);
+        Assert.True((long)vhost["config_version"]! >= 1);
         Assert.True((int)vhost["streams"]! >= 1);
 
         gateway.StopReporting();

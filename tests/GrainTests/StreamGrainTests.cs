@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Orleans.TestingHost;
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.Grains;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GrainTests;
@@ -18,6 +22,30 @@ public sealed class StreamGrainTests(ClusterFixture fixture) : IClassFixture<Clu
 
     private async Task<bool> Listed(string streamId) =>
         (await _client.GetGrain<IStreamDirectoryGrain>(0).List()).Any(e => e.StreamId == streamId);
+
+    [Fact]
+    public async Task A_stream_only_played_leaves_no_record_and_a_published_one_is_stored()
+    {
+        var storage = fixture.Cluster.Silos.Cast<InProcessSiloHandle>().First().SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Streams);
+        async Task<bool> Stored(IStreamGrain grain)
+        {
+            var read = new GrainState<StreamState>();
+            await storage.ReadStateAsync("stream", grain.GetGrainId(), read);
+            return read.RecordExists;
+        }
+
+        var played = _client.GetGrain<IStreamGrain>(NewKey());
+        Assert.True((await played.PlayerJoined(PlayClaim("play0001", "gw-a"))).Allowed);
+        await played.ReportTraffic(new StreamTraffic("gw-a", null, 0, 1000, 0, 1));
+        await played.PlayerLeft("play0001");
+        Assert.False(await Stored(played), "a name only players asked for is not stored");
+
+        await using var gateway = new FakeGateway(_client);
+        await gateway.StartHeartbeats();
+        var published = _client.GetGrain<IStreamGrain>(NewKey());
+        Assert.True((await published.AcquirePublish(Claim("pub00002", gateway.Id))).Granted);
+        Assert.True(await Stored(published));
+    }
 
     [Fact]
     public async Task Publish_lease_is_granted_and_the_stream_is_listed()

@@ -14,6 +14,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     {
         siloBuilder.AddMemoryGrainStorage(StorageNames.Default);
         siloBuilder.AddMemoryGrainStorage(StorageNames.Sessions);
+        siloBuilder.AddMemoryGrainStorage(StorageNames.Streams);
         siloBuilder.AddMemoryGrainStorage(LiveEventStreams.PubSubStore);
         siloBuilder.AddMemoryStreams(LiveEventStreams.Provider);
         siloBuilder.AddLiveGrains();

@@ -18,6 +18,7 @@ public sealed class GatewayHeartbeat : BackgroundService
     private readonly GatewayEndpoints _endpoints;
     private readonly GatewayObserver _observer;
     private readonly ConnectionRegistry _connections;
+    private readonly VhostSettingsCache _vhosts;
     private readonly GatewayOptions _options;
     private readonly ILogger<GatewayHeartbeat> _logger;
 
@@ -27,6 +28,7 @@ public sealed class GatewayHeartbeat : BackgroundService
         GatewayEndpoints endpoints,
         GatewayObserver observer,
         ConnectionRegistry connections,
+        VhostSettingsCache vhosts,
         IOptions<GatewayOptions> options,
         ILogger<GatewayHeartbeat> logger)
     {
@@ -35,6 +37,7 @@ public sealed class GatewayHeartbeat : BackgroundService
         _endpoints = endpoints;
         _observer = observer;
         _connections = connections;
+        _vhosts = vhosts;
         _options = options.Value;
         _logger = logger;
     }
@@ -49,7 +52,7 @@ public sealed class GatewayHeartbeat : BackgroundService
             try
             {
                 var info = new GatewayInfo(_identity.Id, _options.Host, _endpoints.RtmpPort, _endpoints.HttpPort, _connections.Count, _identity.StartedUtc,
-                    _endpoints.SrtPort, _endpoints.RtcPort, _endpoints.RtcTcpPort, _endpoints.HttpsPort, _endpoints.RtmpsPort);
+                    _endpoints.SrtPort, _endpoints.RtcPort, _endpoints.RtcTcpPort, _endpoints.HttpsPort, _endpoints.RtmpsPort, _vhosts.Version);
                 await grain.Heartbeat(info, reference);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

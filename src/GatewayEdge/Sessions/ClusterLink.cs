@@ -15,10 +15,12 @@ public sealed class ClusterLink
     private readonly IGrainFactory _grains;
     private readonly ILogger<ClusterLink> _logger;
     private readonly ResiliencePipeline _fireRetry;
+    private readonly VhostSettingsCache _vhosts;
 
-    public ClusterLink(IGrainFactory grains, GatewayIdentity identity, WorkDirectory workDirectory, ILogger<ClusterLink> logger)
+    public ClusterLink(IGrainFactory grains, GatewayIdentity identity, WorkDirectory workDirectory, VhostSettingsCache vhosts, ILogger<ClusterLink> logger)
     {
         _grains = grains;
+        _vhosts = vhosts;
         _logger = logger;
         GatewayId = identity.Id;
         WorkDirectory = workDirectory;
@@ -36,13 +38,13 @@ public sealed class ClusterLink
 
     public IClientSessionGrain Client(string clientId) => _grains.GetGrain<IClientSessionGrain>(clientId);
 
-    /// <summary>A vhost's settings, with its HLS path below this gateway's work directory. (DVR paths
-    /// come with each recording's assignment and are resolved there.)</summary>
-    public async Task<VhostSettings> GetVhostSettings(string vhost)
-    {
-        var settings = await _grains.GetGrain<IVhostGrain>(vhost).GetSettings();
-        return settings with { Hls = settings.Hls with { Path = WorkDirectory.Resolve(settings.Hls.Path) } };
-    }
+    /// <summary>A vhost's settings from the gateway's copy of the cluster configuration, with its HLS path
+    /// below this gateway's work directory. (DVR paths come with each recording's assignment and are
+    /// resolved there.)</summary>
+    public ValueTask<VhostSettings> GetVhostSettings(string vhost) => _vhosts.GetAsync(vhost);
+
+    /// <summary>The version of the cluster's vhost configuration this gateway runs.</summary>
+    public long VhostConfigVersion => _vhosts.Version;
 
     /// <summary>
     /// Runs a bookkeeping call in the background. A failure (a silo restarting, Redis away) is retried

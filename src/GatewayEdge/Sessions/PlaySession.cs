@@ -8,13 +8,12 @@ public sealed class PlaySession : IDisposable
     private readonly StreamSessions _owner;
     private int _disposed;
 
-    internal PlaySession(StreamSessions owner, ClientSession client, StreamHub hub, StreamAddress address, string streamId, PlayerQueue queue)
+    internal PlaySession(StreamSessions owner, ClientSession client, StreamHub hub, StreamAddress address, PlayerQueue queue)
     {
         _owner = owner;
         Client = client;
         Hub = hub;
         Address = address;
-        StreamId = streamId;
         Queue = queue;
     }
 
@@ -23,8 +22,6 @@ public sealed class PlaySession : IDisposable
     public StreamHub Hub { get; }
 
     public StreamAddress Address { get; }
-
-    public string StreamId { get; }
 
     public PlayerQueue Queue { get; }
 

@@ -72,7 +72,8 @@ public sealed class StreamSessions
     }
 
     /// <summary>SRS's connect step: the vhost must be enabled and on_connect must allow the client.
-    /// Returns the refusal reason, or null when the client may go on.</summary>
+    /// Returns the refusal reason, or null when the client may go on. Without an on_connect hook there
+    /// is nothing to wait for: the connect is recorded in the background.</summary>
     public async Task<string?> ConnectAsync(ClientSession client, StreamAddress probe)
     {
         var settings = await Cluster.GetVhostSettings(probe.Vhost);
@@ -83,6 +84,12 @@ public sealed class StreamSessions
         }
         // At connect time SRS's request has the app and the tcUrl's query as its param, no stream yet.
         var info = client.Info(Cluster.GatewayId, ClientSessionInfo.UnknownType, false, probe with { Stream = "" }, null);
+        if (settings.HttpHooks?.UrlsFor(HookActions.OnConnect) is not { Count: > 0 })
+        {
+            client.Recorded = true;
+            Cluster.Fire(() => Cluster.Client(client.ClientId).Connect(info), "connect session");
+            return null;
+        }
         var verdict = await Cluster.Client(client.ClientId).Connect(info);
         if (verdict.Allowed)
         {
@@ -104,7 +111,7 @@ public sealed class StreamSessions
         {
             return Refuse<PublishSession>(client, "publish", address, verdict.Reason ?? "stream is busy");
         }
-        var hub = _hubs.Rent(address.Vhost, address.App, address.Stream, await HubOptionsFor(address.Vhost));
+        var hub = _hubs.Rent(address.Vhost, address.App, address.Stream, HubOptions(await SettingsFor(address.Vhost)));
         if (hub.PublisherIsEdge)
         {
             // The lease moved here: the pull from the old publisher's gateway gives way.
@@ -124,40 +131,74 @@ public sealed class StreamSessions
     }
 
     /// <summary>
-    /// Asks the stream grain (security rules, on_play), records the player and adds its queue to the
-    /// local hub, primed from the GOP cache. A stream published on another gateway is pulled here.
+    /// Adds the player's queue to the local hub, primed from the GOP cache, and records it; a stream
+    /// published on another gateway is pulled here. When the vhost has an on_play hook or security
+    /// rules, the stream grain decides first; otherwise nothing needs a verdict and the player starts
+    /// at once while the stream grain and the session record learn of it in the background.
     /// </summary>
     public async Task<SessionResult<PlaySession>> PlayAsync(ClientSession client, StreamAddress address, string clientType, PlayerQueue queue)
     {
-        var hubOptions = await HubOptionsFor(address.Vhost);
-        PlayVerdict verdict;
-        try
+        var settings = await SettingsFor(address.Vhost);
+        var claim = new PlayClaim(client.ClientId, Cluster.GatewayId, client.Ip, client.TcUrl, client.PageUrl, address.Param);
+        if (NeedsPlayVerdict(settings))
         {
-            var claim = new PlayClaim(client.ClientId, Cluster.GatewayId, client.Ip, client.TcUrl, client.PageUrl, address.Param);
-            verdict = await Cluster.Stream(address.Key).PlayerJoined(claim);
+            PlayVerdict verdict;
+            try
+            {
+                verdict = await Cluster.Stream(address.Key).PlayerJoined(claim);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Stream grain unavailable for {Url}", address.Url);
+                return SessionResult<PlaySession>.NoAnswer("stream grain unavailable");
+            }
+            if (!verdict.Allowed)
+            {
+                return Refuse<PlaySession>(client, "play", address, verdict.Reason ?? "refused");
+            }
+            Record(client, clientType, publish: false, address, verdict.StreamId);
         }
-        catch (Exception ex)
+        else
         {
-            _logger.LogWarning(ex, "Stream grain unavailable for {Url}", address.Url);
-            return SessionResult<PlaySession>.NoAnswer("stream grain unavailable");
+            RecordInBackground(client, clientType, address, claim);
         }
-        if (!verdict.Allowed)
-        {
-            return Refuse<PlaySession>(client, "play", address, verdict.Reason ?? "refused");
-        }
-        Record(client, clientType, publish: false, address, verdict.StreamId);
         _logger.LogInformation("{Protocol} play {Url}", client.Label, address.Url);
-        var hub = _hubs.Rent(address.Vhost, address.App, address.Stream, hubOptions);
+        var hub = _hubs.Rent(address.Vhost, address.App, address.Stream, HubOptions(settings));
         hub.AddPlayer(queue);
         if (hub.PublisherClientId is null)
         {
             _remote.PlayerWaiting();
         }
-        return new(new PlaySession(this, client, hub, address, verdict.StreamId, queue), null);
+        return new(new PlaySession(this, client, hub, address, queue), null);
+    }
+
+    /// <summary>Security rules (SRS's play rules depend on the publish ones too) and on_play need the stream grain's verdict.</summary>
+    private static bool NeedsPlayVerdict(VhostSettings settings) =>
+        settings.Security is { Enabled: true } || settings.HttpHooks?.UrlsFor(HookActions.OnPlay) is { Count: > 0 };
+
+    /// <summary>Lists an admitted player with the stream grain, then records its session with the
+    /// stream's id. Marked recorded at once, so a close that comes first still reaches the record.
+    /// Should the grain refuse after all (the settings changed meanwhile), the player is kicked.</summary>
+    private void RecordInBackground(ClientSession client, string clientType, StreamAddress address, PlayClaim claim)
+    {
+        client.Recorded = true;
+        Cluster.Fire(async () =>
+        {
+            var verdict = await Cluster.Stream(address.Key).PlayerJoined(claim);
+            if (!verdict.Allowed)
+            {
+                _logger.LogWarning("{Protocol} play {Url} refused after it started: {Reason}", client.Label, address.Url, verdict.Reason);
+                _metrics.Refused(client, "play", verdict.Reason ?? "refused");
+                client.Connection.Kick();
+                return;
+            }
+            var info = client.Info(Cluster.GatewayId, clientType, false, address, verdict.StreamId);
+            await Cluster.Client(client.ClientId).Open(info);
+        }, "player joined");
     }
 
     /// <summary>A vhost's settings, for protocol code that serves per-vhost files (HLS from disk).</summary>
-    public Task<VhostSettings> GetVhostSettingsAsync(string vhost) => Cluster.GetVhostSettings(vhost);
+    public ValueTask<VhostSettings> GetVhostSettingsAsync(string vhost) => Cluster.GetVhostSettings(vhost);
 
     /// <summary>A new player queue with the gateway's player limits.</summary>
     public PlayerQueue NewPlayerQueue(ClientSession client, bool readsTsForm, Action<PlayerQueue> dropped, AudioFamily audio = AudioFamily.Classic) =>
@@ -251,18 +292,20 @@ public sealed class StreamSessions
         }
     }
 
-    /// <summary>The vhost's media settings for a stream hub; defaults if the cluster cannot say.</summary>
-    private async Task<StreamHubOptions> HubOptionsFor(string vhost)
+    /// <summary>The vhost's settings; defaults if the cluster cannot say.</summary>
+    private async ValueTask<VhostSettings> SettingsFor(string vhost)
     {
         try
         {
-            var settings = await Cluster.GetVhostSettings(vhost);
-            return new StreamHubOptions(settings.GopCache, RtmpToRtc: settings.Rtc.RtmpToRtc, RtcToRtmp: settings.Rtc.RtcToRtmp);
+            return await Cluster.GetVhostSettings(vhost);
         }
         catch (Exception ex)
         {
             _logger.LogWarning(ex, "Vhost settings unavailable for {Vhost}; using defaults", vhost);
-            return new StreamHubOptions();
+            return new VhostSettings();
         }
     }
+
+    private static StreamHubOptions HubOptions(VhostSettings settings) =>
+        new(settings.GopCache, RtmpToRtc: settings.Rtc.RtmpToRtc, RtcToRtmp: settings.Rtc.RtcToRtmp);
 }

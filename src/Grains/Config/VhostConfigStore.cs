@@ -24,8 +24,9 @@ public sealed record ReloadResult(long Rid, bool Ok, string Trigger, string Mess
 /// The validated settings of every vhost configured under "Vhosts:&lt;name&gt;", read at startup
 /// and again whenever the configuration changes (appsettings.json edited, SIGHUP, the raw API's
 /// reload). A reload validates every vhost first; if any is wrong it logs why, keeps the previous
-/// settings and reports the error. Vhost grains read from here, so new connections see new
-/// settings at once on every gateway.
+/// settings and reports the error. A good load is proposed to the cluster (<see cref="IVhostConfigGrain"/>,
+/// through <see cref="VhostConfigSync"/>), and once the cluster's set is known vhost grains read that,
+/// so every silo and gateway runs the same configuration whichever silo loaded it.
 /// </summary>
 public sealed class VhostConfigStore : IDisposable
 {
@@ -37,6 +38,7 @@ public sealed class VhostConfigStore : IDisposable
     private readonly ConcurrentDictionary<string, VhostSettings> _unconfigured = new(StringComparer.Ordinal);
     private readonly IDisposable? _changes;
     private IReadOnlyDictionary<string, VhostSettings> _configured;
+    private VhostConfigSet? _cluster;
     private long _rid;
 
     public VhostConfigStore(IOptionsFactory<VhostOptions> factory, IServiceProvider services, ILogger<VhostConfigStore> logger)
@@ -54,20 +56,64 @@ public sealed class VhostConfigStore : IDisposable
         LastReload = new ReloadResult(0, true, "startup", $"{settings.Count} vhosts configured", DateTime.UtcNow);
         if (_configuration is not null)
         {
-            _changes = ChangeToken.OnChange(_configuration.GetReloadToken, () => Reload("configuration changed"));
+            _changes = ChangeToken.OnChange(_configuration.GetReloadToken, () => Reload(ChangeTrigger));
         }
     }
+
+    private const string ChangeTrigger = "configuration changed";
+
+    // No "Vhosts:" section has this name, so its options are the unconfigured defaults.
+    private const string UnconfiguredName = "\0unconfigured";
 
     public ReloadResult LastReload { get; private set; }
 
     /// <summary>Names configured under "Vhosts" as of the last good load.</summary>
     public IReadOnlyCollection<string> ConfiguredNames => _configured.Keys.ToList();
 
-    /// <summary>The vhost's settings: configured ones, else the built-in defaults.</summary>
+    /// <summary>The vhost's settings in the cluster's configuration; before that is known, this silo's
+    /// configured ones, else the built-in defaults.</summary>
     public VhostSettings Get(string name) =>
-        _configured.TryGetValue(name, out var settings)
-            ? settings
-            : _unconfigured.GetOrAdd(name, n => _factory.Create(n).ToSettings());
+        _cluster is { } cluster ? cluster.Settings(name)
+        : _configured.TryGetValue(name, out var settings) ? settings
+        : _unconfigured.GetOrAdd(name, n => _factory.Create(n).ToSettings());
+
+    /// <summary>The cluster's configuration this silo runs; null until the first is adopted.</summary>
+    public VhostConfigSet? Cluster => _cluster;
+
+    /// <summary>This silo's last good load, as proposed to the cluster.</summary>
+    public IReadOnlyDictionary<string, VhostSettings> LocalConfigured => _configured;
+
+    /// <summary>The settings of a vhost this silo's configuration does not name.</summary>
+    public VhostSettings LocalUnconfigured => _factory.Create(UnconfiguredName).ToSettings();
+
+    /// <summary>Set by <see cref="VhostConfigSync"/>: proposes a good load to the cluster.</summary>
+    internal Func<string, Task>? Propose { get; set; }
+
+    /// <summary>Adopts the cluster's configuration unless a newer one is already running.</summary>
+    public bool Adopt(VhostConfigSet config)
+    {
+        lock (_gate)
+        {
+            if (_cluster is { } running && running.Version >= config.Version)
+            {
+                return false;
+            }
+            _cluster = config;
+            return true;
+        }
+    }
+
+    /// <summary>Reloads like <see cref="ReloadSources"/> and, when the load is good, waits until the
+    /// cluster has taken it and pushed it to every subscriber.</summary>
+    public async Task<ReloadResult> ReloadSourcesAsync(string trigger)
+    {
+        var result = ReloadSources(trigger);
+        if (result.Ok && Propose is { } propose)
+        {
+            await propose(trigger);
+        }
+        return result;
+    }
 
     /// <summary>Re-reads every configuration source (files, environment) and then reloads.</summary>
     public ReloadResult ReloadSources(string trigger)
@@ -99,7 +145,17 @@ public sealed class VhostConfigStore : IDisposable
             }
             _configured = settings;
             _unconfigured.Clear();
-            return Record(true, trigger, $"{settings.Count} vhosts configured");
+            var result = Record(true, trigger, $"{settings.Count} vhosts configured");
+            if (trigger != ChangeTrigger)
+            {
+                return result;
+            }
+            // An edited file reloads by itself: nobody waits, so the proposal runs in the background.
+            if (Propose is { } propose)
+            {
+                _ = propose(trigger);
+            }
+            return result;
         }
     }
 

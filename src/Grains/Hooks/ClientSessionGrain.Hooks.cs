@@ -15,6 +15,16 @@ public sealed partial class ClientSessionGrain
 
     public async Task<HookVerdict> Connect(ClientSessionInfo info)
     {
+        if (S.Info is null && S.EndedUtc is not null)
+        {
+            // Without an on_connect hook the gateway sends the connect in the background, and the close of
+            // a short connection can overtake it: the session is over, but on_close still fires once.
+            S.Info = info;
+            S.Connected = true;
+            await state.WriteStateAsync();
+            await NotifyClosed();
+            return HookVerdict.Allow;
+        }
         await Open(info);
         var hooks = (await GrainFactory.GetGrain<IVhostGrain>(info.Vhost).GetSettings()).HttpHooks;
         var urls = hooks?.UrlsFor(HookActions.OnConnect) ?? [];

@@ -36,6 +36,7 @@ internal static class GatewayLimitsJson
                 gateway["https_port"] = info.HttpsPort;
                 gateway["rtmps_port"] = info.RtmpsPort;
                 gateway["started_ms"] = SrsJson.UnixMs(info.StartedUtc);
+                gateway["vhost_config_version"] = info.VhostConfigVersion;
             }
             list.Add(gateway);
         }

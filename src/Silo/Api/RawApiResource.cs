@@ -17,7 +17,7 @@ internal static class RawApiResource
     public const int RawBadRpc = 1060;
     public const int RawDisabled = 1061;
 
-    public static Task<SrsReply> Handle(SrsRequest request)
+    public static async Task<SrsReply> Handle(SrsRequest request)
     {
         var rpc = request.Query("rpc");
         var section = request.Http.RequestServices.GetService<IConfiguration>()?.GetSection("Api");
@@ -42,37 +42,37 @@ internal static class RawApiResource
                     },
                 },
             };
-            return Reply(SrsReply.Ok(raw));
+            return SrsReply.Ok(raw);
         }
         // As SRS: with the raw API off every other request is 1061, whatever its rpc; on, an unknown rpc is 1060.
         var store = request.Http.RequestServices.GetService<VhostConfigStore>();
         if (!enabled || store is null)
         {
-            return Reply(SrsReply.Error(RawDisabled));
+            return SrsReply.Error(RawDisabled);
         }
         if (rpc is not ("reload" or "reload-fetch"))
         {
-            return Reply(SrsReply.Error(RawBadRpc));
+            return SrsReply.Error(RawBadRpc);
         }
         if (rpc == "reload" && !allowReload)
         {
-            return Reply(SrsReply.Error(RawDisabled));
+            return SrsReply.Error(RawDisabled);
         }
         if (rpc == "reload")
         {
-            var result = store.ReloadSources("raw api");
+            var result = await store.ReloadSourcesAsync("raw api");
             if (result.Ok)
             {
-                return Reply(SrsReply.Ok(request.Envelope()));
+                return SrsReply.Ok(request.Envelope());
             }
             var failed = request.Envelope();
             failed["code"] = result.ErrorCode;
             failed["data"] = Fetch(result);
-            return Reply(SrsReply.Ok(failed));
+            return SrsReply.Ok(failed);
         }
         var body = request.Envelope();
         body["data"] = Fetch(store.LastReload);
-        return Reply(SrsReply.Ok(body));
+        return SrsReply.Ok(body);
     }
 
     private static JsonObject Fetch(ReloadResult result) => new()
@@ -82,6 +82,4 @@ internal static class RawApiResource
         ["state"] = result.State,
         ["rid"] = result.Rid.ToString(CultureInfo.InvariantCulture),
     };
-
-    private static Task<SrsReply> Reply(SrsReply reply) => Task.FromResult(reply);
 }

@@ -135,6 +135,8 @@ internal static class SrsJson
             ? new JsonObject { ["enabled"] = true, ["fragment"] = v.Settings.Hls.Fragment }
             : new JsonObject { ["enabled"] = false },
         ["settings"] = VhostSettingsJson.Settings(v.Settings), // beyond SRS
+        ["override"] = v.Overridden, // beyond SRS: settings stored through the API replace the configured ones
+        ["config_version"] = v.ConfigVersion, // beyond SRS
     };
 
     public static long UnixMs(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeMilliseconds();

@@ -13,6 +13,15 @@ internal static class VhostSettingsJson
 
     public static JsonNode? Settings(VhostSettings settings) => JsonSerializer.SerializeToNode(settings, Options);
 
+    public static JsonObject Config(VhostConfigSet config) => new()
+    {
+        ["version"] = config.Version,
+        ["origin"] = config.Origin,
+        ["trigger"] = config.Trigger,
+        ["at_ms"] = SrsJson.UnixMs(config.AtUtc),
+        ["overrides"] = new JsonArray(config.Overrides.Keys.Order(StringComparer.Ordinal).Select(k => (JsonNode)k).ToArray()),
+    };
+
     public static JsonObject Reload(ReloadResult result) => new()
     {
         ["rid"] = result.Rid,

@@ -49,6 +49,10 @@ internal static class VhostsResource
         if (request.Http.RequestServices.GetService<VhostConfigStore>() is { } store)
         {
             body["reload"] = VhostSettingsJson.Reload(store.LastReload); // beyond SRS
+            if (store.Cluster is { } cluster)
+            {
+                body["config"] = VhostSettingsJson.Config(cluster); // beyond SRS: the cluster's running configuration
+            }
         }
         return SrsReply.Ok(body);
     }

@@ -128,8 +128,22 @@ public sealed class LocalCluster : IAsyncLifetime
         }
     }
 
-    public void StartSilo(Node silo) => silo.Process = ExternalProcess.Start("dotnet",
+    /// <summary>The silo's own settings file (a copy of the shipped appsettings.json, watched for edits),
+    /// so a test can change one silo's configuration.</summary>
+    public string ConfigFile(Node silo) => Path.Combine(_dir, silo.Name + ".json");
+
+    public void StartSilo(Node silo)
+    {
+        if (!File.Exists(ConfigFile(silo)))
+        {
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), ConfigFile(silo));
+        }
+        silo.Process = ExternalProcess.Start("dotnet", SiloArgs(silo));
+    }
+
+    private string[] SiloArgs(Node silo) =>
         [Path.Combine(AppContext.BaseDirectory, "OrleansLive.Silo.dll"),
+        "--config", ConfigFile(silo),
         .. Common(),
         "--Gateway:Enabled=false",
         $"--Orleans:SiloPort={silo.Port1}",
@@ -141,7 +155,7 @@ public sealed class LocalCluster : IAsyncLifetime
         "--Orleans:Membership:ProbeTimeout=00:00:01",
         "--Orleans:Membership:NumMissedProbesLimit=2",
         "--Orleans:Membership:NumVotesForDeathDeclaration=1",
-        "--Orleans:Membership:IAmAliveTablePublishTimeout=00:00:05"]);
+        "--Orleans:Membership:IAmAliveTablePublishTimeout=00:00:05"];
 
     public void StartGateway(Node gateway) => gateway.Process = ExternalProcess.Start("dotnet",
         [Path.Combine(AppContext.BaseDirectory, "OrleansLive.GatewayEdge.dll"),

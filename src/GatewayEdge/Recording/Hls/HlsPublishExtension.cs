@@ -19,7 +19,7 @@ public sealed class HlsPublishExtension(ClusterLink cluster, IMediaFileSystem fi
         HlsSettings settings;
         try
         {
-            settings = (await cluster.GetVhostSettings(address.Vhost).WaitAsync(cancellationToken)).Hls;
+            settings = (await cluster.GetVhostSettings(address.Vhost).AsTask().WaitAsync(cancellationToken)).Hls;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
