@@ -54,6 +54,7 @@ public static class GatewayServiceCollectionExtensions
         services.Configure<GatewayLimitsOptions>(configuration.GetSection(GatewayOptions.Section));
         services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<ConnectionDrops>();
+        services.AddSingleton<DescriptorBudget>();
         services.AddSingleton<StreamSessions>();
         services.AddSingleton<GatewayContext>();
         services.AddSingleton<GatewayObserver>();

@@ -30,6 +30,9 @@ public sealed class ConnectionDrops
     /// <summary>A player skipped ahead too often: it cannot keep up with the stream.</summary>
     public const string TooSlow = "too_slow";
 
+    /// <summary>The process holds as many client connections as its descriptor limit leaves room for (<see cref="DescriptorBudget"/>).</summary>
+    public const string Descriptors = "descriptors";
+
     /// <summary>A publish or play was refused (busy stream, security rules, hooks) and the connection closed.</summary>
     public const string Refused = "refused";
 

@@ -21,11 +21,13 @@ public sealed class RtmpListener : BackgroundService
     private readonly ILogger<RtmpListener> _logger;
     private static readonly TimeSpan AcceptPause = TimeSpan.FromMilliseconds(100);
     private readonly ReasonLog _acceptLog;
+    private readonly DescriptorBudget _descriptors;
     private Socket? _listener;
     private Socket? _tlsListener;
 
-    public RtmpListener(GatewayContext gateway, GatewayEndpoints endpoints, ServerCertificate certificate, ILogger<RtmpListener> logger)
+    public RtmpListener(GatewayContext gateway, GatewayEndpoints endpoints, ServerCertificate certificate, DescriptorBudget descriptors, ILogger<RtmpListener> logger)
     {
+        _descriptors = descriptors;
         _gateway = gateway;
         _endpoints = endpoints;
         _certificate = certificate;
@@ -92,15 +94,26 @@ public sealed class RtmpListener : BackgroundService
                 await Task.Delay(AcceptPause, CancellationToken.None);
                 continue;
             }
+            if (!_descriptors.TryTake())
+            {
+                client.Dispose();
+                if (_gateway.Drops.Drop(protocol.ToLowerInvariant(), ConnectionDrops.Descriptors))
+                {
+                    _logger.LogWarning("{Protocol} connection closed at once: {Open} client connections open, the most the descriptor limit leaves room for", protocol, _descriptors.Capacity);
+                }
+                continue;
+            }
             if (!_gateway.Limits.TryAdmit((client.RemoteEndPoint as IPEndPoint)?.Address, protocol, out var admission))
             {
                 // Refused at once, before the handshake (SRS max_connections); the limiter logs it.
                 client.Dispose();
+                _descriptors.Release();
                 continue;
             }
             client.NoDelay = true;
             _ = Task.Run(async () =>
             {
+                using var descriptor = new DescriptorHeld(_descriptors);
                 using (admission)
                 {
                     var secure = tls ? await AuthenticateAsync(client) : null;
@@ -147,5 +160,11 @@ public sealed class RtmpListener : BackgroundService
         {
             connection.Kick();
         }
+    }
+
+    /// <summary>Gives the connection's place in the descriptor budget back when it ends.</summary>
+    private readonly struct DescriptorHeld(DescriptorBudget budget) : IDisposable
+    {
+        public void Dispose() => budget.Release();
     }
 }
