@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Sessions;
 
@@ -10,7 +11,7 @@ namespace OrleansLive.GatewayEdge.Limits;
 /// (the metric live_gateway_connection_drops_total) and logged by their owner within a per-reason budget, so ten thousand
 /// connections that never finish their handshake cost a few log lines and a summary, not ten thousand.
 /// </summary>
-public sealed class ConnectionDrops
+public sealed partial class ConnectionDrops
 {
     /// <summary>The peer sent no complete handshake (RTMP) or request head (HTTP) in time.</summary>
     public const string HandshakeTimeout = "handshake_timeout";
@@ -51,13 +52,18 @@ public sealed class ConnectionDrops
     /// <summary>The per-reason budget the owners of dropped connections log within.</summary>
     public ReasonLog Log { get; }
 
-    /// <summary>Counts a dropped connection; true when its owner may log the line for it now (the budget of
-    /// <paramref name="reason"/> allows), false when the line is left to the summary.</summary>
-    public bool Drop(string protocol, string reason)
+    /// <summary>Counts a dropped connection; true when its owner may log the line for it now, false when the line is left
+    /// to the summary. Each reason has its budget, and so has each <paramref name="detail"/> of it (a protocol error's
+    /// message), its numbers aside: a thousand peers sending one bad thing are one line, two bad things two.</summary>
+    public bool Drop(string protocol, string reason, string? detail = null)
     {
         _counts.AddOrUpdate((protocol, reason), 1, static (_, n) => n + 1);
-        return Log.TryTake(protocol + "/" + reason, $"{protocol} connections dropped ({reason})");
+        var what = detail is null ? reason : $"{reason}: {Digits().Replace(detail, "#")}";
+        return Log.TryTake(protocol + "/" + what, $"{protocol} connections dropped ({what})");
     }
+
+    [GeneratedRegex("[0-9]+")]
+    private static partial Regex Digits();
 
     /// <summary>How many connections were dropped for this reason since start.</summary>
     public long Count(string protocol, string reason) => _counts.GetValueOrDefault((protocol, reason));

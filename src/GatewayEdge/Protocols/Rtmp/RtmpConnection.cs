@@ -99,14 +99,16 @@ public sealed partial class RtmpConnection : IClientConnection
         }
         finally
         {
+            // Before the clean-up closes the socket: a peer that sees the close finds the reason logged.
+            var detail = drop is ConnectionDrops.ProtocolError or ConnectionDrops.Refused ? reason : null;
+            if (drop is not null && _gateway.Drops.Drop("rtmp", drop, detail))
+            {
+                _logger.LogWarning("RTMP client from {Ip} dropped ({Reason}); sent {Sent} bytes, received {Recv} bytes", _ip, reason, SentBytes, RecvBytes);
+            }
             await CleanupAsync();
             if (drop is null)
             {
                 _logger.LogInformation("RTMP client from {Ip} closed ({Reason}); sent {Sent} bytes, received {Recv} bytes", _ip, reason, SentBytes, RecvBytes);
-            }
-            else if (_gateway.Drops.Drop("rtmp", drop))
-            {
-                _logger.LogWarning("RTMP client from {Ip} dropped ({Reason}); sent {Sent} bytes, received {Recv} bytes", _ip, reason, SentBytes, RecvBytes);
             }
         }
     }
@@ -152,7 +154,7 @@ public sealed partial class RtmpConnection : IClientConnection
             await _session.DisposeAsync();
             return false;
         }
-        if (_gateway.Drops.Drop("rtmp", drop))
+        if (_gateway.Drops.Drop("rtmp", drop, drop == ConnectionDrops.HandshakeError ? reason : null))
         {
             _logger.LogWarning("RTMP connection from {Ip} closed during the handshake: {Reason}", _ip, reason);
         }
