@@ -82,6 +82,7 @@ public static partial class SrsConfigMapper
         ["vhost.gop_cache"] = (c, d, _) => c.Bool(c.Vhost + "GopCache", d),
         ["vhost.play.gop_cache"] = (c, d, _) => c.Bool(c.Vhost + "GopCache", d),
         ["vhost.play.queue_length"] = (c, d, _) => c.Number(c.Vhost + "QueueLengthSeconds", d),
+        ["vhost.play.mw_latency"] = (c, d, _) => c.Int(c.Vhost + "Play:MergedWriteMs", d),
         // Every stream is served at /[app]/[stream].flv|.ts|.aac|.mp3 on the HTTP port.
         ["vhost.http_remux.enabled"] = (c, d, _) => c.Accept(d, "on"),
         ["vhost.http_remux.mount"] = (c, d, _) => c.Mount(d),

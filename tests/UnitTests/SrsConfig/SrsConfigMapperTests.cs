@@ -89,7 +89,7 @@ public sealed class SrsConfigMapperTests
         var mapping = Map("""
             vhost live.test {
                 enabled on;
-                play { gop_cache off; queue_length 10; }
+                play { gop_cache off; queue_length 10; mw_latency 350; }
                 http_remux { enabled on; mount [vhost]/[app]/[stream].flv; }
                 hls {
                     enabled on; hls_fragment 2; hls_window 10; hls_path /var/hls; hls_m3u8_file [app]/[stream].m3u8;
@@ -115,6 +115,7 @@ public sealed class SrsConfigMapperTests
         Assert.Equal("true", s[V + "Enabled"]);
         Assert.Equal("false", s[V + "GopCache"]);
         Assert.Equal("10", s[V + "QueueLengthSeconds"]);
+        Assert.Equal("350", s[V + "Play:MergedWriteMs"]);
         Assert.Equal("true", s[V + "Hls:Enabled"]);
         Assert.Equal("2", s[V + "Hls:Fragment"]);
         Assert.Equal("10", s[V + "Hls:Window"]);

@@ -69,7 +69,7 @@ public sealed class HttpFlvHandler
                     }
                 }
                 context.Abort();
-            });
+            }, mergesWrites: true);
             var result = await sessions.PlayAsync(client, address, "flv-play", queue);
             if (result.Value is not { } play)
             {
