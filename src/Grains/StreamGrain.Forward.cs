@@ -24,7 +24,7 @@ public sealed partial class StreamGrain
         ForwardSettings? forward;
         try
         {
-            forward = (await GrainFactory.GetGrain<IVhostGrain>(_name.Vhost).GetSettings()).Forward;
+            forward = (await VhostSettings()).Forward;
         }
         catch (Exception ex)
         {

@@ -128,6 +128,10 @@ public static class SrsConfigParser
             var result = new List<SrsDirective>();
             foreach (var name in words.Skip(1))
             {
+                if (name.Length == 0 || name.Contains('\0'))
+                {
+                    throw Error(line, "include needs a file name without NUL characters");
+                }
                 var beside = Path.GetFullPath(name, directory);
                 var file = File.Exists(beside) || Path.IsPathRooted(name) ? beside : Path.GetFullPath(name);
                 result.AddRange(ReadFile(File.Exists(file) ? file : beside, including, $"{source}:{line}", depth + 1));

@@ -33,6 +33,7 @@ public sealed class StreamHub
     // Written by the publisher's thread only.
     private byte[] _audioConfig = [];
     private volatile bool _bridgeFailed;
+    private Action? _keyframeSource;
 
     public StreamHub(string vhost, string app, string stream, StreamHubOptions options, AudioBridges? bridges = null)
     {
@@ -112,6 +113,31 @@ public sealed class StreamHub
         return true;
     }
 
+    /// <summary>
+    /// How the publisher <paramref name="clientId"/> is made to send a keyframe: a WebRTC publisher
+    /// sends PLI, an edge pull passes the request to the gateway it pulls from. Ignored unless that
+    /// client publishes here; cleared when it leaves.
+    /// </summary>
+    public void SetKeyframeSource(string clientId, Action request)
+    {
+        lock (_gate)
+        {
+            if (PublisherClientId == clientId)
+            {
+                _keyframeSource = request;
+            }
+        }
+    }
+
+    /// <summary>A player needs a keyframe (it lost a picture): the publisher is asked if it can be.
+    /// The source rate-limits; false when the publisher cannot be asked (RTMP, SRT, none).</summary>
+    public bool RequestKeyframe()
+    {
+        var source = Volatile.Read(ref _keyframeSource);
+        source?.Invoke();
+        return source is not null;
+    }
+
     /// <summary>The publisher left: drop cached frames and end every player after its queued frames.</summary>
     public void DetachPublisher(string clientId)
     {
@@ -124,6 +150,7 @@ public sealed class StreamHub
             }
             PublisherClientId = null;
             PublisherIsEdge = false;
+            _keyframeSource = null;
             AudioCodec = AudioCodecId.Unknown;
             _bridgeFailed = false;
             ClearCache();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OrleansLive.Grains.Config;
 using OrleansLive.Grains.Hooks;
 using OrleansLive.Interfaces;
 
@@ -26,7 +27,7 @@ public sealed partial class ClientSessionGrain
             return HookVerdict.Allow;
         }
         await Open(info);
-        var hooks = (await GrainFactory.GetGrain<IVhostGrain>(info.Vhost).GetSettings()).HttpHooks;
+        var hooks = ServiceProvider.GetRequiredService<VhostConfigStore>().Get(info.Vhost).HttpHooks;
         var urls = hooks?.UrlsFor(HookActions.OnConnect) ?? [];
         if (urls.Count > 0)
         {
@@ -52,7 +53,7 @@ public sealed partial class ClientSessionGrain
         }
         try
         {
-            var hooks = (await GrainFactory.GetGrain<IVhostGrain>(info.Vhost).GetSettings()).HttpHooks;
+            var hooks = ServiceProvider.GetRequiredService<VhostConfigStore>().Get(info.Vhost).HttpHooks;
             var urls = hooks?.UrlsFor(HookActions.OnClose) ?? [];
             if (urls.Count > 0)
             {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OrleansLive.Grains.Config;
 using OrleansLive.Grains.Hooks;
 using OrleansLive.Interfaces;
 
@@ -113,7 +114,8 @@ public sealed partial class StreamGrain : IStreamHookEvents
         }
     }
 
-    private Task<VhostSettings> VhostSettings() => GrainFactory.GetGrain<IVhostGrain>(_name.Vhost).GetSettings();
+    /// <summary>From this silo's copy of the cluster's configuration: no grain call between a claim and its hooks.</summary>
+    private Task<VhostSettings> VhostSettings() => Task.FromResult(ServiceProvider.GetRequiredService<VhostConfigStore>().Get(_name.Vhost));
 
     private static TimeSpan Timeout(HttpHooksSettings hooks) => TimeSpan.FromMilliseconds(hooks.TimeoutMs);
 

@@ -174,7 +174,10 @@ public sealed class TransportCcFeedback(uint senderSsrc, uint mediaSsrc)
 
     private static long FloorDiv(long value, long divisor) => value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor);
 
-    /// <summary>Reads the FCI of a transport-wide feedback packet (after the two SSRCs).</summary>
+    /// <summary>Reads the FCI of a transport-wide feedback packet (after the two SSRCs). Only the
+    /// received packets are kept (each needs a delta byte, so they are bounded by the packet's size);
+    /// the lost ones the status count implies are answered by the list without being stored, so a
+    /// few bytes claiming 65,535 lost packets cost no more than they weigh.</summary>
     internal static bool TryParse(uint sender, uint media, ReadOnlySpan<byte> fci, out RtcpPacket? packet)
     {
         packet = null;
@@ -187,9 +190,29 @@ public sealed class TransportCcFeedback(uint senderSsrc, uint mediaSsrc)
         var count = BinaryPrimitives.ReadUInt16BigEndian(fci[2..]);
         var referenceTime = ((fci[4] << 24) | (fci[5] << 16) | (fci[6] << 8)) >> 8;
         var feedbackCount = fci[7];
-        var symbols = new byte[count];
+        // Index and symbol (1: small delta, 2: large delta) of each received packet.
+        var received = new List<(int Index, byte Symbol)>();
         var n = 0;
         var at = 8;
+        var maxReceived = fci.Length;
+        bool Add(byte symbol, int length)
+        {
+            if (symbol == 0)
+            {
+                n += length;
+                return true;
+            }
+            if (symbol == 3 || received.Count + length > maxReceived)
+            {
+                return false; // reserved symbol, or more received packets than delta bytes could follow
+            }
+            for (var k = 0; k < length; k++)
+            {
+                received.Add((n++, symbol));
+            }
+            return true;
+        }
+
         while (n < count)
         {
             if (at + 2 > fci.Length)
@@ -199,55 +222,91 @@ public sealed class TransportCcFeedback(uint senderSsrc, uint mediaSsrc)
 
             var chunk = BinaryPrimitives.ReadUInt16BigEndian(fci[at..]);
             at += 2;
+            var ok = true;
             if ((chunk & 0x8000) == 0)
             {
-                var symbol = (byte)((chunk >> 13) & 0x03);
-                for (var k = chunk & 0x1FFF; k > 0 && n < count; k--)
-                {
-                    symbols[n++] = symbol;
-                }
+                ok = Add((byte)((chunk >> 13) & 0x03), Math.Min(chunk & 0x1FFF, count - n));
             }
             else if ((chunk & 0x4000) == 0)
             {
-                for (var k = 0; k < 14 && n < count; k++)
+                for (var k = 0; k < 14 && n < count && ok; k++)
                 {
-                    symbols[n++] = (byte)((chunk >> (13 - k)) & 0x01);
+                    ok = Add((byte)((chunk >> (13 - k)) & 0x01), 1);
                 }
             }
             else
             {
-                for (var k = 0; k < 7 && n < count; k++)
+                for (var k = 0; k < 7 && n < count && ok; k++)
                 {
-                    symbols[n++] = (byte)((chunk >> (12 - (2 * k))) & 0x03);
+                    ok = Add((byte)((chunk >> (12 - (2 * k))) & 0x03), 1);
                 }
+            }
+            if (!ok)
+            {
+                return false;
             }
         }
 
-        var packets = new TransportCcPacket[count];
+        var indices = new int[received.Count];
+        var times = new long[received.Count];
         var time = (long)referenceTime * ReferenceMicros;
+        for (var i = 0; i < received.Count; i++)
+        {
+            if (received[i].Symbol == 1 && at < fci.Length)
+            {
+                time += fci[at++] * TickMicros;
+            }
+            else if (received[i].Symbol == 2 && at + 2 <= fci.Length)
+            {
+                time += BinaryPrimitives.ReadInt16BigEndian(fci[at..]) * TickMicros;
+                at += 2;
+            }
+            else
+            {
+                return false; // deltas cut short
+            }
+            (indices[i], times[i]) = (received[i].Index, time);
+        }
+
+        packet = new RtcpTransportFeedback(sender, media, baseSequence, count, referenceTime, feedbackCount,
+            new TransportCcPacketList(baseSequence, count, indices, times));
+        return true;
+    }
+}
+
+/// <summary>Every packet a transport-wide feedback covers, in sequence order, from the received ones alone.</summary>
+internal sealed class TransportCcPacketList(ushort baseSequence, int count, int[] receivedIndices, long[] arrivals) : IReadOnlyList<TransportCcPacket>
+{
+    public int Count => count;
+
+    public TransportCcPacket this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
+            var sequence = (ushort)(baseSequence + index);
+            var at = Array.BinarySearch(receivedIndices, index);
+            return at >= 0 ? new TransportCcPacket(sequence, true, arrivals[at]) : new TransportCcPacket(sequence, false, 0);
+        }
+    }
+
+    public IEnumerator<TransportCcPacket> GetEnumerator()
+    {
+        var next = 0;
         for (var i = 0; i < count; i++)
         {
             var sequence = (ushort)(baseSequence + i);
-            switch (symbols[i])
+            if (next < receivedIndices.Length && receivedIndices[next] == i)
             {
-                case 0:
-                    packets[i] = new TransportCcPacket(sequence, false, 0);
-                    continue;
-                case 1 when at < fci.Length:
-                    time += fci[at++] * TickMicros;
-                    break;
-                case 2 when at + 2 <= fci.Length:
-                    time += BinaryPrimitives.ReadInt16BigEndian(fci[at..]) * TickMicros;
-                    at += 2;
-                    break;
-                default:
-                    return false; // reserved symbol or deltas cut short
+                yield return new TransportCcPacket(sequence, true, arrivals[next++]);
             }
-
-            packets[i] = new TransportCcPacket(sequence, true, time);
+            else
+            {
+                yield return new TransportCcPacket(sequence, false, 0);
+            }
         }
-
-        packet = new RtcpTransportFeedback(sender, media, baseSequence, count, referenceTime, feedbackCount, packets);
-        return true;
     }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -104,11 +104,15 @@ public sealed class HlsFileServer
     }
 
     /// <summary>The file below the vhost's HLS directory; null for paths that would leave it.</summary>
-    private async Task<string?> ResolveAsync(string vhost, string path)
+    private async Task<string?> ResolveAsync(string vhost, string path) => FileBelow((await SettingsOf(vhost)).Path, path);
+
+    /// <summary>The file a request path names below <paramref name="directory"/>; null for paths that would leave it.</summary>
+    internal static string? FileBelow(string directory, string path)
     {
-        var root = Path.GetFullPath((await SettingsOf(vhost)).Path);
+        var root = Path.GetFullPath(directory);
         var relative = path.Trim('/');
-        if (relative.Length == 0 || relative.Split('/').Any(part => part is ".." or "."))
+        // A NUL (from %00) is no file name: Path would throw on it.
+        if (relative.Length == 0 || relative.Contains('\0') || relative.Split('/').Any(part => part is ".." or "."))
         {
             return null;
         }

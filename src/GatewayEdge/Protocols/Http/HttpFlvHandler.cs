@@ -64,7 +64,7 @@ public sealed class HttpFlvHandler
                     _logger.LogWarning("HTTP-FLV player too slow: skipped ahead {Skips} times, {Dropped} frames dropped; closing", p.Skips, p.DroppedFrames);
                 }
                 context.Abort();
-            });
+            }, mergesWrites: true);
             var result = await sessions.PlayAsync(client, address, "flv-play", queue);
             if (result.Value is not { } play)
             {

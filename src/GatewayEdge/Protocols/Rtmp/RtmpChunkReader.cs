@@ -412,7 +412,8 @@ public sealed class RtmpChunkReader : IDisposable
 
     private ChunkStream? Find(int csid)
     {
-        if (csid < LowStreamCount)
+        // Unsigned: an Abort names any 32-bit value, which may come out negative here.
+        if ((uint)csid < LowStreamCount)
         {
             return _lowStreams[csid];
         }

@@ -68,6 +68,14 @@ public sealed partial class RtmpConnection
             case "pause":
                 await OnPauseAsync(command);
                 break;
+            case RtmpClient.KeyframeRequestCommand:
+                // A gateway pulling this stream has a player that lost a picture; the publisher, if it
+                // can be asked (WebRTC), rate-limits.
+                if (_play is { } play && play.Hub.RequestKeyframe())
+                {
+                    _logger.LogDebug("Keyframe request from {Client} passed to the publisher of {Url}", ClientId, play.Address.Url);
+                }
+                break;
             case "receiveAudio":
             case "receiveVideo":
             case "_result":

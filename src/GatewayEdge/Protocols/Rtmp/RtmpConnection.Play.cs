@@ -19,7 +19,8 @@ public sealed partial class RtmpConnection
             throw new RtmpProtocolException("'play' on a connection that already publishes or plays");
         }
         var address = ResolveStream(command, "play");
-        var queue = Sessions.NewPlayerQueue(Client, readsTsForm: false, OnPlayerDropped, _sourceAudio ? AudioFamily.Source : AudioFamily.Classic);
+        // A gateway pulling for its own players (source audio) must not add a merged-write delay of its own.
+        var queue = Sessions.NewPlayerQueue(Client, readsTsForm: false, OnPlayerDropped, _sourceAudio ? AudioFamily.Source : AudioFamily.Classic, mergesWrites: !_sourceAudio);
         var result = await Sessions.PlayAsync(Client, address, "rtmp-play", queue);
         if (result.Value is not { } play)
         {

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
@@ -89,18 +88,7 @@ public sealed partial class RtmpConnection
         {
             return;
         }
-        var amf3 = message.TypeId == RtmpMessageType.DataAmf3;
-        var data = RtmpDataMessage.Parse(message.Payload, amf3);
-        var body = message.Payload[(amf3 ? 1 : 0)..];
-        if (data.Name == "@setDataFrame")
-        {
-            body = body[(3 + BinaryPrimitives.ReadUInt16BigEndian(body[1..]))..];
-            if (data.Values.Count == 0 || data.Values[0] as string != "onMetaData")
-            {
-                return;
-            }
-        }
-        else if (data.Name != "onMetaData")
+        if (!RtmpDataMessage.TryGetMetaDataBody(message.Payload, message.TypeId == RtmpMessageType.DataAmf3, out var body))
         {
             return;
         }

@@ -63,6 +63,27 @@ public sealed class RtmpDataMessage
         return new RtmpDataMessage(nameText, values);
     }
 
+    /// <summary>
+    /// The onMetaData body players get from a data message: its values without the encoder's
+    /// @setDataFrame wrapper. False for data messages that are not metadata.
+    /// </summary>
+    /// <exception cref="Amf0Exception">The payload is malformed or does not start with a name.</exception>
+    public static bool TryGetMetaDataBody(ReadOnlySpan<byte> payload, bool amf3, out ReadOnlySpan<byte> body)
+    {
+        var data = Parse(payload, amf3);
+        body = Amf3Envelope.Strip(payload, amf3);
+        if (data.Name != SetDataFrame)
+        {
+            return data.Name == OnMetaData;
+        }
+        // Skip the wrapper's name as the reader read it: AMF3 messages may lack the format byte, and
+        // the name may come as a long string.
+        var reader = new Amf0Reader(body);
+        reader.ReadValue();
+        body = body[reader.Position..];
+        return data.Values.Count > 0 && data.Values[0] as string == OnMetaData;
+    }
+
     /// <summary>Encodes a data message payload as AMF0 (for message type 18).</summary>
     public static void Write(IBufferWriter<byte> output, string name, params object?[] values)
     {

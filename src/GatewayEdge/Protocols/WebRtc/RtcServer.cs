@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
@@ -40,9 +39,6 @@ public sealed class RtcServer : IHostedService, IDisposable
     public RtcSettings Settings { get; }
 
     public RtcSessionTable Sessions { get; }
-
-    /// <summary>The WebRTC publishers of this gateway by stream key, for players' keyframe requests.</summary>
-    internal ConcurrentDictionary<string, RtcPublisher> Publishers { get; } = new(StringComparer.Ordinal);
 
     /// <summary>SRTP or SRTCP packets that failed authentication (forged, corrupted or replayed).</summary>
     public long SrtpAuthFailures => Interlocked.Read(ref _authFailures);
