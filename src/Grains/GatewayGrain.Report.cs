@@ -84,7 +84,10 @@ public sealed partial class GatewayGrain
         {
             _clients.Remove(closed);
         }
-        ForwardStreams(report.Streams, now);
+        if (report.Streams is { } streams)
+        {
+            ForwardStreams(streams, now);
+        }
         Watch();
         return Task.FromResult(!_complete);
     }

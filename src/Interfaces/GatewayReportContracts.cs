@@ -18,7 +18,8 @@ public sealed record StreamTrafficEntry(
 /// <summary>
 /// What a gateway sends its gateway grain about once a second: every stream it serves, and the
 /// connections that opened or whose counters moved since the last report (every connection when
-/// <see cref="Full"/> is set), and those that closed. <see cref="GatewayStartedUtc"/> tells one run
+/// <see cref="Full"/> is set), and those that closed. Between those, a report soon after connections
+/// opened or closed carries only the connections; its <see cref="Streams"/> is null. <see cref="GatewayStartedUtc"/> tells one run
 /// of the gateway process from the next, so connections of an earlier run are known to be gone;
 /// <see cref="Sequence"/> counts the reports of one run, so a late one cannot undo a newer one.
 /// </summary>
@@ -28,7 +29,7 @@ public sealed record GatewayReport(
     [property: Id(1)] DateTime GatewayStartedUtc,
     [property: Id(6)] long Sequence,
     [property: Id(2)] bool Full,
-    [property: Id(3)] IReadOnlyList<StreamTrafficEntry> Streams,
+    [property: Id(3)] IReadOnlyList<StreamTrafficEntry>? Streams,
     [property: Id(4)] IReadOnlyList<ClientTraffic> Clients,
     [property: Id(5)] IReadOnlyList<string> Closed);
 

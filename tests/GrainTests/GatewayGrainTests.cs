@@ -45,6 +45,11 @@ public sealed class GatewayGrainTests(ClusterFixture fixture) : IClassFixture<Cl
 
         var totals = await _client.GetGrain<IGatewayGrain>(gateway.Id).GetTotals();
         Assert.Equal((bytes, bytes), (totals.StreamRecvBytes, totals.StreamSendBytes));
+
+        // A report sent because connections opened carries no streams, and leaves them as they are.
+        var grain = _client.GetGrain<IGatewayGrain>(gateway.Id);
+        await grain.Report(new GatewayReport(gateway.Id, gateway.StartedUtc, long.MaxValue, false, null, [new("cbatch01", 0, 0)], []));
+        Assert.Equal(totals with { Clients = 1 }, await grain.GetTotals());
         await stream.ReleasePublish("pubbatch");
     }
 

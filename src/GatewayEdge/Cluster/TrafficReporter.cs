@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,8 @@ namespace OrleansLive.GatewayEdge.Cluster;
 /// Sends the gateway's counters in one report a second to its gateway grain, which fans them out in
 /// the cluster: every live stream's totals (this also renews the publisher's lease) and the connections
 /// that opened or whose counters moved since the last acknowledged report, plus those that closed. An
-/// idle connection costs nothing after its first report. Counters are cumulative, so a lost report
+/// idle connection costs nothing after its first report; one that opens or closes is reported at
+/// once (without the streams; such reports at most every 100 ms), so the API lists it at once. Counters are cumulative, so a lost report
 /// costs only freshness: what it carried goes again in the next one. When a hub is recreated its
 /// counters start again from zero and the stream grain folds the earlier totals in.
 /// </summary>
@@ -24,8 +26,15 @@ public sealed class TrafficReporter : BackgroundService
     private readonly TimeSpan _interval;
     private readonly ILogger<TrafficReporter> _logger;
 
+    // A connection that opened or closed is reported at once, so the API lists it at once, but such
+    // reports go at most this often: connections opening by the thousand share them. The other
+    // reports keep to the interval.
+    private static readonly TimeSpan ChangeReportSpacing = TimeSpan.FromMilliseconds(100);
+
     // What the gateway grain acknowledged; the next report carries the differences.
     private readonly Dictionary<string, ClientTraffic> _acknowledged = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _clientsChanged = new(0, 1);
+    private readonly Stopwatch _sinceChangeReport = Stopwatch.StartNew();
     private bool _full = true;
     private long _sequence;
 
@@ -38,25 +47,74 @@ public sealed class TrafficReporter : BackgroundService
         _identity = identity;
         _interval = TimeSpan.FromMilliseconds(Math.Max(100, options.Value.StatsIntervalMilliseconds));
         _logger = logger;
+        connections.ClientsChanged += OnClientsChanged;
+    }
+
+    public override void Dispose()
+    {
+        _connections.ClientsChanged -= OnClientsChanged;
+        _clientsChanged.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+        var changed = _clientsChanged.WaitAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
         {
+            bool withStreams;
             try
             {
-                await ReportAsync(stoppingToken);
+                if (await Task.WhenAny(tick, changed).ConfigureAwait(false) == tick)
+                {
+                    await tick.ConfigureAwait(false);
+                    tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                    withStreams = true;
+                }
+                else
+                {
+                    await changed.ConfigureAwait(false);
+                    if (ChangeReportSpacing - _sinceChangeReport.Elapsed is { Ticks: > 0 } wait)
+                    {
+                        await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
+                    }
+                    changed = _clientsChanged.WaitAsync(stoppingToken);
+                    _sinceChangeReport.Restart();
+                    withStreams = false;
+                }
+                await ReportAsync(withStreams, stoppingToken);
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
             {
                 _logger.LogWarning(ex, "Traffic report failed");
             }
         }
     }
 
-    private async Task ReportAsync(CancellationToken stoppingToken)
+    private void OnClientsChanged()
+    {
+        try
+        {
+            if (_clientsChanged.CurrentCount == 0)
+            {
+                _clientsChanged.Release();
+            }
+        }
+        catch (Exception ex) when (ex is SemaphoreFullException or ObjectDisposedException)
+        {
+            // Already signalled, or the reporter stopped.
+        }
+    }
+
+    /// <param name="withStreams">The regular report; a report soon after connections opened or closed
+    /// carries only the connections.</param>
+    private async Task ReportAsync(bool withStreams, CancellationToken stoppingToken)
     {
         var current = new Dictionary<string, ClientTraffic>(StringComparer.Ordinal);
         foreach (var client in _connections.Recorded)
@@ -67,7 +125,11 @@ public sealed class TrafficReporter : BackgroundService
         var full = _full;
         var changed = current.Values.Where(c => full || !_acknowledged.TryGetValue(c.ClientId, out var last) || last != c).ToList();
         var closed = _acknowledged.Keys.Where(id => !current.ContainsKey(id)).ToList();
-        var report = new GatewayReport(_cluster.GatewayId, _identity.StartedUtc, ++_sequence, full, Streams(), changed, closed);
+        if (!withStreams && changed.Count == 0 && closed.Count == 0)
+        {
+            return;
+        }
+        var report = new GatewayReport(_cluster.GatewayId, _identity.StartedUtc, ++_sequence, full, withStreams ? Streams() : null, changed, closed);
 
         // Bounded, so one slow answer (a silo being declared dead) holds up only the reports it overlaps.
         var wantsFull = await _cluster.Grains.GetGrain<IGatewayGrain>(_cluster.GatewayId).Report(report)

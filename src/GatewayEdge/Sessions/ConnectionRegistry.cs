@@ -26,9 +26,27 @@ public sealed class ConnectionRegistry
 
     public int Count => _clients.Count;
 
-    public void Add(ClientSession client) => _clients[client.ClientId] = client;
+    /// <summary>Raised when a connection gets its session record or a recorded one leaves: the traffic
+    /// reporter then reports soon rather than at its next tick, so the API lists or unlists it at once.</summary>
+    public event Action? ClientsChanged;
 
-    public void Remove(ClientSession client) => _clients.TryRemove(new KeyValuePair<string, ClientSession>(client.ClientId, client));
+    public void Add(ClientSession client)
+    {
+        client.RecordedChanged = () => ClientsChanged?.Invoke();
+        _clients[client.ClientId] = client;
+        if (client.Recorded)
+        {
+            ClientsChanged?.Invoke();
+        }
+    }
+
+    public void Remove(ClientSession client)
+    {
+        if (_clients.TryRemove(new KeyValuePair<string, ClientSession>(client.ClientId, client)) && client.Recorded)
+        {
+            ClientsChanged?.Invoke();
+        }
+    }
 
     public bool TryGet(string clientId, out IClientConnection connection)
     {
