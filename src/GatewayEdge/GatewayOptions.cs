@@ -97,8 +97,13 @@ public sealed class GatewayOptions
     /// <summary>More skips than this within a minute and the player is dropped.</summary>
     public int PlayerMaxSkipsPerMinute { get; set; } = 6;
 
-    /// <summary>How often stream counters go to the stream grains (client counters go at 5x this).</summary>
+    /// <summary>How often the gateway's one traffic report (every stream, the connections whose counters
+    /// moved) goes to its gateway grain.</summary>
     public int StatsIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>Bookkeeping calls to the cluster (session records, player joins and leaves) waiting or
+    /// retrying at once; beyond this a call is dropped and counted (live_gateway_cluster_calls_dropped).</summary>
+    public int ClusterBacklog { get; set; } = 10_000;
 
     public int HeartbeatIntervalSeconds { get; set; } = 5;
 

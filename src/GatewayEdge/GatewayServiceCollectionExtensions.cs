@@ -50,6 +50,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton(sp => new WorkDirectory(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.WorkDir));
         services.AddSingleton<VhostSettingsCache>();
+        services.AddSingleton(sp => new ClusterLinkLimits(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ClusterBacklog));
         services.AddSingleton<ClusterLink>();
         services.Configure<GatewayLimitsOptions>(configuration.GetSection(GatewayOptions.Section));
         services.AddSingleton<ConnectionLimiter>();

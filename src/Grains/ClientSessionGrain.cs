@@ -4,63 +4,71 @@ using OrleansLive.Interfaces;
 namespace OrleansLive.Grains;
 
 /// <summary>
-/// One connection's record, as SRS's statistics client: who it is (ip, urls, type), its byte
-/// counters and 30 s bitrate, and while live an entry in the client directory (/api/v1/clients).
-/// A kick goes to the gateway that holds the socket, like SRS expiring the connection.
+/// One connection's record, as SRS's statistics client: who it is (ip, urls, type) and its byte
+/// counters. The live list and the latest counters (what /api/v1/clients shows) are the gateway
+/// grain's; this record is what stays once the connection ended. A kick goes to the gateway that holds
+/// the socket, like SRS expiring the connection.
 /// </summary>
 public sealed partial class ClientSessionGrain(
     [PersistentState("client", StorageNames.Sessions)] IPersistentState<ClientSessionState> state,
     ILogger<ClientSessionGrain> logger) : Grain, IClientSessionGrain
 {
-    // Counters reach storage at most this often between Open and Close; Close always writes.
-    private static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(10);
+    // A connection's opening calls (open, connect, then its publish or play) come moments apart: the
+    // record is first written this long after the first, with all of them in one write.
+    private static readonly TimeSpan FirstSaveDelay = TimeSpan.FromSeconds(2);
 
-    // A live client re-lists itself this often, so a restarted directory fills up again.
-    private static readonly TimeSpan RelistInterval = TimeSpan.FromSeconds(30);
+    // Between that first write and the close, the record is written at most this often.
+    private static readonly TimeSpan SaveInterval = TimeSpan.FromMinutes(1);
 
-    private readonly RateWindow _rate = new();
     private DateTime _savedUtc;
-    private DateTime _listedUtc;
+    private bool _dirty;
+    private IGrainTimer? _saveTimer;
 
     private ClientSessionState S => state.State;
     private bool IsLive => S.Info is not null && S.EndedUtc is null;
-    private IClientDirectoryGrain Directory => GrainFactory.GetGrain<IClientDirectoryGrain>(0);
 
-    public async Task Open(ClientSessionInfo info)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Info is not null)
+        {
+            // Read from storage: it was written, so the next write waits a full interval.
+            _savedUtc = DateTime.UtcNow;
+        }
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_dirty)
+        {
+            await Save();
+        }
+    }
+
+    public Task Open(ClientSessionInfo info)
     {
         if (S.EndedUtc is not null)
         {
             // Client ids are never reused: an open arriving after the close is a late retry.
             logger.LogDebug("Open of ended client {Client} ignored", this.GetPrimaryKeyString());
-            return;
+            return Task.CompletedTask;
         }
-        var now = DateTime.UtcNow;
         // The first open fixes when the connection started; later ones only add what became known.
         S.Info = S.Info is null ? info : S.Info.MergedWith(info);
-        await Save(now);
-        await Directory.Add(this.GetPrimaryKeyString());
-        _listedUtc = now;
+        SaveSoon();
+        return Task.CompletedTask;
     }
 
-    public async Task ReportTraffic(long sendBytes, long recvBytes)
+    public Task ReportTraffic(ClientTraffic traffic)
     {
-        if (!IsLive)
+        if (IsLive)
         {
-            return;
+            S.SendBytes = traffic.SendBytes;
+            S.RecvBytes = traffic.RecvBytes;
+            S.Rtp = traffic.Rtp ?? S.Rtp;
+            SaveSoon();
         }
-        var now = DateTime.UtcNow;
-        S.SendBytes = sendBytes;
-        S.RecvBytes = recvBytes;
-        _rate.Add(now, recvBytes, sendBytes);
-        if (now - _savedUtc > SaveInterval)
-        {
-            await Save(now);
-        }
-        if (now - _listedUtc > RelistInterval)
-        {
-            await Directory.Add(this.GetPrimaryKeyString());
-            _listedUtc = now;
-        }
+        return Task.CompletedTask;
     }
 
     public async Task Close(long sendBytes, long recvBytes)
@@ -75,40 +83,31 @@ public sealed partial class ClientSessionGrain(
             S.RecvBytes = recvBytes;
             return;
         }
-        var now = DateTime.UtcNow;
         S.SendBytes = sendBytes;
         S.RecvBytes = recvBytes;
         var ending = S.EndedUtc is null;
-        S.EndedUtc ??= now;
-        _rate.Clear();
-        await Save(now);
-        await Directory.Remove(this.GetPrimaryKeyString());
+        S.EndedUtc ??= DateTime.UtcNow;
+        await Save();
         if (ending)
         {
             await NotifyClosed();
         }
     }
 
-    public Task ReportRtp(RtpClientStats stats)
+    public async Task GatewayLost(string gatewayId, long sendBytes, long recvBytes)
     {
-        // Kept with the record; written with the next traffic save or at close.
-        if (IsLive)
+        if (!IsLive || S.Info!.GatewayId != gatewayId)
         {
-            S.Rtp = stats;
+            return;
         }
-        return Task.CompletedTask;
+        logger.LogInformation("Client {Client} closed: its gateway {Gateway} is gone", this.GetPrimaryKeyString(), gatewayId);
+        // The gateway's last report may be older than what the record already has.
+        await Close(Math.Max(sendBytes, S.SendBytes), Math.Max(recvBytes, S.RecvBytes));
     }
 
-    public Task<ClientSessionSnapshot?> GetSnapshot()
-    {
-        if (S.Info is null)
-        {
-            return Task.FromResult<ClientSessionSnapshot?>(null);
-        }
-        var (recvKbps, sendKbps) = IsLive ? _rate.Kbps(DateTime.UtcNow) : (0, 0);
-        return Task.FromResult<ClientSessionSnapshot?>(
-            new ClientSessionSnapshot(S.Info, S.EndedUtc, S.SendBytes, S.RecvBytes, sendKbps, recvKbps, S.Rtp));
-    }
+    public Task<ClientSessionSnapshot?> GetSnapshot() => Task.FromResult(S.Info is null
+        ? null
+        : new ClientSessionSnapshot(S.Info, S.EndedUtc, S.SendBytes, S.RecvBytes, 0, 0, S.Rtp));
 
     public async Task<bool> Kick()
     {
@@ -123,9 +122,44 @@ public sealed partial class ClientSessionGrain(
         return kicked;
     }
 
-    private async Task Save(DateTime now)
+    /// <summary>Marks the record changed and has it written: shortly after the first open, then at most
+    /// once every <see cref="SaveInterval"/>.</summary>
+    private void SaveSoon(TimeSpan? after = null)
     {
+        _dirty = true;
+        if (_saveTimer is not null)
+        {
+            return;
+        }
+        var due = after ?? (_savedUtc == default ? FirstSaveDelay : _savedUtc + SaveInterval - DateTime.UtcNow);
+        _saveTimer = this.RegisterGrainTimer(SaveIfDirty,
+            new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+    }
+
+    private async Task SaveIfDirty(CancellationToken cancellationToken)
+    {
+        if (!_dirty)
+        {
+            return;
+        }
+        try
+        {
+            await Save();
+        }
+        catch (Exception ex)
+        {
+            // Storage away: the record stays changed in memory and is tried again (Close always writes).
+            logger.LogWarning(ex, "Record of client {Client} not written; retrying", this.GetPrimaryKeyString());
+            SaveSoon(FirstSaveDelay);
+        }
+    }
+
+    private async Task Save()
+    {
+        _saveTimer?.Dispose();
+        _saveTimer = null;
         await state.WriteStateAsync();
-        _savedUtc = now;
+        _dirty = false;
+        _savedUtc = DateTime.UtcNow;
     }
 }

@@ -5,11 +5,15 @@ using OrleansLive.Interfaces;
 namespace OrleansLive.Grains;
 
 /// <summary>
-/// One gateway process: its last heartbeat and the observer that reaches its connections. Nothing
-/// is persisted: a gateway that is alive heartbeats again within seconds, and one that is not must
-/// read as dead anyway.
+/// One gateway process: its last heartbeat, the observer that reaches its connections, and (see
+/// GatewayGrain.Report.cs) its live connections and streams from its traffic reports. Nothing is
+/// persisted: a gateway that is alive heartbeats and reports again within seconds (all its
+/// connections, when asked), and one that is not must read as dead anyway.
 /// </summary>
-public sealed class GatewayGrain(IOptions<GatewayGrainOptions> options, ILogger<GatewayGrain> logger)
+public sealed partial class GatewayGrain(
+    IOptions<GatewayGrainOptions> options,
+    IOptions<StreamGrainOptions> streamOptions,
+    ILogger<GatewayGrain> logger)
     : Grain, IGatewayGrain
 {
     private readonly GatewayGrainOptions _options = options.Value;
@@ -17,7 +21,14 @@ public sealed class GatewayGrain(IOptions<GatewayGrainOptions> options, ILogger<
     private IGatewayObserver? _observer;
     private DateTime _heartbeatUtc;
 
+    // The last heartbeat or traffic report: either shows the gateway lives.
+    private DateTime _seenUtc;
+
     private bool IsAlive => _info is not null && DateTime.UtcNow - _heartbeatUtc <= _options.LivenessTimeout;
+
+    private bool IsSeen => DateTime.UtcNow - _seenUtc <= _options.LivenessTimeout;
+
+    private string GatewayId => this.GetPrimaryKeyString();
 
     public Task Heartbeat(GatewayInfo info, IGatewayObserver observer)
     {
@@ -28,7 +39,9 @@ public sealed class GatewayGrain(IOptions<GatewayGrainOptions> options, ILogger<
         }
         _info = info;
         _observer = observer;
-        _heartbeatUtc = DateTime.UtcNow;
+        _heartbeatUtc = _seenUtc = DateTime.UtcNow;
+        // Every heartbeat, so a directory lost with its silo lists the gateway again within seconds.
+        _ = GrainFactory.GetGrain<IGatewayDirectoryGrain>(0).Seen(GatewayId);
         return Task.CompletedTask;
     }
 
@@ -46,8 +59,7 @@ public sealed class GatewayGrain(IOptions<GatewayGrainOptions> options, ILogger<
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Kick of client {Client} on gateway {Gateway} failed",
-                clientId, this.GetPrimaryKeyString());
+            logger.LogWarning(ex, "Kick of client {Client} on gateway {Gateway} failed", clientId, GatewayId);
             return false;
         }
     }
@@ -65,7 +77,7 @@ public sealed class GatewayGrain(IOptions<GatewayGrainOptions> options, ILogger<
         catch (Exception ex)
         {
             logger.LogWarning(ex, "DVR {Action} of {Stream} on gateway {Gateway} failed",
-                assignment is null ? "stop" : "start", streamKey, this.GetPrimaryKeyString());
+                assignment is null ? "stop" : "start", streamKey, GatewayId);
             return false;
         }
     }

@@ -361,10 +361,13 @@ public sealed partial class StreamGrain(
         var directory = GrainFactory.GetGrain<IStreamDirectoryGrain>(0);
         if (S.Lease is not null || _players.Count > 0)
         {
-            if (!_listed || refresh)
+            // Marked before the call: players join interleaved, and a thousand joining at once should
+            // list the stream once, not once each. A failed add is repeated by the next check.
+            var listed = _listed;
+            _listed = true;
+            if (!listed || refresh)
             {
                 await directory.Add(new StreamDirectoryEntry(StreamId, this.GetPrimaryKeyString()));
-                _listed = true;
             }
             _timer ??= this.RegisterGrainTimer(Check, new GrainTimerCreationOptions(_options.CheckPeriod, _options.CheckPeriod)
             {
@@ -378,8 +381,8 @@ public sealed partial class StreamGrain(
             _rate.Clear();
             if (_listed)
             {
-                await directory.Remove(StreamId);
                 _listed = false;
+                await directory.Remove(StreamId);
             }
         }
     }

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansLive.Interfaces;
 
 [GenerateSerializer, Immutable]
@@ -7,7 +9,8 @@ public sealed record StreamDirectoryEntry(
 
 /// <summary>
 /// The streams that have a publisher or players now (what SRS's /api/v1/streams lists), and the map
-/// from SRS stream ids ("vid-xxxxxxx") to stream keys. A single activation, key 0.
+/// from SRS stream ids ("vid-xxxxxxx") to stream keys. A single activation, key 0: it sees streams,
+/// never clients, and each stream re-lists itself only every few seconds.
 /// </summary>
 public interface IStreamDirectoryGrain : IGrainWithIntegerKey
 {
@@ -17,10 +20,16 @@ public interface IStreamDirectoryGrain : IGrainWithIntegerKey
     Task<string?> Resolve(string streamId);
 }
 
-/// <summary>The ids of live client connections, for /api/v1/clients. A single activation, key 0.</summary>
-public interface IClientDirectoryGrain : IGrainWithIntegerKey
+/// <summary>
+/// The gateways that heartbeat, so the API can ask each one's grain for its connections (live clients
+/// are held per gateway, see <see cref="IGatewayGrain"/>). A single activation, key 0, told by the
+/// gateway grains at every heartbeat; one entry per gateway process.
+/// </summary>
+public interface IGatewayDirectoryGrain : IGrainWithIntegerKey
 {
-    Task Add(string clientId);
-    Task Remove(string clientId);
+    [OneWay]
+    Task Seen(string gatewayId);
+
+    /// <summary>The gateways seen within the gateway liveness timeout, in id order.</summary>
     Task<IReadOnlyList<string>> List();
 }

@@ -35,7 +35,9 @@ public interface IStreamGrain : IGrainWithStringKey
 
     Task PlayerLeft(string clientId);
 
-    /// <summary>Periodic (about once a second) counters from a gateway serving this stream.</summary>
+    /// <summary>Periodic (about once a second) counters from a gateway serving this stream, forwarded by
+    /// that gateway's grain from its traffic report.</summary>
+    [OneWay]
     Task ReportTraffic(StreamTraffic traffic);
 
     Task<PublisherLocation?> GetPublisher();

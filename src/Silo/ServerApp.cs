@@ -97,6 +97,7 @@ public static class ServerApp
                 streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(250)));
             });
             silo.AddLiveGrains();
+            silo.AddIncomingGrainCallFilter<GrainCallMetrics>();
             silo.AddDashboard();
             silo.Configure<GrainDirectoryOptions>(o =>
             {

@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Orleans.TestingHost;
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.Grains;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GrainTests;
@@ -13,8 +17,13 @@ public sealed class ClientSessionGrainTests(ClusterFixture fixture) : IClassFixt
             "livestream", "vid-abcdefg", "rtmp://127.0.0.1/live", "http://page", "http://swf", "",
             started ?? DateTime.UtcNow);
 
-    private async Task<bool> Listed(string clientId) =>
-        (await _client.GetGrain<IClientDirectoryGrain>(0).List()).Contains(clientId);
+    private async Task<ClientSessionState?> Stored(string clientId)
+    {
+        var storage = fixture.Cluster.Silos.Cast<InProcessSiloHandle>().First().SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Sessions);
+        var read = new GrainState<ClientSessionState>();
+        await storage.ReadStateAsync("client", _client.GetGrain<IClientSessionGrain>(clientId).GetGrainId(), read);
+        return read.RecordExists ? read.State : null;
+    }
 
     [Fact]
     public async Task Session_is_recorded_from_open_to_close()
@@ -26,8 +35,8 @@ public sealed class ClientSessionGrainTests(ClusterFixture fixture) : IClassFixt
         await session.Open(Info(id, "gw-a", "Unknown", started: started));
         // Reopened once the role is known: the start time stays the first one.
         await session.Open(Info(id, "gw-a", "fmle-publish", publish: true, started: DateTime.UtcNow));
-        await session.ReportTraffic(sendBytes: 300, recvBytes: 4000);
-        Assert.True(await Listed(id));
+        await session.ReportTraffic(new ClientTraffic(id, SendBytes: 300, RecvBytes: 4000));
+        await Eventually.True(async () => (await session.GetSnapshot())?.SendBytes == 300, "the one-way counters applied");
 
         var live = await session.GetSnapshot();
         Assert.NotNull(live);
@@ -44,11 +53,58 @@ public sealed class ClientSessionGrainTests(ClusterFixture fixture) : IClassFixt
         Assert.NotNull(ended.EndedUtc);
         Assert.Equal((500L, 9000L), (ended.SendBytes, ended.RecvBytes));
         Assert.Equal((0, 0), (ended.KbpsSend30s, ended.KbpsRecv30s));
-        Assert.False(await Listed(id));
     }
 
     [Fact]
-    public async Task A_close_that_overtakes_the_open_keeps_the_client_unlisted()
+    public async Task The_record_is_written_after_the_opening_calls_then_at_most_once_a_minute_and_at_close()
+    {
+        var id = Ids.NewClientId();
+        var session = _client.GetGrain<IClientSessionGrain>(id);
+        await session.Open(Info(id, "gw-a", "Unknown"));
+        await session.Connect(Info(id, "gw-a", "Unknown"));
+        await session.Open(Info(id, "gw-a", "rtmp-play"));
+        Assert.Null(await Stored(id));
+
+        // One write shortly after, with all three calls in it.
+        await Eventually.True(async () => await Stored(id) is not null, "the record is written");
+        var first = (await Stored(id))!;
+        Assert.Equal("rtmp-play", first.Info!.Type);
+        Assert.True(first.Connected);
+
+        // Counters within the minute stay in memory (the API reads live ones from the gateway grain).
+        await session.ReportTraffic(new ClientTraffic(id, 1000, 10));
+        await Eventually.True(async () => (await session.GetSnapshot())!.SendBytes == 1000, "the one-way counters applied");
+        Assert.Equal(0, (await Stored(id))!.SendBytes);
+
+        await session.Close(2000, 20);
+        var closed = (await Stored(id))!;
+        Assert.Equal((2000L, 20L), (closed.SendBytes, closed.RecvBytes));
+        Assert.NotNull(closed.EndedUtc);
+    }
+
+    [Fact]
+    public async Task A_lost_gateway_closes_only_the_sessions_it_held_and_only_once()
+    {
+        var (mine, other) = (Ids.NewClientId(), Ids.NewClientId());
+        await _client.GetGrain<IClientSessionGrain>(mine).Open(Info(mine, "gw-lost"));
+        await _client.GetGrain<IClientSessionGrain>(other).Open(Info(other, "gw-other"));
+
+        await _client.GetGrain<IClientSessionGrain>(mine).GatewayLost("gw-lost", 500, 5);
+        await _client.GetGrain<IClientSessionGrain>(other).GatewayLost("gw-lost", 500, 5);
+
+        await Eventually.True(async () => (await _client.GetGrain<IClientSessionGrain>(mine).GetSnapshot())!.EndedUtc is not null, "the lost gateway's session is closed");
+        var ended = (await _client.GetGrain<IClientSessionGrain>(mine).GetSnapshot())!;
+        Assert.Equal((500L, 5L), (ended.SendBytes, ended.RecvBytes));
+        Assert.Null((await _client.GetGrain<IClientSessionGrain>(other).GetSnapshot())!.EndedUtc);
+
+        // A second loss (or the gateway's own late close) changes nothing about when it ended.
+        await _client.GetGrain<IClientSessionGrain>(mine).GatewayLost("gw-lost", 900, 9);
+        Assert.Equal(ended.EndedUtc, (await _client.GetGrain<IClientSessionGrain>(mine).GetSnapshot())!.EndedUtc);
+        await _client.GetGrain<IClientSessionGrain>(other).Close(0, 0);
+    }
+
+    [Fact]
+    public async Task A_close_that_overtakes_the_open_keeps_the_record_ended()
     {
         var id = Ids.NewClientId();
         var session = _client.GetGrain<IClientSessionGrain>(id);
@@ -56,7 +112,6 @@ public sealed class ClientSessionGrainTests(ClusterFixture fixture) : IClassFixt
         await session.Close(sendBytes: 10, recvBytes: 20);
         await session.Open(Info(id, "gw-a"));
 
-        Assert.False(await Listed(id));
         Assert.Null(await session.GetSnapshot());
     }
 

@@ -5,8 +5,9 @@ using OrleansLive.Interfaces;
 namespace OrleansLive.GrainTests;
 
 /// <summary>
-/// Stands in for a gateway process: an observer that records kicks, plus optional background loops
-/// that heartbeat the gateway grain and report a publisher's traffic, as a real gateway would.
+/// Stands in for a gateway process: an observer that records kicks, traffic reports to its gateway
+/// grain, plus optional background loops that heartbeat the gateway grain and report a publisher's
+/// traffic, as a real gateway would.
 /// </summary>
 public sealed class FakeGateway : IGatewayObserver, IAsyncDisposable
 {
@@ -24,6 +25,17 @@ public sealed class FakeGateway : IGatewayObserver, IAsyncDisposable
     }
 
     public string Id { get; }
+
+    /// <summary>When this gateway process started: a new value is a restart.</summary>
+    public DateTime StartedUtc { get; set; } = DateTime.UtcNow;
+
+    private long _sequence;
+
+    /// <summary>One traffic report to the gateway grain; true when the grain asks for a full one.</summary>
+    public Task<bool> Report(bool full, IEnumerable<ClientTraffic>? clients = null, IEnumerable<string>? closed = null,
+        IEnumerable<StreamTrafficEntry>? streams = null) =>
+        _client.GetGrain<IGatewayGrain>(Id).Report(new GatewayReport(Id, StartedUtc, Interlocked.Increment(ref _sequence), full,
+            [.. streams ?? []], [.. clients ?? []], [.. closed ?? []]));
 
     /// <summary>Connections this gateway claims to hold; a kick of any other is answered false.</summary>
     public ConcurrentDictionary<string, bool> Held { get; } = new();

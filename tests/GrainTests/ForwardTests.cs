@@ -103,7 +103,7 @@ public sealed class ForwardTests(ClusterFixture fixture) : IClassFixture<Cluster
         await stream.ReportForward(new ForwardStatus(url, ForwardStates.Active, 1, null, DateTime.UtcNow));
         // Kept in memory only: its absence later shows the activation is a new one.
         await stream.ReportTraffic(new StreamTraffic(gateway.Id, "pub00003", 100, 0, 1, 0, new AudioBridgeInfo(gateway.Id, "rtc", "aac", "opus", 48000, 2, 48000, 1, 1, 0)));
-        Assert.NotNull((await stream.GetSnapshot()).AudioBridges);
+        await Eventually.True(async () => (await stream.GetSnapshot()).AudioBridges is not null, "the one-way report applied");
 
         // The activation ends (as when its silo leaves) and the next call activates it from storage.
         await stream.Cast<IGrainManagementExtension>().DeactivateOnIdle();

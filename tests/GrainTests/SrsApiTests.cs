@@ -147,7 +147,8 @@ public sealed class SrsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         gateway.Held[id] = true;
         var session = _client.GetGrain<IClientSessionGrain>(id);
         await session.Open(ClientSessionGrainTests.Info(id, gateway.Id, "flv-play", started: DateTime.UtcNow.AddSeconds(-3)));
-        await session.ReportTraffic(sendBytes: 1234, recvBytes: 56);
+        // The gateway's report lists the connection with its counters in the gateway's grain.
+        Assert.False(await gateway.Report(full: true, [new ClientTraffic(id, 1234, 56)]));
 
         var list = await Get("/api/v1/clients?count=1000");
         Assert.Equal([.. EnvelopeFields, "clients"], Keys(list));
@@ -182,6 +183,7 @@ public sealed class SrsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         }
         await session.Close(2000, 56);
         Assert.Equal("""{"code":2049}""", (await Get($"/api/v1/clients/{id}")).ToJsonString());
+        await gateway.Report(full: false, closed: [id]);
     }
 
     [Fact]

@@ -202,11 +202,17 @@ public sealed class StreamGrainTests(ClusterFixture fixture) : IClassFixture<Clu
         var stream = _client.GetGrain<IStreamGrain>(key);
         await stream.AcquirePublish(Claim("pub00002", "gw-origin"));
 
-        await stream.ReportTraffic(new StreamTraffic("gw-origin", "pub00002", 1000, 200, 10, 1));
-        await stream.ReportTraffic(new StreamTraffic("gw-edge", null, 900, 5000, 10, 3));
-        await stream.ReportTraffic(new StreamTraffic("gw-origin", "pub00002", 3000, 400, 30, 1));
+        // Reports are one-way: each is waited for until the snapshot shows it.
+        async Task Report(StreamTraffic traffic, long totalRecv)
+        {
+            await stream.ReportTraffic(traffic);
+            await Eventually.True(async () => (await stream.GetSnapshot()).RecvBytes == totalRecv, $"report {traffic} applied");
+        }
+        await Report(new StreamTraffic("gw-origin", "pub00002", 1000, 200, 10, 1), 1000);
+        await Report(new StreamTraffic("gw-edge", null, 900, 5000, 10, 3), 1900);
+        await Report(new StreamTraffic("gw-origin", "pub00002", 3000, 400, 30, 1), 3900);
         // The edge restarted counting: what it had counted before still counts.
-        await stream.ReportTraffic(new StreamTraffic("gw-edge", null, 100, 700, 0, 3));
+        await Report(new StreamTraffic("gw-edge", null, 100, 700, 0, 3), 4000);
 
         var snapshot = await stream.GetSnapshot();
         Assert.Equal(3000 + 900 + 100, snapshot.RecvBytes);

@@ -18,7 +18,11 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         siloBuilder.AddMemoryGrainStorage(LiveEventStreams.PubSubStore);
         siloBuilder.AddMemoryStreams(LiveEventStreams.Provider);
         siloBuilder.AddLiveGrains();
-        siloBuilder.Services.Configure<GatewayGrainOptions>(o => o.LivenessTimeout = TestTimeouts.GatewayLiveness);
+        siloBuilder.Services.Configure<GatewayGrainOptions>(o =>
+        {
+            o.LivenessTimeout = TestTimeouts.GatewayLiveness;
+            o.SessionCountersInterval = TestTimeouts.SessionCounters;
+        });
     }
 }
 

@@ -6,6 +6,7 @@ internal static class TestTimeouts
 {
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan GatewayLiveness = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan SessionCounters = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
     /// <summary>How often fake gateways heartbeat and report: well inside the timeouts above.</summary>

@@ -43,8 +43,26 @@ public sealed class ClientSession
 
     public string App { get; set; } = "";
 
-    /// <summary>A session record was opened for this connection, so its end must close it.</summary>
-    internal bool Recorded { get; set; }
+    /// <summary>A session record was opened for this connection, so its end must close it (and the
+    /// cluster lists it as a client: the registry is told, so the next traffic report goes out soon).</summary>
+    internal bool Recorded
+    {
+        get => _recorded;
+        set
+        {
+            var first = value && !_recorded;
+            _recorded = value;
+            if (first)
+            {
+                RecordedChanged?.Invoke();
+            }
+        }
+    }
+
+    private bool _recorded;
+
+    /// <summary>Set by the <see cref="ConnectionRegistry"/> that holds the connection.</summary>
+    internal Action? RecordedChanged { get; set; }
 
     internal ClientSessionInfo Info(string gatewayId, string type, bool publish, StreamAddress? address, string? streamId) => new(
         ClientId, gatewayId, Ip, Protocol, type, publish,

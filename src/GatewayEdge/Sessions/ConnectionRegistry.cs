@@ -22,15 +22,40 @@ public interface IClientConnection
 /// <summary>Live connections of this gateway by client id, for kicks and counters.</summary>
 public sealed class ConnectionRegistry
 {
-    private readonly ConcurrentDictionary<string, IClientConnection> _connections = new();
+    private readonly ConcurrentDictionary<string, ClientSession> _clients = new();
 
-    public int Count => _connections.Count;
+    public int Count => _clients.Count;
 
-    public void Add(IClientConnection connection) => _connections[connection.ClientId] = connection;
+    /// <summary>Raised when a connection gets its session record or a recorded one leaves: the traffic
+    /// reporter then reports soon rather than at its next tick, so the API lists or unlists it at once.</summary>
+    public event Action? ClientsChanged;
 
-    public void Remove(IClientConnection connection) => _connections.TryRemove(new KeyValuePair<string, IClientConnection>(connection.ClientId, connection));
+    public void Add(ClientSession client)
+    {
+        client.RecordedChanged = () => ClientsChanged?.Invoke();
+        _clients[client.ClientId] = client;
+        if (client.Recorded)
+        {
+            ClientsChanged?.Invoke();
+        }
+    }
 
-    public bool TryGet(string clientId, out IClientConnection connection) => _connections.TryGetValue(clientId, out connection!);
+    public void Remove(ClientSession client)
+    {
+        if (_clients.TryRemove(new KeyValuePair<string, ClientSession>(client.ClientId, client)) && client.Recorded)
+        {
+            ClientsChanged?.Invoke();
+        }
+    }
 
-    public ICollection<IClientConnection> All => _connections.Values;
+    public bool TryGet(string clientId, out IClientConnection connection)
+    {
+        connection = _clients.TryGetValue(clientId, out var client) ? client.Connection : null!;
+        return connection is not null;
+    }
+
+    public IEnumerable<IClientConnection> All => _clients.Values.Select(c => c.Connection);
+
+    /// <summary>The connections with a session record (what the cluster lists as clients).</summary>
+    public IEnumerable<ClientSession> Recorded => _clients.Values.Where(c => c.Recorded);
 }

@@ -21,6 +21,7 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _skips;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _refused;
+    private readonly Counter<long> _clusterDropped;
     private long _clientsTotal;
     private long _clientErrors;
 
@@ -32,6 +33,7 @@ public sealed class GatewayMetrics
         _skips = Meter.CreateCounter<long>("live_gateway_player_skips", description: "Times a lagging player was skipped ahead to the next keyframe (counted when the player leaves).");
         _dropped = Meter.CreateCounter<long>("live_gateway_players_dropped", description: "Players dropped for skipping too often.");
         _refused = Meter.CreateCounter<long>("live_gateway_refusals", description: "Connect, publish and play requests refused, by action and reason.");
+        _clusterDropped = Meter.CreateCounter<long>("live_gateway_cluster_calls_dropped", description: "Bookkeeping calls to the cluster dropped, by call: the backlog was full or the retries ran out.");
         Meter.CreateObservableGauge("live_gateway_clients", () => ByProtocol(_ => 1L), description: "Open client connections, by protocol.");
         Meter.CreateObservableCounter("live_gateway_receive_bytes", () => ByProtocol(c => c.Connection.RecvBytes, t => t.Recv), description: "Bytes received from clients, by protocol.");
         Meter.CreateObservableCounter("live_gateway_send_bytes", () => ByProtocol(c => c.Connection.SentBytes, t => t.Sent), description: "Bytes sent to clients, by protocol.");
@@ -72,6 +74,13 @@ public sealed class GatewayMetrics
             Interlocked.Add(ref totals.Sent, client.Connection.SentBytes);
         }
     }
+
+    /// <summary>Reports the number of bookkeeping calls under way (live_gateway_cluster_backlog).</summary>
+    internal void ObserveClusterBacklog(Func<int> backlog) =>
+        Meter.CreateObservableGauge("live_gateway_cluster_backlog", () => new Measurement<int>(backlog(), _gateway),
+            description: "Bookkeeping calls to the cluster waiting for an answer or a retry.");
+
+    internal void ClusterCallDropped(string what) => _clusterDropped.Add(1, _gateway, new("call", what));
 
     internal void Refused(ClientSession client, string action, string reason)
     {

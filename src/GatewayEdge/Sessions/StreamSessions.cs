@@ -50,7 +50,7 @@ public sealed class StreamSessions
     public ClientSession Begin(IClientConnection connection, string protocol, string label, string ip, bool recordNow)
     {
         var client = new ClientSession(connection, protocol, label, ip);
-        _connections.Add(connection);
+        _connections.Add(client);
         _metrics.Opened(client);
         if (recordNow)
         {
@@ -62,7 +62,7 @@ public sealed class StreamSessions
     /// <summary>The connection ended: its record, if it has one, is closed with the connection's byte counts.</summary>
     public void End(ClientSession client)
     {
-        _connections.Remove(client.Connection);
+        _connections.Remove(client);
         _metrics.Closed(client);
         if (client.Recorded)
         {

@@ -22,7 +22,7 @@ public sealed partial class ClientSessionGrain
             // a short connection can overtake it: the session is over, but on_close still fires once.
             S.Info = info;
             S.Connected = true;
-            await state.WriteStateAsync();
+            await Save();
             await NotifyClosed();
             return HookVerdict.Allow;
         }
@@ -40,7 +40,7 @@ public sealed partial class ClientSessionGrain
             }
         }
         S.Connected = true;
-        await state.WriteStateAsync();
+        SaveSoon();
         return HookVerdict.Allow;
     }
 

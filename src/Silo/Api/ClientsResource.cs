@@ -39,15 +39,10 @@ internal static class ClientsResource
         }
 
         var (start, count) = request.Page();
-        var ids = (await view.Clients.List()).Skip(start).Take(count).ToList();
-        var snapshots = await Task.WhenAll(ids.Select(view.LiveClient));
         var list = new JsonArray();
-        for (var i = 0; i < ids.Count; i++)
+        foreach (var (id, client) in await view.LiveClients(start, count))
         {
-            if (snapshots[i] is { } client)
-            {
-                list.Add(SrsJson.Client(ids[i], client, await view.VhostId(client.Info.Vhost), request.NowUtc));
-            }
+            list.Add(SrsJson.Client(id, client, await view.VhostId(client.Info.Vhost), request.NowUtc));
         }
         body["clients"] = list;
         return SrsReply.Ok(body);

@@ -19,6 +19,7 @@ internal static class SessionsResource
             return SrsReply.Error(SrsErrorCodes.ClientNotFound);
         }
         var view = new LiveView(request.Grains);
+        snapshot = await view.WithLiveCounters(request.Id, snapshot);
         var body = request.Envelope();
         body["session"] = SrsJson.Session(request.Id, snapshot, await view.VhostId(snapshot.Info.Vhost), request.NowUtc);
         return SrsReply.Ok(body);

@@ -138,14 +138,9 @@ internal static class SystemResources
         return Task.FromResult(SrsReply.Ok(body));
     }
 
-    /// <summary>Bytes of the live streams and the number of live connections, cluster-wide.</summary>
-    private static async Task<(long Recv, long Send, int Connections)> LiveTotals(IGrainFactory grains)
-    {
-        var view = new LiveView(grains);
-        var streams = await view.StreamSnapshots(await view.Streams.List());
-        var clients = await grains.GetGrain<IClientDirectoryGrain>(0).List();
-        return (streams.Sum(s => s.RecvBytes), streams.Sum(s => s.SendBytes), clients.Count);
-    }
+    /// <summary>Bytes of the streams the live gateways serve and their connections, cluster-wide:
+    /// one call per gateway grain, none per stream or client.</summary>
+    private static Task<(long Recv, long Send, int Clients)> LiveTotals(IGrainFactory grains) => new LiveView(grains).GatewayTotals();
 
     private static double Ratio(long part, long whole) => whole > 0 ? (double)part / whole : 0;
 }

@@ -13,8 +13,8 @@ internal sealed record ExporterPort(int Port)
         new(config.GetValue("Exporter:Enabled", false) ? config.GetValue("Exporter:Listen", Default) : 0);
 }
 
-/// <summary>The silo's /metrics (the gateway's, hooks', Orleans' and runtime meters plus SRS's
-/// exporter metrics), /healthz and /readyz on the API port, and /metrics alone on the exporter port.</summary>
+/// <summary>The silo's /metrics (the gateway's, hooks', Orleans' and runtime meters, the silo's grain
+/// calls, plus SRS's exporter metrics), /healthz and /readyz on the API port, and /metrics alone on the exporter port.</summary>
 internal static class SiloTelemetry
 {
     public static WebApplicationBuilder AddSiloTelemetry(this WebApplicationBuilder builder)
@@ -22,7 +22,7 @@ internal static class SiloTelemetry
         var exporter = ExporterPort.From(builder.Configuration);
         builder.Services.AddSingleton(exporter);
         builder.Services.AddSingleton<SrsMetrics>();
-        builder.Services.AddLiveTelemetry(SrsMetrics.MeterName);
+        builder.Services.AddLiveTelemetry(SrsMetrics.MeterName, GrainCallMetrics.MeterName);
         if (exporter.Port > 0)
         {
             var address = IPAddress.Parse(builder.Configuration["Api:ListenAddress"] ?? "0.0.0.0");

@@ -67,11 +67,11 @@ internal sealed class SrsMetrics
             }
             var view = new LiveView(_grains);
             var streams = view.StreamSnapshots(await view.Streams.List());
-            var clients = view.Clients.List();
+            var totals = view.GatewayTotals();
             var gateways = await _grains.GetGrain<IGatewayLimitsGrain>(0).List();
             _cluster = new Cluster(
                 gateways.Sum(g => g.SentBytes), gateways.Sum(g => g.RecvBytes),
-                (await streams).Count(s => s.Active), (await clients).Count,
+                (await streams).Count(s => s.Active), (await totals).Clients,
                 gateways.Sum(g => g.ClientsTotal), gateways.Sum(g => g.ClientErrors));
             _readAt = DateTime.UtcNow;
         }

@@ -55,10 +55,12 @@ public sealed class SlowPublishHookTests(ClusterFixture fixture) : IClassFixture
         await _asked.Task.WaitAsync(TestTimeouts.Deadline);
 
         // While the backend has not answered: this stream's reports, players and snapshot, and another stream.
-        await stream.ReportTraffic(new StreamTraffic("gw-b", null, 0, 100, 0, 1)).WaitAsync(TestTimeouts.Deadline);
+        await stream.ReportTraffic(new StreamTraffic("gw-b", null, 0, 100, 0, 1));
         Assert.True((await stream.PlayerJoined(new PlayClaim("slowplayer", "gw-b", "10.1.1.2", "rtmp://h/live", "", ""))).Allowed);
         await stream.PlayerLeft("slowplayer").WaitAsync(TestTimeouts.Deadline);
         Assert.Null((await stream.GetSnapshot().WaitAsync(TestTimeouts.Deadline)).PublisherClientId);
+        // The one-way report was applied meanwhile.
+        await Eventually.True(async () => (await stream.GetSnapshot()).SendBytes == 100, "the report is applied while the hook is pending");
         var other = _client.GetGrain<IStreamGrain>(StreamKey.Of(Vhost, "live", "other"));
         Assert.True((await other.PlayerJoined(new PlayClaim("otherplayer", "gw-b", "10.1.1.3", "rtmp://h/live", "", ""))).Allowed);
         Assert.False(publish.IsCompleted, "the publish waits for its hook");
