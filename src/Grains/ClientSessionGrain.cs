@@ -87,6 +87,10 @@ public sealed partial class ClientSessionGrain(
         {
             await NotifyClosed();
         }
+        // The record is final and stored; a later lookup reads it back. Left active, every ended
+        // connection would hold an activation until idle collection (15 minutes), so a churning
+        // audience grew the silo's activations and memory by thousands.
+        DeactivateOnIdle();
     }
 
     public Task ReportRtp(RtpClientStats stats)
