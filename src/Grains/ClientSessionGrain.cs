@@ -73,6 +73,9 @@ public sealed partial class ClientSessionGrain(
             S.EndedUtc ??= DateTime.UtcNow;
             S.SendBytes = sendBytes;
             S.RecvBytes = recvBytes;
+            // Stored, so the end outlives this activation and the late open still finds it.
+            await state.WriteStateAsync();
+            DeactivateOnIdle();
             return;
         }
         var now = DateTime.UtcNow;

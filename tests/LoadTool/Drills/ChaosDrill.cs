@@ -108,9 +108,12 @@ public sealed class ChaosDrill
             var ledgerTask = ledger.RunAsync(run.Token);
             var crowd = Crowd(clients, gateways, publishers);
             crowd.Start();
-            // Warm-up: every viewer arrived and played a while.
-            await Task.Delay(TimeSpan.FromSeconds((_options.Players / 10.0) + 15), run.Token);
-            Log($"{crowd.Current().Count(p => p is { State: PlayerState.Playing })} of {_options.Players} viewers playing");
+            // Warm-up: every viewer is playing, and some sessions have ended (their records are what the
+            // events must not lose).
+            await UntilAsync(() => Task.FromResult(crowd.Current().All(p => p is { State: PlayerState.Playing, GotFrames: true })
+                && ledger.EndedBefore(Stopwatch.GetTimestamp()).Count >= Math.Min(5, _options.Players)),
+                TimeSpan.FromSeconds(_options.MaxPlaySeconds) + ChaosCluster.ReadyDeadline, "every viewer playing and ended sessions recorded", run.Token);
+            Log($"{_options.Players} viewers playing, {ledger.EndedBefore(Stopwatch.GetTimestamp()).Count} ended sessions recorded");
 
             var schedule = _options.Schedule();
             for (var i = 0; i < schedule.Count; i++)

@@ -14,7 +14,8 @@ public sealed record SoakResult(
     IReadOnlyList<PlayerRecord> Players,
     IReadOnlyList<string> PublisherErrors,
     double PublisherMaxLateMs,
-    string? ServerExit)
+    string? ServerExit,
+    IReadOnlyList<string> ServerErrors)
 {
     public IReadOnlyList<DrillCheck> Checks { get; init; } = [];
 
@@ -142,7 +143,8 @@ public sealed class SoakDrill
             _csv.Dispose();
             _api.Dispose();
         }
-        var result = new SoakResult(_options, started, _samples, returns, probes, players, publisherErrors, maxLate, serverExit);
+        var result = new SoakResult(_options, started, _samples, returns, probes, players, publisherErrors, maxLate, serverExit,
+            ServerErrors(Path.Combine(dir, "server.log")));
         result = result with { Checks = SoakVerdict.Evaluate(result) };
         await File.WriteAllTextAsync(Path.Combine(dir, "soak.json"), JsonSerializer.Serialize(result, DrillJson.Options), CancellationToken.None);
         return result;
@@ -265,6 +267,9 @@ public sealed class SoakDrill
         var sample = new SoakSample(
             Math.Round(wall, 1), _phase, process.RssKiB,
             (long)(metrics?.Sum("dotnet_gc_last_collection_heap_size_bytes") ?? 0),
+            (long)(metrics?.Sum("dotnet_gc_last_collection_heap_size_bytes", "gc_heap_generation=\"gen2\"") ?? 0),
+            (long)(metrics?.Sum("dotnet_gc_last_collection_heap_size_bytes", "gc_heap_generation=\"loh\"") ?? 0),
+            (int)(metrics?.Sum("dotnet_gc_collections_total", "gc_heap_generation=\"gen2\"") ?? 0),
             (long)(metrics?.Sum("dotnet_gc_last_collection_memory_committed_size_bytes") ?? 0),
             process.Threads, process.OpenFds, process.IoFds,
             // The embedded server's in-memory storage is itself a fixed set of grains, activated as keys
@@ -285,7 +290,7 @@ public sealed class SoakDrill
             _csv!.WriteLine(sample.ToCsv());
         }
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"t={sample.Seconds,6:0}s {sample.Phase,-15} rss {sample.RssKiB / 1024,5} MiB  heap {sample.GcHeapBytes / 1048576,4} MiB  threads {sample.Threads,3}  fds {sample.OpenFds,4}/{sample.IoFds,-4}  grains {sample.Grains,5} (sessions {sample.ClientSessions,5})  cpu {sample.CpuPercent,5:0}%  playing {sample.Playing,4}  started {sample.PlayersStarted,6}  stalled {sample.PlayersStalled}  dropped {sample.PlayersDropped}  failed {sample.PlayersFailed}"));
+            $"t={sample.Seconds,6:0}s {sample.Phase,-15} rss {sample.RssKiB / 1024,5} MiB  heap {sample.GcHeapBytes / 1048576,4} MiB (gen2 {sample.GcGen2Bytes / 1048576,4}, loh {sample.GcLohBytes / 1048576,4}, {sample.Gen2Collections} full)  threads {sample.Threads,3}  fds {sample.OpenFds,4}/{sample.IoFds,-4}  grains {sample.Grains,5} (sessions {sample.ClientSessions,5})  cpu {sample.CpuPercent,5:0}%  playing {sample.Playing,4}  started {sample.PlayersStarted,6}  stalled {sample.PlayersStalled}  dropped {sample.PlayersDropped}  failed {sample.PlayersFailed}"));
         return sample;
     }
 
@@ -361,6 +366,24 @@ public sealed class SoakDrill
             && double.TryParse(d.GetString(), CultureInfo.InvariantCulture, out var seconds) ? seconds : 0;
         var playable = video && duration > 0 && error.Length == 0;
         return new DvrProbe(file, bytes, playable, duration, playable ? null : $"video {video}, duration {duration}, {error}");
+    }
+
+    /// <summary>The server's error and critical log lines, by what they say (one line per message,
+    /// with its count): a soak must not make the server log an error.</summary>
+    public static List<string> ServerErrors(string log)
+    {
+        if (!File.Exists(log))
+        {
+            return [];
+        }
+        return [.. File.ReadLines(log)
+            .Select(line => (line, at: line.IndexOf(" fail: ", StringComparison.Ordinal) is var f and >= 0 ? f : line.IndexOf(" crit: ", StringComparison.Ordinal)))
+            .Where(x => x.at >= 0)
+            .Select(x => System.Text.RegularExpressions.Regex.Replace(x.line[(x.at + 1)..], @"client \w+|\d+", "#"))
+            .Select(m => m.Length > 200 ? m[..200] : m)
+            .GroupBy(m => m)
+            .OrderByDescending(g => g.Count())
+            .Select(g => $"{g.Count()} x {g.Key}")];
     }
 
     /// <summary>The clip every publisher sends in a loop: real H.264 (baseline, no B-frames, a keyframe

@@ -86,6 +86,9 @@ public static class SoakVerdict
         checks.Add(new DrillCheck("no-drops", players.Count > 0 && broken.Count == 0, string.Create(CultureInfo.InvariantCulture,
             $"{broken.Count(p => p.State == PlayerState.Dropped)} dropped, {broken.Count(p => p.State == PlayerState.Failed)} failed of {players.Count}")
             + string.Concat(broken.GroupBy(p => $"{p.Kind} {p.State}: {p.Error}").OrderByDescending(g => g.Count()).Take(5).Select(g => $"; {g.Count()} x {g.Key}"))));
+        checks.Add(new DrillCheck("no-server-errors", run.ServerErrors.Count == 0, run.ServerErrors.Count == 0
+            ? "the server logged no error"
+            : string.Join("; ", run.ServerErrors.Take(5))));
         checks.Add(new DrillCheck("publishers-up", run.PublisherErrors.Count == 0 && run.ServerExit is null,
             run.ServerExit is { } exit ? $"server exited: {exit}"
             : run.PublisherErrors.Count == 0 ? $"{run.Options.Publishers} publishers up for the whole run" : string.Join("; ", run.PublisherErrors)));
