@@ -39,6 +39,14 @@ public sealed class DvrOptions
 }
 
 /// <summary>"Vhosts:&lt;name&gt;:Rtc": SRS's `rtc { rtmp_to_rtc; rtc_to_rtmp; }`.</summary>
+/// <summary>"Vhosts:&lt;name&gt;:Play" (SRS `play { mw_latency; }`).</summary>
+public sealed class PlayOptions
+{
+    public int MergedWriteMs { get; set; } = new PlaySettings().MergedWriteMs;
+
+    public PlaySettings ToSettings() => new(MergedWriteMs);
+}
+
 public sealed class RtcBridgeOptions
 {
     private static readonly RtcBridgeSettings Defaults = new();

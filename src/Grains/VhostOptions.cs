@@ -29,6 +29,7 @@ public sealed class VhostOptions
     public HlsOptions Hls { get; set; } = new();
     public DvrOptions Dvr { get; set; } = new();
     public RtcBridgeOptions Rtc { get; set; } = new();
+    public PlayOptions Play { get; set; } = new();
 
     public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize)
     {
@@ -38,5 +39,6 @@ public sealed class VhostOptions
         Hls = Hls.ToSettings(),
         Dvr = Dvr.ToSettings(),
         Rtc = Rtc.ToSettings(),
+        Play = Play.ToSettings(),
     };
 }

@@ -16,6 +16,19 @@ public sealed record RtcBridgeSettings(
     [property: Id(0)] bool RtmpToRtc = true,
     [property: Id(1)] bool RtcToRtmp = true);
 
+/// <summary>
+/// A vhost's play settings (SRS `play { mw_latency; }`): above 0, an RTMP or HTTP player's frames wait
+/// until the oldest is this many milliseconds old and go out in one write (SRS's merged write, 350 ms by
+/// default there), trading latency for fewer sends per player; 0 (the default, SRS's `min_latency on`)
+/// sends each frame as it comes. A player's first frames and sequence headers are never held.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record PlaySettings(
+    [property: Id(0)] int MergedWriteMs = 0)
+{
+    public const int MaxMergedWriteMs = 5000;
+}
+
 [GenerateSerializer, Immutable]
 public sealed record HlsSettings(
     [property: Id(0)] bool Enabled = false,

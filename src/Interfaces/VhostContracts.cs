@@ -17,6 +17,8 @@ public sealed record VhostSettings(
     [Id(21)] public DvrSettings Dvr { get; init; } = new();
 
     [Id(22)] public RtcBridgeSettings Rtc { get; init; } = new();
+
+    [Id(23)] public PlaySettings Play { get; init; } = new();
 }
 
 /// <summary>What the HTTP API shows of a vhost. The counters are aggregated by the API from streams.</summary>

@@ -132,7 +132,7 @@ public class CodecInfoTests
     public void Av1_record()
     {
         Assert.True(Av1Config.TryParse(Convert.FromHexString(SvtAv1Main), out var info));
-        Assert.Equal(new VideoFacts("AV1", "Main", "3.1", 0, 0), info);
+        Assert.Equal(new VideoFacts("AV1", "Main", "3.1", 1280, 720), info);
     }
 
     [Fact]

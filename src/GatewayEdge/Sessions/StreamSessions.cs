@@ -19,6 +19,7 @@ public sealed class StreamSessions
     private readonly PlayerQueueLimits _playerLimits;
     private readonly GatewayMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly ReasonLog _refusalLog;
 
     public StreamSessions(
         ClusterLink cluster,
@@ -38,6 +39,7 @@ public sealed class StreamSessions
         _playerLimits = playerLimits;
         _metrics = metrics;
         _logger = logger;
+        _refusalLog = new ReasonLog(logger);
     }
 
     private ClusterLink Cluster { get; }
@@ -161,6 +163,10 @@ public sealed class StreamSessions
             RecordInBackground(client, clientType, address, claim);
         }
         _logger.LogInformation("{Protocol} play {Url}", client.Label, address.Url);
+        if (queue.MergesWrites)
+        {
+            queue.MergeWindowMilliseconds = settings.Play.MergedWriteMs;
+        }
         var hub = _hubs.Rent(address.Vhost, address.App, address.Stream, HubOptions(settings));
         hub.AddPlayer(queue);
         if (hub.PublisherClientId is null)
@@ -195,12 +201,18 @@ public sealed class StreamSessions
         }, "player joined");
     }
 
+    /// <summary>The video codec ("H264", "HEVC", "VP8", "VP9", "AV1") of a stream published on any
+    /// gateway, as its stream grain has it; null when it is not published or has no video.</summary>
+    public async Task<string?> PublishedVideoCodecAsync(StreamAddress address) =>
+        await Cluster.Stream(address.Key).GetSnapshot() is { Active: true, Video: { } video } ? video.Codec : null;
+
     /// <summary>A vhost's settings, for protocol code that serves per-vhost files (HLS from disk).</summary>
     public ValueTask<VhostSettings> GetVhostSettingsAsync(string vhost) => Cluster.GetVhostSettings(vhost);
 
-    /// <summary>A new player queue with the gateway's player limits.</summary>
-    public PlayerQueue NewPlayerQueue(ClientSession client, bool readsTsForm, Action<PlayerQueue> dropped, AudioFamily audio = AudioFamily.Classic) =>
-        new(client.ClientId, _playerLimits) { ReadsTsForm = readsTsForm, Dropped = dropped, AudioFamily = audio };
+    /// <summary>A new player queue with the gateway's player limits; <paramref name="mergesWrites"/> lets
+    /// it take the vhost's merged-write window when it plays (RTMP and HTTP players).</summary>
+    public PlayerQueue NewPlayerQueue(ClientSession client, bool readsTsForm, Action<PlayerQueue> dropped, AudioFamily audio = AudioFamily.Classic, bool mergesWrites = false) =>
+        new(client.ClientId, _playerLimits) { ReadsTsForm = readsTsForm, Dropped = dropped, AudioFamily = audio, MergesWrites = mergesWrites };
 
     internal void ReportCodecs(ClientSession client, StreamAddress address, VideoInfo? video, AudioInfo? audio) =>
         Cluster.Fire(() => Cluster.Stream(address.Key).SetCodecs(client.ClientId, video, audio), "set codecs");
@@ -236,8 +248,13 @@ public sealed class StreamSessions
     private SessionResult<T> Refuse<T>(ClientSession client, string action, StreamAddress address, string reason)
         where T : class
     {
-        _logger.LogWarning("{Protocol} {Action} {Url} refused: {Reason}", client.Label, action, address.Url, reason);
+        var kind = GatewayMetrics.ReasonKind(reason);
         _metrics.Refused(client, action, reason);
+        // A thousand publishers racing for one stream name are a thousand refusals, not a thousand lines.
+        if (_refusalLog.TryTake($"{action} {kind} {address.Url}", $"{action} requests of {address.Url} refused ({kind})"))
+        {
+            _logger.LogWarning("{Protocol} {Action} {Url} refused: {Reason}", client.Label, action, address.Url, reason);
+        }
         return SessionResult<T>.Refused(reason);
     }
 

@@ -64,6 +64,7 @@ public static partial class SrsConfigMapper
         ["srt_server.peer_idle_timeout"] = (c, d, _) => c.Int("Gateway:Srt:PeerIdleTimeout", d),
         ["srt_server.passphrase"] = (c, d, _) => c.Text("Gateway:Srt:Passphrase", d),
         ["srt_server.pbkeylen"] = (c, d, _) => c.Int("Gateway:Srt:PbKeyLen", d),
+        ["srt_server.maxbw"] = (c, d, _) => c.Long("Gateway:Srt:MaxBw", d),
         ["srt_server.mss"] = (c, d, _) => c.Int("Gateway:Srt:Mss", d),
         ["srt_server.payloadsize"] = (c, d, _) => c.Int("Gateway:Srt:PayloadSize", d),
         ["srt_server.default_app"] = (c, d, _) => c.Text("Gateway:Srt:DefaultApp", d),
@@ -81,6 +82,7 @@ public static partial class SrsConfigMapper
         ["vhost.gop_cache"] = (c, d, _) => c.Bool(c.Vhost + "GopCache", d),
         ["vhost.play.gop_cache"] = (c, d, _) => c.Bool(c.Vhost + "GopCache", d),
         ["vhost.play.queue_length"] = (c, d, _) => c.Number(c.Vhost + "QueueLengthSeconds", d),
+        ["vhost.play.mw_latency"] = (c, d, _) => c.Int(c.Vhost + "Play:MergedWriteMs", d),
         // Every stream is served at /[app]/[stream].flv|.ts|.aac|.mp3 on the HTTP port.
         ["vhost.http_remux.enabled"] = (c, d, _) => c.Accept(d, "on"),
         ["vhost.http_remux.mount"] = (c, d, _) => c.Mount(d),
@@ -242,6 +244,18 @@ public static partial class SrsConfigMapper
         public void Int(string key, SrsDirective directive)
         {
             if (int.TryParse(directive.Arg0, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                Set(key, value.ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                Skip(directive);
+            }
+        }
+
+        public void Long(string key, SrsDirective directive)
+        {
+            if (long.TryParse(directive.Arg0, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
             {
                 Set(key, value.ToString(CultureInfo.InvariantCulture));
             }

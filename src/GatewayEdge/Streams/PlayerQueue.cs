@@ -39,6 +39,10 @@ public sealed class PlayerQueue
     private long _bytes;
     private uint _newestTimestamp;
     private bool _waitKeyframe;
+    // Merged write: whether the queued frames are due to go out, and when the oldest was queued.
+    private bool _due;
+    private long _firstQueuedAtMs;
+    private Timer? _flushTimer;
 
     public PlayerQueue(string clientId, PlayerQueueLimits limits)
     {
@@ -53,6 +57,15 @@ public sealed class PlayerQueue
 
     /// <summary>The player sends each frame's MPEG-TS form; the hub runs the stream's TS muxer for it.</summary>
     public bool ReadsTsForm { get; init; }
+
+    /// <summary>The player may take the vhost's merged-write window (SRS's mw_latency): RTMP and HTTP
+    /// players do; WebRTC, SRT and gateway-to-gateway pulls never wait.</summary>
+    public bool MergesWrites { get; init; }
+
+    /// <summary>Above 0, frames wait until the oldest queued one is this many milliseconds old (by the
+    /// stream's timestamps, or by the clock when the stream pauses) and go out together. Sequence
+    /// headers, metadata and the player's first frames are never held. Set before the queue is used.</summary>
+    public int MergeWindowMilliseconds { get; set; }
 
     /// <summary>Called once, outside the queue's lock, when the player is dropped as too slow; the
     /// connection closes itself here, since its send loop may be stuck in a send.</summary>
@@ -106,6 +119,10 @@ public sealed class PlayerQueue
                 _waitKeyframe = false;
             }
             _frames.Enqueue(frame.AddRef());
+            if (_frames.Count == 1)
+            {
+                _firstQueuedAtMs = Environment.TickCount64;
+            }
             _bytes += frame.Length;
             _newestTimestamp = frame.Timestamp;
             if (IsLagging())
@@ -113,8 +130,15 @@ public sealed class PlayerQueue
                 SkipAhead();
             }
             dropped = End == PlayerEnd.TooSlow;
-            wake = dropped || !frame.IsAudio || randomAccess || _limits.MergeAudioMilliseconds <= 0
-                || _frames.Count == 0 || unchecked((int)(frame.Timestamp - _frames.Peek().Timestamp)) >= _limits.MergeAudioMilliseconds;
+            wake = dropped || (MergeWindowMilliseconds > 0
+                ? essential || SentBytes == 0 || _frames.Count == 0 || Span(frame) >= MergeWindowMilliseconds
+                : !frame.IsAudio || randomAccess || _limits.MergeAudioMilliseconds <= 0 || _frames.Count == 0 || Span(frame) >= _limits.MergeAudioMilliseconds);
+            _due |= wake;
+            if (!wake && MergeWindowMilliseconds > 0 && _frames.Count == 1)
+            {
+                // The first frame of a held run: should no other frame come, the clock sends it.
+                ArmFlush(MergeWindowMilliseconds);
+            }
         }
         if (wake)
         {
@@ -140,8 +164,21 @@ public sealed class PlayerQueue
                 taken += frame.Length;
                 batch.Add(frame);
             }
+            // What a batch could not hold is due at once; a new run waits for its own window.
+            _due = _frames.Count > 0;
+            _firstQueuedAtMs = Environment.TickCount64;
         }
     }
+
+    /// <summary>Wakes the send loop after this many milliseconds (under the lock).</summary>
+    private void ArmFlush(long milliseconds)
+    {
+        _flushTimer ??= new Timer(static signal => ((AsyncSignal)signal!).Set(), _signal, Timeout.Infinite, Timeout.Infinite);
+        _flushTimer.Change(milliseconds, Timeout.Infinite);
+    }
+
+    /// <summary>From the oldest queued frame to this one, by the stream's timestamps.</summary>
+    private int Span(MediaFrame frame) => unchecked((int)(frame.Timestamp - _frames.Peek().Timestamp));
 
     /// <summary>Waits until frames are queued or the queue ended. Returns false once ended and, unless
     /// the end is graceful, immediately; after an unpublish the remaining frames are drained first.</summary>
@@ -160,9 +197,19 @@ public sealed class PlayerQueue
                 }
                 if (_frames.Count > 0)
                 {
-                    return true;
+                    if (MergeWindowMilliseconds <= 0 || _due || End == PlayerEnd.Unpublished)
+                    {
+                        return true;
+                    }
+                    // Held for the merged write: wake by the clock too, in case the stream pauses.
+                    var waited = Environment.TickCount64 - _firstQueuedAtMs;
+                    if (waited >= MergeWindowMilliseconds)
+                    {
+                        return true;
+                    }
+                    ArmFlush(MergeWindowMilliseconds - waited);
                 }
-                if (End == PlayerEnd.Unpublished)
+                else if (End == PlayerEnd.Unpublished)
                 {
                     return false;
                 }
@@ -185,6 +232,7 @@ public sealed class PlayerQueue
             {
                 ReleaseAll(keepEssential: false);
             }
+            _flushTimer?.Dispose();
         }
         _signal.Set();
     }

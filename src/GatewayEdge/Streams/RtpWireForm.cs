@@ -7,7 +7,7 @@ namespace OrleansLive.GatewayEdge.Streams;
 /// A frame as RTP packets, built once per frame for every WebRTC player of the stream: whole packets
 /// (12-byte header and payload) with payload type, sequence number and SSRC left for each player to
 /// write in its copy before SRTP protection. H.264/H.265 video carries its parameter sets before each
-/// IDR; VP8 and VP9 frames go as they are.
+/// IDR, AV1 its sequence header before each keyframe that lacks one; VP8 and VP9 frames go as they are.
 /// </summary>
 public sealed class RtpWireForm
 {
@@ -50,6 +50,7 @@ public sealed class RtpWireForm
                 VideoCodecId.H265 => H265Packetizer.PacketizeHvcc(sample.Data, config.NalLengthSize, max, parameterSets),
                 VideoCodecId.Vp8 => Vp8Packetizer.Packetize(sample.Data.Span, max),
                 VideoCodecId.Vp9 => Vp9Packetizer.Packetize(sample.Data.Span, frame.IsKeyframe, max),
+                VideoCodecId.Av1 => Av1Packetizer.Packetize(sample.Data.Span, frame.IsKeyframe, config.ParameterSets is [var sequenceHeader] ? sequenceHeader.Span : default, max),
                 _ => H264Packetizer.PacketizeAvcc(sample.Data, config.NalLengthSize, max, parameterSets),
             };
             return new RtpWireForm(RtpPacketBuilder.Build(payloads, 0, timestamp, 0), timestamp, config);
@@ -61,14 +62,16 @@ public sealed class RtpWireForm
 
 /// <summary>
 /// What a stream's video sequence header tells an RTP packetizer: the codec, the NAL length size and
-/// the parameter sets to send before each IDR. Parsed once per sequence header frame and cached on it.
-/// VP8 and VP9 need none: their configuration is the codec alone (<see cref="Plain"/>).
+/// the parameter sets to send before each IDR (for AV1, the sequence header OBU of its av1C). Parsed
+/// once per sequence header frame and cached on it. VP8 and VP9 need none: their configuration is the
+/// codec alone (<see cref="Plain"/>), as is AV1's when no av1C came (its keyframes carry the sequence header).
 /// </summary>
 public sealed class RtpVideoConfig
 {
     private static readonly RtpVideoConfig None = new(VideoCodecId.Unknown, 4, []);
     private static readonly RtpVideoConfig Vp8 = new(VideoCodecId.Vp8, 0, []);
     private static readonly RtpVideoConfig Vp9 = new(VideoCodecId.Vp9, 0, []);
+    private static readonly RtpVideoConfig Av1 = new(VideoCodecId.Av1, 0, []);
 
     private RtpVideoConfig(VideoCodecId codec, int nalLengthSize, IReadOnlyList<ReadOnlyMemory<byte>> parameterSets)
     {
@@ -90,17 +93,23 @@ public sealed class RtpVideoConfig
         return config == None ? null : config;
     }
 
-    /// <summary>The configuration of a codec that needs no sequence header (VP8, VP9); null for others.</summary>
+    /// <summary>The configuration of a codec that can do without a sequence header (VP8, VP9, AV1); null for others.</summary>
     public static RtpVideoConfig? Plain(VideoCodecId codec) => codec switch
     {
         VideoCodecId.Vp8 => Vp8,
         VideoCodecId.Vp9 => Vp9,
+        VideoCodecId.Av1 => Av1,
         _ => null,
     };
 
     private static RtpVideoConfig Parse(MediaFrame frame)
     {
         var sample = frame.Sample;
+        if (sample.Header.VideoCodec == VideoCodecId.Av1)
+        {
+            var sequenceHeader = Av1Config.SequenceHeaderObu(sample.Data.Span);
+            return sequenceHeader.IsEmpty ? Av1 : new RtpVideoConfig(VideoCodecId.Av1, 0, [sequenceHeader.ToArray()]);
+        }
         if (Plain(sample.Header.VideoCodec) is { } plain)
         {
             return plain;

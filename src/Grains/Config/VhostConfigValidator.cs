@@ -1,4 +1,5 @@
 using OrleansLive.Grains.Hooks;
+using OrleansLive.Interfaces;
 
 namespace OrleansLive.Grains.Config;
 
@@ -19,6 +20,10 @@ public static class VhostConfigValidator
         if (options.QueueLengthSeconds < 0 || double.IsNaN(options.QueueLengthSeconds))
         {
             errors.Add($"{prefix}:QueueLengthSeconds {options.QueueLengthSeconds} is negative");
+        }
+        if (options.Play.MergedWriteMs is < 0 or > PlaySettings.MaxMergedWriteMs)
+        {
+            errors.Add($"{prefix}:Play:MergedWriteMs {options.Play.MergedWriteMs} is outside 0..{PlaySettings.MaxMergedWriteMs}");
         }
 
         var hooks = options.HttpHooks;

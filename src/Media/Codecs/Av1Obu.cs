@@ -11,6 +11,8 @@ public static class Av1Obu
     public const int TemporalDelimiter = 2;
     public const int FrameHeader = 3;
     public const int Frame = 6;
+    public const int TileList = 8;
+    public const int Padding = 15;
 
     /// <summary>Takes the next OBU: its type and payload (after header and size). An OBU without a
     /// size field runs to the end of the data. False at the end or when the data is malformed.</summary>
@@ -63,6 +65,33 @@ public static class Av1Obu
         }
 
         return false;
+    }
+
+    /// <summary>Bytes of <paramref name="value"/> as LEB128.</summary>
+    public static int Leb128Size(int value)
+    {
+        var size = 1;
+        for (var v = (uint)value; v >= 0x80; v >>= 7)
+        {
+            size++;
+        }
+
+        return size;
+    }
+
+    /// <summary>Writes <paramref name="value"/> as LEB128 (the fewest bytes); returns the bytes written.</summary>
+    public static int WriteLeb128(Span<byte> destination, int value)
+    {
+        var at = 0;
+        var v = (uint)value;
+        while (v >= 0x80)
+        {
+            destination[at++] = (byte)(0x80 | (v & 0x7F));
+            v >>= 7;
+        }
+
+        destination[at++] = (byte)v;
+        return at;
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace OrleansLive.IntegrationTests.Rtc;
 
 /// <summary>
 /// WebRTC against aiortc, a second WebRTC stack (Python, libsrtp, PyAV) independent of Chromium's:
-/// aiortc publishes a file over WHIP and plays over WHEP, crossed with Chromium, RTMP and HTTP-FLV.
+/// aiortc publishes a file over WHIP (H.264 or VP8) and plays over WHEP, crossed with Chromium, RTMP and HTTP-FLV.
 /// </summary>
 [Collection(ServerCollection.Name)]
 public sealed class AiortcTests(ServerFixture server, AiortcClip clip, ITestOutputHelper output) : IClassFixture<AiortcClip>
@@ -102,6 +102,39 @@ public sealed class AiortcTests(ServerFixture server, AiortcClip clip, ITestOutp
         }, Deadline, "Chromium decoding aiortc's picture and sound");
         output.WriteLine($"Chromium player: {await WebRtcBrowserTests.StatsAsync(player)}");
         Assert.Equal(200, await player.EvaluateFunctionAsync<int>("stop"));
+
+        Assert.Equal(200, (await AiortcPeer.FinishAsync(publisher, Deadline)).GetProperty("deleted").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_aiortc_vp8_whip_publish_plays_over_whep_in_vp8_in_aiortc_and_chromium()
+    {
+        var stream = "aiovp8" + Ids.Random(5);
+        await using var publisher = AiortcPeer.Publish(server.WhipUrl("live", stream, publish: true), clip.Path, 30, "vp8");
+        await WaitForVideoAsync(stream, publisher);
+        Assert.Equal("VP8", (await server.FindStreamAsync("live", stream))!.Value.GetProperty("video").GetProperty("codec").GetString());
+
+        await using (var player = AiortcPeer.Play(server.WhipUrl("live", stream, publish: false), 8, "vp8"))
+        {
+            var result = await AiortcPeer.FinishAsync(player, Deadline);
+            output.WriteLine($"aiortc VP8 player: {result}");
+            AssertPicture(result, 640, 360);
+            Assert.True(result.GetProperty("audio_frames").GetInt32() > 50, $"audio frames: {result}");
+        }
+
+        await using var page = await RtcTestPage.StartAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        var chromium = await browser.OpenAsync(page.Url);
+        await chromium.EvaluateFunctionAsync("play", server.WhipUrl("live", stream, publish: false), "VP8");
+        Assert.Contains(" VP8/90000", await chromium.EvaluateExpressionAsync<string>("window.answer"));
+        await Wait.UntilAsync(async () =>
+        {
+            var stats = await WebRtcBrowserTests.StatsAsync(chromium);
+            return stats.GetProperty("width").GetInt32() == 640 && stats.GetProperty("height").GetInt32() == 360
+                && WebRtcBrowserTests.Inbound(stats, "video", "frames") > 50 && WebRtcBrowserTests.Inbound(stats, "audio", "packets") > 50;
+        }, Deadline, "Chromium decoding aiortc's VP8 picture and sound");
+        output.WriteLine($"Chromium VP8 player: {await WebRtcBrowserTests.StatsAsync(chromium)}");
+        Assert.Equal(200, await chromium.EvaluateFunctionAsync<int>("stop"));
 
         Assert.Equal(200, (await AiortcPeer.FinishAsync(publisher, Deadline)).GetProperty("deleted").GetInt32());
     }

@@ -260,6 +260,14 @@ public sealed partial class RawRtcPeer : IAsyncDisposable
         SendRaw(buffer.AsSpan(0, length));
     }
 
+    /// <summary>An RTCP packet (compound or not) protected as SRTCP with our keys.</summary>
+    public void SendRtcp(ReadOnlySpan<byte> packet)
+    {
+        var buffer = new byte[packet.Length + Outbound.RtcpOverhead];
+        packet.CopyTo(buffer);
+        SendRaw(buffer.AsSpan(0, Outbound.ProtectRtcp(buffer, packet.Length)));
+    }
+
     /// <summary>
     /// An SRTP packet; one that arrives before this side's DTLS completed (the server finishes first
     /// and sends at once) waits until the keys exist, as a browser's DTLS transport lets it.

@@ -277,7 +277,7 @@ public sealed partial class RtcBadInputTests(RtcBadInputFixture server) : IAsync
             { "no m-lines", Session + Ice + Print, "the offer has no media sections" },
             { "no ice-ufrag", Session + Print + Video + "a=ice-pwd:abcdefghijklmnopqrstuvwx\r\n", "the offer has no a=ice-ufrag" },
             { "no fingerprint", Session + Ice + Video, "the offer has no a=fingerprint" },
-            { "no codec we play", Session + Ice + Print + Video.Replace("H264", "VP8", StringComparison.Ordinal), "no acceptable codec" },
+            { "no codec we play", Session + Ice + Print + Video.Replace("H264", "H263", StringComparison.Ordinal), "no acceptable codec" },
             { "garbage", "\u0001\u0002 this is not SDP at all \r\n\r\n===", "not an SDP description" },
             { "empty", "", "the SDP is empty" },
         };

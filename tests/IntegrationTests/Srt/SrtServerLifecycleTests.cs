@@ -35,6 +35,20 @@ public class SrtServerLifecycleTests
         await SrtTs.ReadTsAsync(connection, 20_000, Timeout);
     }
 
+    [Theory]
+    [InlineData(-1L, 1000.0)]
+    [InlineData(25_000_000L, 200.0)]
+    public async Task TheSendingCeilingIsLibsrtsUnlessMaxBwSetsIt(long maxBandwidth, double expectedMbps)
+    {
+        using var server = new SrtServer(new SrtServerOptions { BindAddress = IPAddress.Loopback, Port = 0, MaxBandwidth = maxBandwidth }, NullLogger<SrtServer>.Instance);
+        server.Start();
+        await using var ffmpeg = SrtTs.Publish($"srt://127.0.0.1:{server.LocalEndPoint!.Port}?streamid=live/bw&pkt_size=1316");
+        using var cts = new CancellationTokenSource(Timeout);
+        var connection = await server.Accepted.ReadAsync(cts.Token);
+        await SrtTs.ReadTsAsync(connection, 20_000, Timeout);
+        Assert.Equal(expectedMbps, connection.Stats()!.MaxBandwidthMbps, precision: 0);
+    }
+
     [Fact]
     public void InvalidOptionsAreRefusedBeforeBinding()
     {

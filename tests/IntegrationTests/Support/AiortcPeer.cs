@@ -12,13 +12,14 @@ public static class AiortcPeer
 {
     private const string Python = "/usr/bin/python3";
 
-    /// <summary>Publishes <paramref name="file"/> (H.264 video, Opus audio) for <paramref name="seconds"/>, then DELETEs the session.</summary>
-    public static ExternalProcess Publish(string url, string file, double seconds) =>
-        ExternalProcess.Start(Python, Script("whip_publish.py"), url, file, Seconds(seconds));
+    /// <summary>Publishes <paramref name="file"/> (video in <paramref name="videoCodec"/>, "h264" or "vp8";
+    /// Opus audio) for <paramref name="seconds"/>, then DELETEs the session.</summary>
+    public static ExternalProcess Publish(string url, string file, double seconds, string videoCodec = "h264") =>
+        ExternalProcess.Start(Python, Script("whip_publish.py"), url, file, Seconds(seconds), videoCodec);
 
-    /// <summary>Plays for <paramref name="seconds"/>, counting decoded frames, then DELETEs the session.</summary>
-    public static ExternalProcess Play(string url, double seconds) =>
-        ExternalProcess.Start(Python, Script("whep_play.py"), url, Seconds(seconds));
+    /// <summary>Plays for <paramref name="seconds"/> offering only <paramref name="videoCodec"/>, counting decoded frames, then DELETEs the session.</summary>
+    public static ExternalProcess Play(string url, double seconds, string videoCodec = "h264") =>
+        ExternalProcess.Start(Python, Script("whep_play.py"), url, Seconds(seconds), videoCodec);
 
     /// <summary>Whether the script has printed a line with this connection state.</summary>
     public static bool Reached(ExternalProcess peer, string state) =>

@@ -32,7 +32,7 @@ internal static partial class FuzzTargets
     {
         Name = "Codecs",
         Summary = "decoder configurations and parameter sets: avcC/hvcC (VideoDecoderConfig, AvcConfig, HevcConfig), "
-            + "H.264/H.265 SPS, av1C and AV1 OBUs, vpcC, AAC AudioSpecificConfig (AacConfig), ADTS, MP3 headers, OpusHead, "
+            + "H.264/H.265 SPS, av1C, AV1 OBUs and sequence headers, the AV1 RTP packetizer, vpcC, AAC AudioSpecificConfig (AacConfig), ADTS, MP3 headers, OpusHead, "
             + "Annex B and length-prefixed NAL splitting, PES headers, the avcC/hvcC builder",
         MaxAllocatedBytes = 1L << 20,
         BoundedInputs = 150_000,
@@ -46,6 +46,11 @@ internal static partial class FuzzTargets
                 | PesHeader.TryParse(data, out _);
             OpusHead.PacketSamples(data);
             Av1Obu.IsKeyframe(data);
+            accepted |= Av1SequenceHeader.TryFind(data, out _, out _);
+            _ = Av1Config.Build(data);
+            var maxPayload = 3 + random.Next(1200);
+            var payloads = Av1Packetizer.Packetize(data, keyframe: true, data.AsSpan(0, Math.Min(data.Length, 16)), maxPayload);
+            FuzzInvariantException.Check(payloads.TrueForAll(p => p.Length is > 1 && p.Length <= maxPayload), "an AV1 RTP payload outside 2..max bytes");
             ReadOnlySpan<byte> obus = data;
             while (Av1Obu.TryRead(ref obus, out _, out _))
             {

@@ -94,9 +94,9 @@ internal static partial class FuzzTargets
     private static FuzzTarget Rtp => new()
     {
         Name = "Rtp",
-        Summary = "RTP packet sequences (H.264 STAP-A/FU-A, H.265 AP/FU, Opus with extensions and padding; each packet "
-            + "behind a 2-byte length): RtpHeader, header extensions, transport-wide sequence numbers, the reorder "
-            + "buffer and NACK list, H.264/H.265/VP8/VP9 depacketizers under a size cap, Opus",
+        Summary = "RTP packet sequences (H.264 STAP-A/FU-A, H.265 AP/FU, Opus with extensions and padding, VP8, VP9 and "
+            + "AV1 as Chrome cuts them; each packet behind a 2-byte length): RtpHeader, header extensions, transport-wide "
+            + "sequence numbers, the reorder buffer and NACK list, H.264/H.265/VP8/VP9/AV1 depacketizers under a size cap, Opus",
         MaxAllocatedBytes = 2L << 20,
         BoundedInputs = 100_000,
         MinAccepted = 50_000,
@@ -108,6 +108,7 @@ internal static partial class FuzzTargets
             var h265 = new H265Depacketizer(_ => units++, maxAccessUnitSize: 64 * 1024);
             var vp8 = new Vp8Depacketizer(_ => units++, maxFrameSize: 64 * 1024);
             var vp9 = new Vp9Depacketizer(_ => units++, maxFrameSize: 64 * 1024);
+            var av1 = new Av1Depacketizer(_ => units++, maxFrameSize: 64 * 1024);
             var opus = new OpusDepacketizer();
             // Straight in as well: the reorder buffer would hide duplicates and late packets.
             var direct = new H264Depacketizer(_ => units++, maxAccessUnitSize: 64 * 1024);
@@ -129,6 +130,7 @@ internal static partial class FuzzTargets
                     h265.Push(ordered);
                     vp8.Push(ordered);
                     vp9.Push(ordered);
+                    av1.Push(ordered);
                     units += opus.TryDepacketize(ordered, out _, out _) ? 1 : 0;
                     if (RtpHeader.TryParse(ordered, out var header))
                     {

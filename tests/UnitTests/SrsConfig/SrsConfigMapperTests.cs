@@ -32,7 +32,7 @@ public sealed class SrsConfigMapperTests
             http_server { enabled on; listen 8081; }
             srt_server {
                 enabled on; listen 10081; latency 200; peerlatency 50; recvlatency 300; tlpktdrop off;
-                peer_idle_timeout 5000; passphrase abcdefghij; pbkeylen 16; mss 1400; payloadsize 1316; default_app cam;
+                peer_idle_timeout 5000; passphrase abcdefghij; pbkeylen 16; mss 1400; payloadsize 1316; default_app cam; maxbw 25000000000;
             }
             rtc_server { enabled on; listen 8001; candidate 192.168.1.5; protocol udp; tcp { enabled on; listen 8002; } }
             """);
@@ -63,6 +63,7 @@ public sealed class SrsConfigMapperTests
             ["Gateway:Srt:Mss"] = "1400",
             ["Gateway:Srt:PayloadSize"] = "1316",
             ["Gateway:Srt:DefaultApp"] = "cam",
+            ["Gateway:Srt:MaxBw"] = "25000000000",
             ["Gateway:RtcPort"] = "8001",
             ["Gateway:Rtc:Candidates:0"] = "192.168.1.5",
             ["Gateway:Rtc:Protocol"] = "udp",
@@ -88,7 +89,7 @@ public sealed class SrsConfigMapperTests
         var mapping = Map("""
             vhost live.test {
                 enabled on;
-                play { gop_cache off; queue_length 10; }
+                play { gop_cache off; queue_length 10; mw_latency 350; }
                 http_remux { enabled on; mount [vhost]/[app]/[stream].flv; }
                 hls {
                     enabled on; hls_fragment 2; hls_window 10; hls_path /var/hls; hls_m3u8_file [app]/[stream].m3u8;
@@ -114,6 +115,7 @@ public sealed class SrsConfigMapperTests
         Assert.Equal("true", s[V + "Enabled"]);
         Assert.Equal("false", s[V + "GopCache"]);
         Assert.Equal("10", s[V + "QueueLengthSeconds"]);
+        Assert.Equal("350", s[V + "Play:MergedWriteMs"]);
         Assert.Equal("true", s[V + "Hls:Enabled"]);
         Assert.Equal("2", s[V + "Hls:Fragment"]);
         Assert.Equal("10", s[V + "Hls:Window"]);

@@ -163,4 +163,50 @@ public sealed class PlayerQueueTests
         Assert.Equal(3, drained.Count);
         drained.ForEach(f => f.Release());
     }
+
+    [Fact]
+    public async Task With_a_merged_write_window_frames_go_out_together_once_the_oldest_is_that_old()
+    {
+        var queue = new PlayerQueue("p", new PlayerQueueLimits()) { MergesWrites = true, MergeWindowMilliseconds = 350 };
+        void Enqueue(MediaFrame frame, bool randomAccess = false)
+        {
+            queue.Enqueue(frame, randomAccess);
+            frame.Release();
+        }
+
+        // The player's first frames are not held: nothing was sent yet.
+        var wait = queue.WaitAsync().AsTask();
+        Enqueue(Video(0, key: true), randomAccess: true);
+        Assert.True(await wait.WaitAsync(TimeSpan.FromSeconds(5)));
+        DrainAll(queue).ForEach(f => f.Release());
+        queue.AddSent(100);
+
+        // Then video and audio wait until the oldest queued frame is 350 ms older than the newest.
+        wait = queue.WaitAsync().AsTask();
+        for (uint ts = 40; ts < 40 + 350; ts += 40)
+        {
+            Enqueue(Video(ts));
+            Enqueue(MediaFrame.Copy(FrameTypes.Audio, ts + 3, new byte[10]));
+            Assert.False(wait.IsCompleted, $"held at {ts} ms");
+        }
+        Enqueue(Video(400));
+        Assert.True(await wait.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(19, DrainAll(queue).Select(f => { f.Release(); return f; }).Count());
+
+        // A sequence header is never held.
+        wait = queue.WaitAsync().AsTask();
+        Enqueue(Video(440));
+        Assert.False(wait.IsCompleted);
+        Enqueue(MediaFrame.Copy(FrameTypes.Video, 480, [0x17, 0x00, 0, 0, 0]), randomAccess: true);
+        Assert.True(await wait.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(2, DrainAll(queue).Select(f => { f.Release(); return f; }).Count());
+
+        // A stream that pauses: what is queued goes out by the clock.
+        wait = queue.WaitAsync().AsTask();
+        Enqueue(Video(520));
+        Assert.False(wait.IsCompleted);
+        Assert.True(await wait.WaitAsync(TimeSpan.FromSeconds(10)), "flushed by the clock");
+        Assert.Single(DrainAll(queue)).Release();
+        queue.Complete(PlayerEnd.Closed);
+    }
 }

@@ -36,6 +36,10 @@ public sealed class RtmpClient : IAsyncDisposable
     /// for the stream's own audio codec (it bridges audio itself, for the players that need it).</summary>
     public const string SourceAudioProperty = "sourceAudio";
 
+    /// <summary>The command (on the play stream, transaction 0, no reply) by which a gateway pulling a
+    /// stream passes on its players' keyframe requests (WebRTC PLI/FIR) to the gateway it pulls from.</summary>
+    public const string KeyframeRequestCommand = "requestKeyframe";
+
     /// <summary>Connects, handshakes and sends `connect` for the URL's app; sets our chunk size.</summary>
     public static async Task<RtmpClient> ConnectAsync(RtmpUrl url, int chunkSize, int maxMessageBytes, CancellationToken cancellationToken, bool sourceAudio = false)
     {
@@ -115,6 +119,11 @@ public sealed class RtmpClient : IAsyncDisposable
         }
         return null;
     }
+
+    /// <summary>Asks the server for a keyframe of the stream played (<see cref="KeyframeRequestCommand"/>).
+    /// Safe beside a running <see cref="ReadMediaAsync"/>: sends are serialized.</summary>
+    public Task RequestKeyframeAsync(CancellationToken cancellationToken) =>
+        SendCommandAsync(StreamCsid, StreamId, KeyframeRequestCommand, 0, null, [], cancellationToken);
 
     /// <summary>Sends frames as media messages on the published stream.</summary>
     public async Task SendFramesAsync(IReadOnlyList<MediaFrame> frames, int chunkSize, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 
@@ -19,12 +20,13 @@ public sealed partial class RtmpConnection
             throw new RtmpProtocolException("'play' on a connection that already publishes or plays");
         }
         var address = ResolveStream(command, "play");
-        var queue = Sessions.NewPlayerQueue(Client, readsTsForm: false, OnPlayerDropped, _sourceAudio ? AudioFamily.Source : AudioFamily.Classic);
+        // A gateway pulling for its own players (source audio) must not add a merged-write delay of its own.
+        var queue = Sessions.NewPlayerQueue(Client, readsTsForm: false, OnPlayerDropped, _sourceAudio ? AudioFamily.Source : AudioFamily.Classic, mergesWrites: !_sourceAudio);
         var result = await Sessions.PlayAsync(Client, address, "rtmp-play", queue);
         if (result.Value is not { } play)
         {
             // As SRS: a refused player is closed, without a status message (the close is logged).
-            throw new RtmpProtocolException($"play refused: {result.Refusal}");
+            throw new RtmpRefusedException($"play refused: {result.Refusal}");
         }
         _play = play;
 
@@ -85,7 +87,7 @@ public sealed partial class RtmpConnection
         }
         catch (TimeoutException)
         {
-            _logger.LogWarning("RTMP player send stalled for {Timeout}; closing", sendTimeout);
+            DropAndKick(ConnectionDrops.SendTimeout, $"player send stalled for {sendTimeout.TotalSeconds:0.#} s");
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
@@ -101,14 +103,8 @@ public sealed partial class RtmpConnection
     }
 
     /// <summary>Runs on the publisher's thread: close at once, even if a send is stuck.</summary>
-    private void OnPlayerDropped(PlayerQueue player)
-    {
-        using (_logger.BeginScope(LogScopes.Client, ClientId))
-        {
-            _logger.LogWarning("RTMP player too slow: skipped ahead {Skips} times, {Dropped} frames dropped; closing", player.Skips, player.DroppedFrames);
-        }
-        Kick();
-    }
+    private void OnPlayerDropped(PlayerQueue player) =>
+        DropAndKick(ConnectionDrops.TooSlow, $"player too slow: skipped ahead {player.Skips} times, {player.DroppedFrames} frames dropped");
 
     private async Task StopPlayingAsync()
     {

@@ -47,4 +47,5 @@ public sealed record SrtConnectionStats(
     int PacketsUndecrypted,
     double RttMs,
     double SendRateMbps,
-    double ReceiveRateMbps);
+    double ReceiveRateMbps,
+    double MaxBandwidthMbps = 0);

@@ -165,6 +165,6 @@ public sealed class SrtConnection
             s.BytesSentTotal, s.BytesReceivedTotal, s.PacketsSentTotal, s.PacketsReceivedTotal,
             s.PacketsSendLossTotal, s.PacketsReceiveLossTotal, s.PacketsRetransmittedTotal,
             s.PacketsSendDropTotal, s.PacketsReceiveDropTotal, s.PacketsUndecryptedTotal,
-            s.RttMs, s.SendRateMbps, s.ReceiveRateMbps);
+            s.RttMs, s.SendRateMbps, s.ReceiveRateMbps, s.MaxBandwidthMbps);
     }
 }

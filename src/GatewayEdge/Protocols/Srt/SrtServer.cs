@@ -132,6 +132,11 @@ public sealed partial class SrtServer : IDisposable
         SetInt(socket, SrtOption.PeerLatency, _options.PeerLatencyMs);
         SetInt(socket, SrtOption.TooLatePacketDrop, _options.TooLatePacketDrop ? 1 : 0);
         SetInt(socket, SrtOption.PeerIdleTimeout, _options.PeerIdleTimeoutMs);
+        if (_options.MaxBandwidth != -1)
+        {
+            var maxBandwidth = _options.MaxBandwidth;
+            Check(LibSrt.srt_setsockflag(socket, SrtOption.MaxBandwidth, ref maxBandwidth, sizeof(long)), $"set {SrtOption.MaxBandwidth}={maxBandwidth}");
+        }
         if (!string.IsNullOrEmpty(_options.Passphrase))
         {
             SetString(socket, SrtOption.Passphrase, _options.Passphrase);

@@ -40,6 +40,10 @@ public sealed record SrtServerOptions
     /// <summary>SRTO_PAYLOADSIZE: the largest live message, 1316 = 7 TS packets.</summary>
     public int PayloadSize { get; init; } = 1316;
 
+    /// <summary>SRTO_MAXBW in bytes per second: what libsrt paces each connection's sending to; -1
+    /// leaves libsrt's default (1 Gbit/s in live mode).</summary>
+    public long MaxBandwidth { get; init; } = -1;
+
     /// <summary>Connections waiting in libsrt's accept queue.</summary>
     public int Backlog { get; init; } = 128;
 

@@ -31,6 +31,9 @@ public sealed class SrtSettings
     /// <summary>Bytes per SRT message: 1316 = 7 TS packets (<c>payloadsize</c>).</summary>
     public int PayloadSize { get; set; } = 1316;
 
+    /// <summary>Bytes per second libsrt paces each connection to; -1 for libsrt's default (<c>maxbw</c>).</summary>
+    public long MaxBw { get; set; } = -1;
+
     /// <summary>The app of a streamid that names only a stream (<c>default_app</c>).</summary>
     public string DefaultApp { get; set; } = SrtStreamId.DefaultApp;
 
@@ -47,5 +50,6 @@ public sealed class SrtSettings
         PbKeyLength = PbKeyLen,
         Mss = Mss,
         PayloadSize = PayloadSize,
+        MaxBandwidth = MaxBw,
     };
 }

@@ -12,7 +12,7 @@ public sealed record RtcTrack(string Mid, byte PayloadType, VideoCodecId VideoCo
 
 /// <summary>
 /// The offer/answer of one session: the peer's ICE credentials and certificate fingerprint, the
-/// tracks kept (H.264, H.265, VP8 or VP9 video and Opus audio, which the stream's frames carry), our ICE
+/// tracks kept (H.264, H.265, VP8, VP9 or AV1 video and Opus audio, which the stream's frames carry), our ICE
 /// credentials and the answer text. Retransmissions come on the original SSRC (no RTX negotiated).
 /// </summary>
 internal sealed class RtcNegotiation
@@ -93,19 +93,24 @@ internal sealed class RtcNegotiation
             var twcc = media.Extensions.FirstOrDefault(e => e.Uri.Equals(SdpExtensionUris.TransportWideCc, StringComparison.OrdinalIgnoreCase))?.Id ?? 0;
             if (media.Kind == MediaKind.Video && video is null)
             {
-                var codecId = codec.Is(Codec.H265) ? VideoCodecId.H265 : codec.Is(Codec.Vp8) ? VideoCodecId.Vp8 : codec.Is(Codec.Vp9) ? VideoCodecId.Vp9 : VideoCodecId.H264;
-                video = new RtcTrack(media.Mid ?? "", (byte)codec.PayloadType, codecId, media.Track?.Ssrc ?? videoSsrc, codec.ClockRate, twcc);
+                video = new RtcTrack(media.Mid ?? "", (byte)codec.PayloadType, CodecId(codec), media.Track?.Ssrc ?? videoSsrc, codec.ClockRate, twcc);
             }
             else if (media.Kind == MediaKind.Audio && audio is null)
             {
                 audio = new RtcTrack(media.Mid ?? "", (byte)codec.PayloadType, VideoCodecId.Unknown, media.Track?.Ssrc ?? audioSsrc, codec.ClockRate, twcc);
             }
         }
+        if (!publish && video is null && streamCodec != VideoCodecId.Unknown && OffersVideo(offer!))
+        {
+            // Nothing is transcoded: a player that cannot take the stream's codec would get sound alone.
+            error = $"the stream's video is {Name(streamCodec)}, which the offer does not take (it offers {OfferedVideo(offer!)})";
+            return false;
+        }
         if (video is null && audio is null)
         {
             error = publish || streamCodec == VideoCodecId.Unknown
-                ? "no H.264, H.265, VP8, VP9 or Opus track in the offer"
-                : $"no {streamCodec} video (the stream's codec) or Opus track in the offer";
+                ? "no H.264, H.265, VP8, VP9, AV1 or Opus track in the offer"
+                : $"no {Name(streamCodec)} video (the stream's codec) or Opus track in the offer";
             return false;
         }
         negotiation = new RtcNegotiation(ufrag, password, answer, video, audio);
@@ -113,20 +118,56 @@ internal sealed class RtcNegotiation
     }
 
     /// <summary>
-    /// The video codecs to accept, most wanted first. A publisher's H.264 is what every protocol plays,
-    /// so it goes first; VP8 and VP9 are taken when the offer has nothing else. A player gets the
-    /// stream's codec, as the gateway does not transcode: H.265 before H.264 for an H.265 stream, only
-    /// VP8 or VP9 for such a stream; H.264 first while the codec is not known yet.
+    /// The video codecs to accept, most wanted first. Nothing is transcoded, so a publisher's codec
+    /// decides who can watch: H.264 goes to every protocol and every WebRTC player, so it goes first;
+    /// then H.265, which every protocol here carries too (TS, HLS and DVR included) though fewer
+    /// browsers decode it; then VP8, which every WebRTC player decodes (RFC 7742 makes it mandatory)
+    /// but only WebRTC and FLV carry; then VP9 and AV1, decoded by fewer players still. A player gets
+    /// the stream's codec alone (and is refused if its offer lacks it); while the codec is not known
+    /// yet (no publisher here so far), the same order as a publisher.
     /// </summary>
     internal static IReadOnlyList<string> VideoCodecsFor(bool publish, VideoCodecId streamCodec) => publish
-        ? [Codec.H264, Codec.H265, Codec.Vp8, Codec.Vp9]
+        ? PublishOrder
         : streamCodec switch
         {
-            VideoCodecId.H265 => [Codec.H265, Codec.H264],
+            VideoCodecId.H264 => [Codec.H264],
+            VideoCodecId.H265 => [Codec.H265],
             VideoCodecId.Vp8 => [Codec.Vp8],
             VideoCodecId.Vp9 => [Codec.Vp9],
-            _ => [Codec.H264, Codec.H265],
+            VideoCodecId.Av1 => [Codec.Av1],
+            _ => PublishOrder,
         };
+
+    private static readonly string[] PublishOrder = [Codec.H264, Codec.H265, Codec.Vp8, Codec.Vp9, Codec.Av1];
+
+    private static VideoCodecId CodecId(Codec codec) =>
+        codec.Is(Codec.H265) ? VideoCodecId.H265
+        : codec.Is(Codec.Vp8) ? VideoCodecId.Vp8
+        : codec.Is(Codec.Vp9) ? VideoCodecId.Vp9
+        : codec.Is(Codec.Av1) ? VideoCodecId.Av1
+        : VideoCodecId.H264;
+
+    /// <summary>The codec as SDP names it.</summary>
+    internal static string Name(VideoCodecId codec) => codec switch
+    {
+        VideoCodecId.H264 => Codec.H264,
+        VideoCodecId.H265 => Codec.H265,
+        VideoCodecId.Vp8 => Codec.Vp8,
+        VideoCodecId.Vp9 => Codec.Vp9,
+        VideoCodecId.Av1 => Codec.Av1,
+        _ => codec.ToString(),
+    };
+
+    /// <summary>Whether the offer has a video section that could receive.</summary>
+    private static bool OffersVideo(SessionDescription offer) =>
+        offer.Media.Any(m => m.Kind == MediaKind.Video && m.Port != 0 && m.Direction is not (MediaDirection.SendOnly or MediaDirection.Inactive));
+
+    private static string OfferedVideo(SessionDescription offer)
+    {
+        var names = offer.Media.Where(m => m.Kind == MediaKind.Video).SelectMany(m => m.Codecs)
+            .Select(c => c.Name.ToUpperInvariant()).Where(n => n is not ("RTX" or "RED" or "ULPFEC" or "FLEXFEC-03")).Distinct().ToList();
+        return names.Count == 0 ? "no video codec" : string.Join(", ", names);
+    }
 
     private static uint RandomSsrc() => (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
 }

@@ -12,7 +12,8 @@ namespace OrleansLive.GatewayEdge.Protocols.WebRtc;
 /// A WHIP publisher's media into the stream: video RTP through a reorder buffer (gaps NACKed) and the
 /// depacketizer into access units, audio RTP into Opus packets, each made a sample and a hub frame.
 /// A decoder configuration goes out before the first keyframe and whenever the parameter sets change
-/// (for VP8/VP9, which need none, a VP codec configuration record once, so the stream's codec is known);
+/// (for VP8/VP9, which need none, a VP codec configuration record once, so the stream's codec is known;
+/// for AV1 an av1C from the keyframes' sequence header, again when it changes);
 /// a broken access unit asks the publisher for a keyframe (PLI, rate limited). RTP times of both
 /// tracks are put on one millisecond clock, anchored where each track's first packet arrived.
 /// </summary>
@@ -29,6 +30,7 @@ internal sealed class RtcPublisher
     private readonly OpusDepacketizer _opus = new();
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly List<ushort> _missing = [];
+    private readonly Lock _pliGate = new();
     private readonly RtcTrackClock _videoClock;
     private readonly RtcTrackClock _audioClock;
     private readonly List<(ushort Sequence, long ArrivalMicros)> _arrivals = [];
@@ -67,6 +69,7 @@ internal sealed class RtcPublisher
             VideoCodecId.H265 => new H265Depacketizer(OnAccessUnit),
             VideoCodecId.Vp8 => new Vp8Depacketizer(OnFrame),
             VideoCodecId.Vp9 => new Vp9Depacketizer(OnFrame),
+            VideoCodecId.Av1 => new Av1Depacketizer(OnFrame),
             _ => null,
         };
     }
@@ -75,7 +78,7 @@ internal sealed class RtcPublisher
 
     public long Nacks => _nacked;
 
-    public long KeyframeRequests => _plis;
+    public long KeyframeRequests => Volatile.Read(ref _plis);
 
     public string Summary() =>
         $"; published {_videoFrames} video and {_audioFrames} audio frames, {_reorder.LostPackets} packets lost, {_nacked} NACKed, {_plis} PLI sent";
@@ -175,16 +178,20 @@ internal sealed class RtcPublisher
         _session.SendRtcp(RtcpWriter.ReceiverReport((_video ?? _audio)!.LocalSsrc, blocks));
     }
 
-    /// <summary>A PLI to the publisher, at most once per <see cref="RtcSettings.PliIntervalMilliseconds"/>.</summary>
+    /// <summary>A PLI to the publisher, at most once per <see cref="RtcSettings.PliIntervalMilliseconds"/>.
+    /// Called from the publisher's packets, from players' feedback and from a pulling gateway's request.</summary>
     public void RequestKeyframe()
     {
-        var now = Stopwatch.GetTimestamp();
-        if (_videoSsrc == 0 || Stopwatch.GetElapsedTime(_lastPli, now).TotalMilliseconds < _settings.PliIntervalMilliseconds)
+        lock (_pliGate)
         {
-            return;
+            var now = Stopwatch.GetTimestamp();
+            if (_videoSsrc == 0 || Stopwatch.GetElapsedTime(_lastPli, now).TotalMilliseconds < _settings.PliIntervalMilliseconds)
+            {
+                return;
+            }
+            _lastPli = now;
+            _plis++;
         }
-        _lastPli = now;
-        _plis++;
         _session.SendRtcp(RtcpWriter.Pli(_video!.LocalSsrc, _videoSsrc));
     }
 
@@ -265,9 +272,11 @@ internal sealed class RtcPublisher
     private void OnFrame(RtpVideoFrame frame)
     {
         var dts = _videoClock.ToMilliseconds(frame.Timestamp);
-        if (_record is null && frame.IsKeyframe)
+        if (frame.IsKeyframe && (frame.Codec == VideoCodecId.Av1 || _record is null)
+            && (frame.Codec == VideoCodecId.Av1 ? Av1Config.Build(frame.Data) : VpConfig.Build()) is { } record
+            && (_record is null || !record.AsSpan().SequenceEqual(_record)))
         {
-            _record = VpConfig.Build();
+            _record = record;
             Emit(new SampleHeader(MediaKind.Video, frame.Codec, AudioCodecId.Unknown, SamplePart.Config, true, 0, 0), dts, _record);
         }
         EmitFrame(frame.Codec, frame.IsKeyframe, dts, frame.Data);

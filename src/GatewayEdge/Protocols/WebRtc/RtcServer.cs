@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Protocols.WebRtc.Dtls;
 using OrleansLive.GatewayEdge.Protocols.WebRtc.Stun;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.GatewayEdge.Protocols.WebRtc;
 
@@ -40,9 +40,6 @@ public sealed class RtcServer : IHostedService, IDisposable
     public RtcSettings Settings { get; }
 
     public RtcSessionTable Sessions { get; }
-
-    /// <summary>The WebRTC publishers of this gateway by stream key, for players' keyframe requests.</summary>
-    internal ConcurrentDictionary<string, RtcPublisher> Publishers { get; } = new(StringComparer.Ordinal);
 
     /// <summary>SRTP or SRTCP packets that failed authentication (forged, corrupted or replayed).</summary>
     public long SrtpAuthFailures => Interlocked.Read(ref _authFailures);

@@ -148,7 +148,8 @@ public sealed class RtcSession : IClientConnection
         if (_publish is { } publish)
         {
             _publisher = new RtcPublisher(this, publish, Negotiation, _server.Settings, _logger);
-            _server.Publishers[Address.Key] = _publisher;
+            // Players here, and on gateways pulling the stream, ask for keyframes through the hub.
+            publish.Hub.SetKeyframeSource(ClientId, _publisher.RequestKeyframe);
         }
         return null;
     }
@@ -293,10 +294,6 @@ public sealed class RtcSession : IClientConnection
             return;
         }
         _server.Sessions.Remove(this);
-        if (_publisher is { } publisher)
-        {
-            _server.Publishers.TryRemove(new KeyValuePair<string, RtcPublisher>(Address.Key, publisher));
-        }
         using var scope = _logger.BeginScope(LogScopes.Client, ClientId);
         _association?.Close();
         _dtls?.Close();
@@ -328,14 +325,9 @@ public sealed class RtcSession : IClientConnection
             SessionId, reason, ElapsedMs(), SentBytes, RecvBytes, _publisher?.Summary() ?? _player?.Summary() ?? "");
     }
 
-    /// <summary>A player lost a picture: the stream's WebRTC publisher on this gateway, if any, is asked for a keyframe.</summary>
-    internal void RequestPublisherKeyframe()
-    {
-        if (_server.Publishers.TryGetValue(Address.Key, out var publisher))
-        {
-            publisher.RequestKeyframe();
-        }
-    }
+    /// <summary>A player lost a picture: the stream's publisher is asked for a keyframe if it can be
+    /// (a WebRTC publisher here, or through the edge pull, one on the gateway this one pulls from).</summary>
+    internal void RequestPublisherKeyframe() => _play?.Hub.RequestKeyframe();
 
     private void OnDtls(ReadOnlySpan<byte> datagram)
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
+using OrleansLive.Media.Codecs;
 
 namespace OrleansLive.GatewayEdge.Protocols.WebRtc;
 
@@ -163,7 +164,7 @@ public sealed class RtcSignalling
             return OfferOutcome.Fail(StatusCodes.Status400BadRequest, "no stream name (?app=APP&stream=NAME)");
         }
         var address = StreamAddress.Resolve(offer.Host, offer.App, offer.Stream + offer.Param, _gateway.KnownVhosts);
-        var streamCodec = offer.Publish ? Media.Codecs.VideoCodecId.Unknown : _gateway.Hubs.Find(address.Key)?.VideoCodec ?? Media.Codecs.VideoCodecId.Unknown;
+        var streamCodec = offer.Publish ? VideoCodecId.Unknown : await StreamCodecAsync(address);
         if (!RtcNegotiation.TryNegotiate(offer.Sdp, offer.Publish, _server.Certificate.Fingerprint, _server.Candidates, streamCodec, out var negotiation, out var error))
         {
             _logger.LogWarning("WebRTC {Role} offer for {App}/{Stream} from {Ip} refused: {Error}", offer.Publish ? "publish" : "play", offer.App, offer.Stream, offer.Ip, error);
@@ -190,6 +191,34 @@ public sealed class RtcSignalling
             return OfferOutcome.Fail(StatusCodes.Status503ServiceUnavailable, "too many WebRTC sessions");
         }
         return new OfferOutcome(session, 0, null);
+    }
+
+    /// <summary>The video codec a player of the stream gets: the local hub's, else (a stream published on
+    /// another gateway, pulled here once the player is admitted) the one its stream grain reports.</summary>
+    private async Task<VideoCodecId> StreamCodecAsync(StreamAddress address)
+    {
+        if (_gateway.Hubs.Find(address.Key)?.VideoCodec is { } local and not VideoCodecId.Unknown)
+        {
+            return local;
+        }
+        try
+        {
+            return await _gateway.Sessions.PublishedVideoCodecAsync(address) switch
+            {
+                "H264" => VideoCodecId.H264,
+                "HEVC" => VideoCodecId.H265,
+                "VP8" => VideoCodecId.Vp8,
+                "VP9" => VideoCodecId.Vp9,
+                "AV1" => VideoCodecId.Av1,
+                _ => VideoCodecId.Unknown,
+            };
+        }
+        catch (Exception ex)
+        {
+            // Negotiation goes on without it: H.264 first, as for a stream not published yet.
+            _logger.LogWarning("WebRTC play of {Url}: the stream's codec could not be asked for: {Error}", address.Url, ex.Message);
+            return VideoCodecId.Unknown;
+        }
     }
 
     private async Task<string?> ReadBodyAsync(HttpContext http)

@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""Plays a stream over WHEP with aiortc for SECONDS, decoding video (H.264) and audio (Opus), then
+"""Plays a stream over WHEP with aiortc for SECONDS, decoding video (H.264, or CODEC) and audio (Opus), then
 DELETEs the session and prints one JSON line:
 {"video_frames":N,"audio_frames":M,"width":W,"height":H,"first_frame_ms":T,"audio_rms":R,"audio_hz":F}
 (first_frame_ms counts from the answer to the first decoded picture; -1 if none came; audio_rms
 (0..1) and audio_hz (by zero crossings) describe the decoded sound of the first channel, after the
 first 50 audio frames).
 
-Usage: whep_play.py URL SECONDS"""
+Usage: whep_play.py URL SECONDS [CODEC]"""
 import asyncio
 import sys
 import time
@@ -58,10 +58,10 @@ async def consume(track, answered):
                 listen(frame)
 
 
-async def run(url, seconds):
+async def run(url, seconds, codec):
     pc = RTCPeerConnection()
     video = pc.addTransceiver("video", direction="recvonly")
-    video.setCodecPreferences([c for c in RTCRtpReceiver.getCapabilities("video").codecs if c.mimeType.lower() in ("video/h264", "video/rtx")])
+    video.setCodecPreferences([c for c in RTCRtpReceiver.getCapabilities("video").codecs if c.mimeType.lower() in ("video/" + codec, "video/rtx")])
     pc.addTransceiver("audio", direction="recvonly")
     answered = [time.monotonic()]
     tasks = []
@@ -87,9 +87,9 @@ async def run(url, seconds):
 
 
 def main():
-    if len(sys.argv) != 3:
-        fail("usage: whep_play.py URL SECONDS")
-    asyncio.run(run(sys.argv[1], float(sys.argv[2])))
+    if len(sys.argv) not in (3, 4):
+        fail("usage: whep_play.py URL SECONDS [CODEC]")
+    asyncio.run(run(sys.argv[1], float(sys.argv[2]), sys.argv[3].lower() if len(sys.argv) == 4 else "h264"))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Publishes a media file over WHIP with aiortc: H.264 video (aiortc would pick VP8 by default) and
-Opus audio, for SECONDS, then DELETEs the session.
+"""Publishes a media file over WHIP with aiortc: H.264 video (aiortc would pick VP8 by default; CODEC
+"vp8" picks it) and Opus audio, for SECONDS, then DELETEs the session.
 
-Usage: whip_publish.py URL FILE SECONDS
+Usage: whip_publish.py URL FILE SECONDS [CODEC]
 Prints one JSON line per second ({"state":..., "elapsed":...}) and exits 0 after a clean DELETE."""
 import asyncio
 import sys
@@ -21,13 +21,13 @@ def only(kind, mime):
     return codecs
 
 
-async def run(url, path, seconds):
+async def run(url, path, seconds, codec):
     player = MediaPlayer(path)
     pc = RTCPeerConnection()
     if player.video is None:
         fail(f"{path} has no video")
     video = pc.addTransceiver(player.video, direction="sendonly")
-    video.setCodecPreferences(only("video", "video/h264"))
+    video.setCodecPreferences(only("video", "video/" + codec))
     if player.audio is not None:
         audio = pc.addTransceiver(player.audio, direction="sendonly")
         audio.setCodecPreferences(only("audio", "audio/opus"))
@@ -51,9 +51,9 @@ async def run(url, path, seconds):
 
 
 def main():
-    if len(sys.argv) != 4:
-        fail("usage: whip_publish.py URL FILE SECONDS")
-    asyncio.run(run(sys.argv[1], sys.argv[2], float(sys.argv[3])))
+    if len(sys.argv) not in (4, 5):
+        fail("usage: whip_publish.py URL FILE SECONDS [CODEC]")
+    asyncio.run(run(sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4].lower() if len(sys.argv) == 5 else "h264"))
 
 
 if __name__ == "__main__":

@@ -4,16 +4,19 @@ using OrleansLive.UnitTests.Rtc.Sdp;
 
 namespace OrleansLive.UnitTests.Rtc.Gateway;
 
-/// <summary>What the gateway keeps of an offer: H.264/H.265/VP8/VP9 and Opus tracks, the peer's ICE and DTLS identity, our candidates.</summary>
+/// <summary>What the gateway keeps of an offer: H.264/H.265/VP8/VP9/AV1 and Opus tracks, the peer's ICE and DTLS identity, our candidates.</summary>
 public sealed class RtcNegotiationTests
 {
     private const string Fingerprint = "sha-256 9A:3B:7C:11:42:E5:0D:6F:88:21:C4:B9:5E:03:77:AA:10:FE:2D:63:94:CB:08:5A:E1:37:4F:D2:69:B0:1C:85";
 
     private static readonly RtcCandidate[] Candidates = [new("192.0.2.10", 8000, "udp"), new("192.0.2.10", 8000, "tcp")];
 
-    private static RtcNegotiation Negotiate(string offer, bool publish, VideoCodecId streamCodec = VideoCodecId.Unknown)
+    private static RtcNegotiation Negotiate(string offer, bool publish, VideoCodecId streamCodec = VideoCodecId.Unknown) =>
+        NegotiateText(SdpOffers.Text(offer), publish, streamCodec);
+
+    private static RtcNegotiation NegotiateText(string offer, bool publish, VideoCodecId streamCodec = VideoCodecId.Unknown)
     {
-        Assert.True(RtcNegotiation.TryNegotiate(SdpOffers.Text(offer), publish, Fingerprint, Candidates, streamCodec, out var negotiation, out var error), error);
+        Assert.True(RtcNegotiation.TryNegotiate(offer, publish, Fingerprint, Candidates, streamCodec, out var negotiation, out var error), error);
         return negotiation;
     }
 
@@ -79,9 +82,25 @@ public sealed class RtcNegotiationTests
         Assert.Equal(VideoCodecId.H264, Negotiate("chrome-whip", publish: true).Video!.VideoCodec);
     }
 
+    [Fact]
+    public void A_whip_offer_without_h264_gets_vp8_then_vp9_then_av1()
+    {
+        // Chrome's offer lists AV1 too; as a sending one, without H.264.
+        var offer = SdpOffers.Text("chrome-whep").Replace("a=recvonly", "a=sendonly", StringComparison.Ordinal).Replace(" H264/", " XX64/", StringComparison.Ordinal);
+        Assert.Equal(VideoCodecId.Vp8, NegotiateText(offer, publish: true).Video!.VideoCodec);
+        offer = offer.Replace(" VP8/", " XX8/", StringComparison.Ordinal);
+        Assert.Equal(VideoCodecId.Vp9, NegotiateText(offer, publish: true).Video!.VideoCodec);
+        offer = offer.Replace(" VP9/", " XX9/", StringComparison.Ordinal);
+        var av1 = NegotiateText(offer, publish: true);
+        Assert.Equal(VideoCodecId.Av1, av1.Video!.VideoCodec);
+        Assert.Contains($"a=rtpmap:{av1.Video.PayloadType} AV1/90000", av1.AnswerSdp);
+        Assert.Contains($"a=rtcp-fb:{av1.Video.PayloadType} nack pli", av1.AnswerSdp);
+    }
+
     [Theory]
     [InlineData(VideoCodecId.Vp8, "VP8")]
     [InlineData(VideoCodecId.Vp9, "VP9")]
+    [InlineData(VideoCodecId.Av1, "AV1")]
     [InlineData(VideoCodecId.H264, "H264")]
     [InlineData(VideoCodecId.Unknown, "H264")]
     public void A_whep_player_gets_the_streams_codec(VideoCodecId stream, string expected)
@@ -91,11 +110,23 @@ public sealed class RtcNegotiationTests
         Assert.Equal(stream == VideoCodecId.Unknown ? VideoCodecId.H264 : stream, n.Video.VideoCodec);
     }
 
-    [Fact]
-    public void A_whep_player_of_a_vp8_stream_whose_offer_lacks_vp8_gets_audio_alone()
+    [Theory]
+    [InlineData(VideoCodecId.Vp8, " VP8/", "VP8")]
+    [InlineData(VideoCodecId.Av1, " AV1/", "AV1")]
+    [InlineData(VideoCodecId.H264, " H264/", "H264")]
+    public void A_whep_player_whose_offer_lacks_the_streams_codec_is_refused_with_the_reason(VideoCodecId stream, string rtpmap, string name)
     {
-        var offer = SdpOffers.Text("chrome-whep");
-        Assert.True(RtcNegotiation.TryNegotiate(offer.Replace(" VP8/", " XX8/", StringComparison.Ordinal), false, Fingerprint, Candidates, VideoCodecId.Vp8, out var audioOnly, out var error), error);
+        var offer = SdpOffers.Text("chrome-whep").Replace(rtpmap, " XX/", StringComparison.Ordinal);
+        Assert.False(RtcNegotiation.TryNegotiate(offer, false, Fingerprint, Candidates, stream, out _, out var error));
+        Assert.StartsWith($"the stream's video is {name}, which the offer does not take (it offers ", error);
+    }
+
+    [Fact]
+    public void An_audio_only_whep_offer_of_a_video_stream_gets_the_audio()
+    {
+        var whep = SdpOffers.Text("chrome-whep");
+        var offer = whep[..whep.IndexOf("m=video", StringComparison.Ordinal)].Replace("BUNDLE 0 1", "BUNDLE 0", StringComparison.Ordinal);
+        var audioOnly = NegotiateText(offer, publish: false, VideoCodecId.Vp8);
         Assert.Null(audioOnly.Video);
         Assert.NotNull(audioOnly.Audio);
     }

@@ -61,6 +61,9 @@ internal static class LibSrt
     public static extern int srt_setsockflag(int u, SrtOption option, ref int value, int length);
 
     [DllImport(Lib)]
+    public static extern int srt_setsockflag(int u, SrtOption option, ref long value, int length);
+
+    [DllImport(Lib)]
     public static extern int srt_setsockflag(int u, SrtOption option, byte[] value, int length);
 
     [DllImport(Lib)]
@@ -147,6 +150,7 @@ internal enum SrtOption
     Mss = 0,
     SendSync = 1,
     ReceiveSync = 2,
+    MaxBandwidth = 16,
     State = 17,
     Latency = 23,
     Passphrase = 26,
@@ -246,4 +250,5 @@ internal struct SrtTraceStats
     [FieldOffset(192)] public double ReceiveRateMbps;
     [FieldOffset(328)] public double RttMs;
     [FieldOffset(336)] public double BandwidthMbps;
+    [FieldOffset(352)] public double MaxBandwidthMbps;
 }
