@@ -16,8 +16,9 @@ public sealed record PlayerRecord(
 
 /// <summary>A stretch without media for one viewer, in <see cref="Stopwatch"/> ticks: a stall while
 /// playing, or from a drop (or a play that could not start) until the viewer's next player had a
-/// frame again. <paramref name="Open"/>: still going on when it was read.</summary>
-public readonly record struct MediaLoss(long From, long To, string Cause, bool Open = false)
+/// frame again. <paramref name="Open"/>: still going on when it was read. <paramref name="Stream"/> and
+/// <paramref name="Kind"/>: of the player that stalled (empty for the other causes).</summary>
+public readonly record struct MediaLoss(long From, long To, string Cause, bool Open = false, string Stream = "", string Kind = "")
 {
     public double Seconds => (To - From) / (double)Stopwatch.Frequency;
 }
@@ -97,7 +98,7 @@ public sealed class ChurnCrowd
             }
             else if (current[viewer] is { State: PlayerState.Playing, LastMediaTicks: var last and not 0 } && now - last > stallTicks)
             {
-                losses.Add((viewer, new MediaLoss(last, now, "stall", Open: true)));
+                losses.Add((viewer, new MediaLoss(last, now, "stall", Open: true, current[viewer]!.Stream, current[viewer]!.Kind)));
             }
         }
         return losses;
@@ -131,7 +132,7 @@ public sealed class ChurnCrowd
             while (!stop.IsCancellationRequested)
             {
                 var player = _create(viewer, failures);
-                player.StallObserved = (_, from, to) => _losses.Enqueue((viewer, new MediaLoss(from, to, "stall")));
+                player.StallObserved = (p, from, to) => _losses.Enqueue((viewer, new MediaLoss(from, to, "stall", Stream: p.Stream, Kind: p.Kind)));
                 Volatile.Write(ref _current[viewer], player);
                 Interlocked.Increment(ref _started);
                 var started = Stopwatch.GetTimestamp();

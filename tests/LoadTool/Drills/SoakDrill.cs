@@ -4,6 +4,11 @@ using System.Text.Json;
 
 namespace OrleansLive.LoadTool.Drills;
 
+/// <summary>One stall a player saw: when (seconds since the server was ready), how long, on which stream
+/// and protocol, and whether the stream's publisher (in the load tool) sent late meanwhile, which makes
+/// the gap the tool's own, not the server's.</summary>
+public sealed record StallRecord(double AtSeconds, double GapSeconds, string Stream, string Kind, bool PublisherLate);
+
 /// <summary>Everything one soak recorded, and its verdict.</summary>
 public sealed record SoakResult(
     SoakOptions Options,
@@ -15,7 +20,8 @@ public sealed record SoakResult(
     IReadOnlyList<string> PublisherErrors,
     double PublisherMaxLateMs,
     string? ServerExit,
-    IReadOnlyList<string> ServerErrors)
+    IReadOnlyList<string> ServerErrors,
+    IReadOnlyList<StallRecord> Stalls)
 {
     public IReadOnlyList<DrillCheck> Checks { get; init; } = [];
 
@@ -42,6 +48,7 @@ public sealed class SoakDrill
     private readonly Stopwatch _clock = new();
     private readonly HttpClient _api = new() { Timeout = TimeSpan.FromSeconds(20) };
     private (double Cpu, double Wall)? _lastCpu;
+    private long _clockStart;
     private StreamWriter? _csv;
     private DrillProcess? _server;
     private int _apiPort;
@@ -72,6 +79,7 @@ public sealed class SoakDrill
         var publisherErrors = new List<string>();
         List<DvrProbe> probes = [];
         List<PlayerRecord> players = [];
+        List<StallRecord> stalls = [];
         double maxLate = 0;
         string? serverExit = null;
         try
@@ -79,6 +87,7 @@ public sealed class SoakDrill
             await using var server = _server = StartServer(gateway, dir, hls, dvr);
             await WaitReadyAsync(server, gateway, cancellationToken);
             _clock.Start();
+            _clockStart = Stopwatch.GetTimestamp();
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var sampler = SampleLoopAsync(sampling.Token);
             var idle = await SampleNowAsync();
@@ -118,6 +127,7 @@ public sealed class SoakDrill
                 _phase = "leaving";
                 await _crowd.StopAsync();
                 players = [.. _crowd.Ended];
+                stalls = Stalls(_crowd);
             }
             _log.WriteLine($"churn over: {players.Count} players played; waiting for descriptors and activations to return");
             returns.Add(await WaitReturnAsync("back-after-players", withPublishers, publisherFds, publisherGrains, cancellationToken,
@@ -144,7 +154,7 @@ public sealed class SoakDrill
             _api.Dispose();
         }
         var result = new SoakResult(_options, started, _samples, returns, probes, players, publisherErrors, maxLate, serverExit,
-            ServerErrors(Path.Combine(dir, "server.log")));
+            ServerErrors(Path.Combine(dir, "server.log")), stalls);
         result = result with { Checks = SoakVerdict.Evaluate(result) };
         await File.WriteAllTextAsync(Path.Combine(dir, "soak.json"), JsonSerializer.Serialize(result, DrillJson.Options), CancellationToken.None);
         return result;
@@ -366,6 +376,17 @@ public sealed class SoakDrill
             && double.TryParse(d.GetString(), CultureInfo.InvariantCulture, out var seconds) ? seconds : 0;
         var playable = video && duration > 0 && error.Length == 0;
         return new DvrProbe(file, bytes, playable, duration, playable ? null : $"video {video}, duration {duration}, {error}");
+    }
+
+    /// <summary>Every stall of the run, each told whether its stream's publisher sent late while the
+    /// player waited (from half a second before the gap to its end).</summary>
+    private List<StallRecord> Stalls(ChurnCrowd crowd)
+    {
+        var f = (double)Stopwatch.Frequency;
+        var late = Enumerable.Range(0, _publishers.Count).ToDictionary(i => Stream(i), i => _publishers[i].LateEvents.ToList());
+        return [.. crowd.Losses(Stopwatch.GetTimestamp(), long.MaxValue).Where(l => l.Loss.Cause == "stall").Select(l => new StallRecord(
+            Math.Round((l.Loss.From - _clockStart) / f, 1), Math.Round(l.Loss.Seconds, 2), l.Loss.Stream, l.Loss.Kind,
+            late.TryGetValue(l.Loss.Stream, out var events) && events.Any(e => e.Ticks >= l.Loss.From - (Stopwatch.Frequency / 2) && e.Ticks <= l.Loss.To)))];
     }
 
     /// <summary>The server's error and critical log lines, by what they say (one line per message,
