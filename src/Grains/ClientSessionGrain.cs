@@ -81,6 +81,9 @@ public sealed partial class ClientSessionGrain(
             S.EndedUtc ??= DateTime.UtcNow;
             S.SendBytes = sendBytes;
             S.RecvBytes = recvBytes;
+            // Stored, so the end outlives this activation and the late open still finds it.
+            await state.WriteStateAsync();
+            DeactivateOnIdle();
             return;
         }
         S.SendBytes = sendBytes;
@@ -92,6 +95,10 @@ public sealed partial class ClientSessionGrain(
         {
             await NotifyClosed();
         }
+        // The record is final and stored; a later lookup reads it back. Left active, every ended
+        // connection would hold an activation until idle collection (15 minutes), so a churning
+        // audience grew the silo's activations and memory by thousands.
+        DeactivateOnIdle();
     }
 
     public async Task GatewayLost(string gatewayId, long sendBytes, long recvBytes)

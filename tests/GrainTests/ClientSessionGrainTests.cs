@@ -115,6 +115,41 @@ public sealed class ClientSessionGrainTests(ClusterFixture fixture) : IClassFixt
         Assert.Null(await session.GetSnapshot());
     }
 
+    /// <summary>Whether the silo holds an activation of this client's session grain.</summary>
+    private async Task<bool> Active(string clientId) =>
+        (await _client.GetGrain<IManagementGrain>(0).GetActiveGrains(GrainType.Create("clientsession")))
+            .Contains(_client.GetGrain<IClientSessionGrain>(clientId).GetGrainId());
+
+    [Fact]
+    public async Task An_ended_session_leaves_no_activation_and_its_record_reads_back()
+    {
+        var id = Ids.NewClientId();
+        var session = _client.GetGrain<IClientSessionGrain>(id);
+        await session.Open(Info(id, "gw-a"));
+        Assert.True(await Active(id));
+
+        await session.Close(sendBytes: 500, recvBytes: 9000);
+
+        await Eventually.True(async () => !await Active(id), "the ended session's activation is gone");
+        var ended = await session.GetSnapshot();
+        Assert.NotNull(ended?.EndedUtc);
+        Assert.Equal((500L, 9000L), (ended.SendBytes, ended.RecvBytes));
+    }
+
+    [Fact]
+    public async Task A_close_that_overtakes_the_open_is_remembered_after_its_activation_is_gone()
+    {
+        var id = Ids.NewClientId();
+        var session = _client.GetGrain<IClientSessionGrain>(id);
+
+        await session.Close(sendBytes: 10, recvBytes: 20);
+        await Eventually.True(async () => !await Active(id), "the activation is gone");
+        await session.Open(Info(id, "gw-a"));
+
+        Assert.False(await Listed(id));
+        Assert.Null(await session.GetSnapshot());
+    }
+
     [Fact]
     public async Task An_early_open_arriving_late_does_not_erase_the_stream()
     {

@@ -52,6 +52,8 @@ public sealed class LoadOptions
           --quiet                 no per-second lines
         other commands:
           report FILE.json...     print a Markdown table of earlier results
+          soak OPTIONS            the soak drill (infra/soak.sh); soak --help for its options
+          chaos OPTIONS           the chaos drill (infra/chaos.sh); chaos --help for its options
         """;
 
     public required RtmpUrl Url { get; init; }

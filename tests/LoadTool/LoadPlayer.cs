@@ -65,6 +65,7 @@ public abstract class LoadPlayer
 {
     private readonly PlayerContext _context;
     private long _lastMedia;
+    private volatile bool _leaving;
 
     protected LoadPlayer(int index, string stream, PlayerContext context)
     {
@@ -101,6 +102,9 @@ public abstract class LoadPlayer
 
     public long LastMediaTicks => Volatile.Read(ref _lastMedia);
 
+    /// <summary>Told of each stall as it is counted: the last media before the gap and the end of the gap.</summary>
+    public Action<LoadPlayer, long, long>? StallObserved { get; set; }
+
     protected PlayerContext Context => _context;
 
     protected LoadOptions Options => _context.Options;
@@ -123,10 +127,10 @@ public abstract class LoadPlayer
             }
             State = PlayerState.Playing;
             await PlayAsync(cancellationToken);
-            State = _context.Stopping ? PlayerState.Closed : PlayerState.Dropped;
-            Error ??= "server ended the stream";
+            State = _context.Stopping || _leaving ? PlayerState.Closed : PlayerState.Dropped;
+            Error ??= State == PlayerState.Dropped ? "server ended the stream" : null;
         }
-        catch (Exception ex) when (_context.Stopping || cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (_context.Stopping || _leaving || cancellationToken.IsCancellationRequested)
         {
             State = State == PlayerState.Playing ? PlayerState.Closed : PlayerState.Failed;
             Error ??= State == PlayerState.Failed ? "run ended before it started: " + ex.Message : null;
@@ -145,14 +149,31 @@ public abstract class LoadPlayer
     /// <summary>Ends the connection (and so its receive path) at the end of the run.</summary>
     public abstract void Close();
 
+    /// <summary>The player ends its own play (a viewer leaving): counted as closed, not dropped. Its
+    /// media gap up to now is checked first, so a stall just before leaving still counts.</summary>
+    public void Leave()
+    {
+        if (State == PlayerState.Playing)
+        {
+            FinishStallCheck(Stopwatch.GetTimestamp());
+        }
+        _leaving = true;
+        Close();
+    }
+
+    /// <summary>A gap in media longer than this is a stall: the run's limit unless the protocol
+    /// delivers media in larger steps (HLS segments).</summary>
+    protected virtual long StallLimitTicks => _context.StallTicks;
+
     /// <summary>Counts a player still without media past the stall limit at the end of the run.</summary>
     public void FinishStallCheck(long now)
     {
         var last = LastMediaTicks;
-        if (last != 0 && now - last > _context.StallTicks)
+        if (last != 0 && now - last > StallLimitTicks)
         {
             Stalls++;
             MaxGapTicks = Math.Max(MaxGapTicks, now - last);
+            StallObserved?.Invoke(this, last, now);
         }
     }
 
@@ -221,9 +242,10 @@ public abstract class LoadPlayer
             {
                 MaxGapTicks = gap;
             }
-            if (gap > _context.StallTicks)
+            if (gap > StallLimitTicks)
             {
                 Stalls++;
+                StallObserved?.Invoke(this, last, now);
             }
         }
         Volatile.Write(ref _lastMedia, now);

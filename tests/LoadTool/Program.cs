@@ -1,10 +1,15 @@
 using System.Text.Json;
 using OrleansLive.LoadTool;
+using OrleansLive.LoadTool.Drills;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
     Console.WriteLine(LoadOptions.Usage);
     return args.Length == 0 ? 2 : 0;
+}
+if (args[0] is "soak" or "chaos")
+{
+    return await DrillCommand.RunAsync(args[0], args[1..]);
 }
 if (args[0] == "report")
 {

@@ -11,6 +11,7 @@ public abstract class Publisher
 {
     private readonly IFrameSource _source;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(long Ticks, double LateMs)> _lateEvents = new();
     private long _frames;
     private long _bytes;
     private long _maxLateTicks;
@@ -40,6 +41,12 @@ public abstract class Publisher
 
     public Task Ready => _ready.Task;
 
+    /// <summary>A frame sent at least this late is recorded: its players see a gap the server did not make.</summary>
+    public const double LateEventMs = 250;
+
+    /// <summary>When frames left at least <see cref="LateEventMs"/> late (the tool itself starved), and how late.</summary>
+    public IReadOnlyCollection<(long Ticks, double LateMs)> LateEvents => _lateEvents;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
@@ -62,10 +69,15 @@ public abstract class Publisher
                 {
                     await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancellationToken);
                 }
-                var late = Stopwatch.GetTimestamp() - due;
+                var now = Stopwatch.GetTimestamp();
+                var late = now - due;
                 if (late > _maxLateTicks)
                 {
                     Interlocked.Exchange(ref _maxLateTicks, late);
+                }
+                if (late * 1000.0 / Stopwatch.Frequency >= LateEventMs && _lateEvents.Count < 100_000)
+                {
+                    _lateEvents.Enqueue((now, late * 1000.0 / Stopwatch.Frequency));
                 }
                 await SendAsync(frame, cancellationToken);
             }

@@ -51,6 +51,9 @@ internal sealed class TsFrameFeed
         _demuxer.Push(data);
     }
 
+    /// <summary>Ends the input: hands out the frames still open (a video PES ends only when the next starts).</summary>
+    public void Flush() => _demuxer.Flush();
+
     private void OnFrame(ElementaryFrame frame)
     {
         var arrived = ArrivalOf(frame.StartPacket);

@@ -24,6 +24,7 @@ public sealed partial class ClientSessionGrain
             S.Connected = true;
             await Save();
             await NotifyClosed();
+            DeactivateOnIdle();
             return HookVerdict.Allow;
         }
         await Open(info);

@@ -132,7 +132,9 @@ public sealed class SrtSession : IClientConnection
         }
         using (play)
         {
-            using var closed = _connection.Closed.ContinueWith(_ => queue.Complete(PlayerEnd.Closed), TaskScheduler.Default);
+            // Not disposed: a send that finds the connection broken ends the reader before Closed completes,
+            // and disposing an unfinished task throws (the player's leave was logged as an internal error).
+            _ = _connection.Closed.ContinueWith(_ => queue.Complete(PlayerEnd.Closed), TaskScheduler.Default);
             var output = new ArrayBufferWriter<byte>(64 * 1024);
             var dropped = false;
             await QueueReader.RunAsync(queue, batch =>
