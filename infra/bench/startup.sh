@@ -73,13 +73,17 @@ stop_server() {
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 times=()
+cpus=()
 for i in $(seq 1 "$runs"); do
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   start=$(date +%s.%N)
   start_server
   if result=$(python3 "$root/infra/bench/rtmp_play_probe.py" "$rtmp_port" "$start" 60); then
-    echo "run $i: $result (load average $load)"
+    # The server's CPU time until then: less moved by other load than the wall-clock figure.
+    cpu=$(awk -v t="$(ticks "$server")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')
+    echo "run $i: $result cpu=$cpu (load average $load)"
     times+=("$(sed -n 's/.*play=\([0-9.]*\).*/\1/p' <<<"$result")")
+    cpus+=("$cpu")
   else
     echo "run $i: no play accepted (load average $load); server log:" >&2
     tail -20 "$work/server.log" >&2
@@ -87,8 +91,8 @@ for i in $(seq 1 "$runs"); do
   stop_server
 done
 if [ ${#times[@]} -gt 0 ]; then
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-  echo "first RTMP play accepted, median of ${#times[@]}: $median s"
+  median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+  echo "first RTMP play accepted, median of ${#times[@]}: $(median "${times[@]}") s after start, $(median "${cpus[@]}") s of server CPU"
 fi
 
 if [ "$idle" -gt 0 ]; then

@@ -66,7 +66,7 @@ public static class ServerApp
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        // First, so that the dashboard's assets are compressed while the host is built.
+        // First, so that the dashboard's assets are compressed while the host builds and the silo starts.
         var dashboardAssets = DashboardAssets.Start();
         // Content root beside the binary, so appsettings.json is found whatever the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -111,8 +111,6 @@ public static class ServerApp
             });
         });
 
-        dashboardAssets.Register(builder.Services);
-
         // Registered after Orleans so the gateway's listeners open once the silo is up.
         if (config.GetValue("Gateway:Enabled", true))
         {
@@ -123,6 +121,8 @@ public static class ServerApp
         builder.Services.AddLiveControl(config);
         builder.AddSiloTelemetry();
         builder.Services.AddServerCertificate(config);
+        // Last of the hosted services before the API's web host: the dashboard is mapped then.
+        dashboardAssets.Register(builder.Services);
         var api = config.GetSection("Api");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -148,7 +148,7 @@ public static class ServerApp
         app.MapSrsApi();
         app.MapSiloTelemetry();
         app.MapRtcSignalling();
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        dashboardAssets.MapInto(app);
         app.MapGet("/", () => Results.Redirect(ConsoleFiles.Path));
         return app;
     }
