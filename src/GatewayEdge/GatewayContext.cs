@@ -22,8 +22,10 @@ public sealed class GatewayContext
         StreamSessions sessions,
         WorkDirectory workDirectory,
         ConnectionLimiter limits,
-        VhostSettingsCache vhosts)
+        VhostSettingsCache vhosts,
+        ConnectionDrops drops)
     {
+        Drops = drops;
         WorkDirectory = workDirectory;
         EdgePulls = edgePulls;
         Limits = limits;
@@ -61,4 +63,7 @@ public sealed class GatewayContext
 
     /// <summary>Admits new client connections within the gateway's connection limits.</summary>
     public ConnectionLimiter Limits { get; }
+
+    /// <summary>Counts (and budgets the log lines of) connections closed because the peer misbehaved or stalled.</summary>
+    public ConnectionDrops Drops { get; }
 }

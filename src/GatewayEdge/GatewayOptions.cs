@@ -61,7 +61,16 @@ public sealed class GatewayOptions
     /// <summary>Largest RTMP message accepted from a peer.</summary>
     public int MaxMessageBytes { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>An RTMP (or RTMPS) connection that has not finished its handshake in this time is closed.</summary>
     public int HandshakeTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>An HTTP connection (stream port) that has not sent its whole request head this long after its first byte is
+    /// closed with 408: a slow-loris client holds a connection for no longer.</summary>
+    public int HttpRequestHeadersTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>An HTTP connection (stream port) that sends no request for this long, before its first one or between two
+    /// (HLS players fetch a segment every few seconds), is closed.</summary>
+    public int HttpKeepAliveTimeoutSeconds { get; set; } = 30;
 
     /// <summary>A publisher or a connection that has not started playing and sends nothing for this
     /// long is closed (SRS `publish.normal_timeout` and friends).</summary>

@@ -53,6 +53,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ClusterLink>();
         services.Configure<GatewayLimitsOptions>(configuration.GetSection(GatewayOptions.Section));
         services.AddSingleton<ConnectionLimiter>();
+        services.AddSingleton<ConnectionDrops>();
+        services.AddSingleton<DescriptorBudget>();
         services.AddSingleton<StreamSessions>();
         services.AddSingleton<GatewayContext>();
         services.AddSingleton<GatewayObserver>();

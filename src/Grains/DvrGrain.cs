@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using OrleansLive.Interfaces;
 
@@ -8,15 +9,36 @@ namespace OrleansLive.Grains;
 /// The DVR of one stream: decides at each publish whether it is recorded (the vhost's dvr settings,
 /// overridden by the control API for the live publish or the next one), asks the publisher's gateway
 /// to start or stop when the API says so, keeps the list of files the gateway writes and announces
-/// each closed file on the stream's on_dvr event stream.
+/// each closed file on the stream's on_dvr event stream. A file left open by a gateway that died (kill -9, a lost
+/// machine) is ended here once its reports stopped and its publisher no longer holds the stream: after the lease
+/// expires, or after a restart of the cluster, whose storage still lists it open.
 /// </summary>
 public sealed class DvrGrain(
     [PersistentState("dvr", StorageNames.Default)] IPersistentState<DvrState> state,
+    IOptions<StreamGrainOptions> options,
     ILogger<DvrGrain> logger) : Grain, IDvrGrain
 {
+    /// <summary>No report (opened, progress) for this long, and the file is a suspect; the recorder reports about once a
+    /// second of media.</summary>
+    internal static readonly TimeSpan ReportSilence = TimeSpan.FromSeconds(5);
+
+    // In memory: when each open file last reported; a restored file counts from the activation.
+    private readonly Dictionary<(string Path, DateTime Start), DateTime> _lastReport = [];
+    private readonly Dictionary<(string Path, DateTime Start), double> _storedDuration = [];
+    private IGrainTimer? _orphanCheck;
+
+    /// <summary>How much media an open file's stored entry may lag behind its recorder's reports.</summary>
+    internal const double StoredProgressSeconds = 5;
+
     private DvrState S => state.State;
 
     private string Key => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        WatchOpenFiles();
+        return Task.CompletedTask;
+    }
 
     public async Task<DvrAssignment?> OnPublish(DvrPublish publish)
     {
@@ -58,28 +80,102 @@ public sealed class DvrGrain(
     public async Task FileOpened(DvrFile file)
     {
         Upsert(file);
+        _lastReport[(file.Path, file.StartUtc)] = DateTime.UtcNow;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IDvrDirectoryGrain>(0).Add(Key);
+        WatchOpenFiles();
     }
 
-    public Task FileProgress(DvrFile file)
+    public async Task FileProgress(DvrFile file)
     {
-        // Kept in memory only: a storage write per second per recording is not worth it; the
-        // opened and closed entries are stored. A report that arrives after the close is stale.
+        // In memory, and stored only every StoredProgressSeconds of media: a storage write per second per recording is
+        // not worth it, but a file a crash leaves open should keep most of its length in the list. A report that arrives
+        // after the close is stale.
         var index = IndexOf(file);
         if (index >= 0 && !S.Files[index].Closed)
         {
             S.Files[index] = file;
+            _lastReport[(file.Path, file.StartUtc)] = DateTime.UtcNow;
+            if (file.Duration - _storedDuration.GetValueOrDefault((file.Path, file.StartUtc)) >= StoredProgressSeconds)
+            {
+                _storedDuration[(file.Path, file.StartUtc)] = file.Duration;
+                await state.WriteStateAsync();
+            }
         }
-        return Task.CompletedTask;
     }
 
     public async Task FileClosed(DvrFile file)
     {
+        var index = IndexOf(file);
+        var endedHere = index >= 0 && S.Files[index].Closed;
         Upsert(file);
+        _lastReport.Remove((file.Path, file.StartUtc));
         await state.WriteStateAsync();
         logger.LogInformation("DVR file of {Stream} closed: {File} ({Duration:F3} s, {Size} bytes)", Key, file.Path, file.Duration, file.Size);
+        if (!endedHere)
+        {
+            // Announced once: a close that arrives after this grain ended the file (a partition that healed) only corrects it.
+            await AnnounceAsync(file);
+        }
+    }
 
+    /// <summary>Runs the orphan check while any file is open.</summary>
+    private void WatchOpenFiles()
+    {
+        if (_orphanCheck is null && S.Files.Any(f => !f.Closed))
+        {
+            var period = options.Value.CheckPeriod;
+            _orphanCheck = this.RegisterGrainTimer(EndOrphanedFilesAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        }
+    }
+
+    /// <summary>Ends the open files whose recorder fell silent while their publisher no longer holds the stream: what its
+    /// gateway wrote stays (an MP4 plays up to its last fragment, an FLV up to its last tag), and the entry says so.</summary>
+    private async Task EndOrphanedFilesAsync(CancellationToken cancellationToken)
+    {
+        var now = DateTime.UtcNow;
+        var silent = S.Files.Where(f => !f.Closed && now - _lastReport.GetValueOrDefault((f.Path, f.StartUtc), now) > ReportSilence).ToList();
+        foreach (var file in S.Files.Where(f => !f.Closed && !_lastReport.ContainsKey((f.Path, f.StartUtc))))
+        {
+            // Restored from storage: its silence counts from now.
+            _lastReport[(file.Path, file.StartUtc)] = now;
+        }
+        if (silent.Count > 0)
+        {
+            var publisher = await GrainFactory.GetGrain<IStreamGrain>(Key).GetPublisher();
+            var orphans = silent.Where(f => publisher?.ClientId != f.ClientId).ToList();
+            foreach (var file in orphans)
+            {
+                var ended = file with { Closed = true };
+                Upsert(ended);
+                _lastReport.Remove((file.Path, file.StartUtc));
+                logger.LogWarning("DVR file of {Stream} ended without its gateway {Gateway} closing it (publisher {Client} gone): {File} ({Duration:F3} s, {Size} bytes as last reported)",
+                    Key, file.GatewayId, file.ClientId, file.Path, file.Duration, file.Size);
+            }
+            if (orphans.Count > 0)
+            {
+                if (S.Live is { } live && orphans.Any(f => f.ClientId == live.ClientId))
+                {
+                    // The publish that was recording is over too.
+                    (S.Live, S.Assignment, S.Override) = (null, null, null);
+                }
+                await state.WriteStateAsync();
+                foreach (var file in orphans)
+                {
+                    await AnnounceAsync(file with { Closed = true });
+                }
+            }
+        }
+        if (!S.Files.Any(f => !f.Closed))
+        {
+            _orphanCheck?.Dispose();
+            _orphanCheck = null;
+        }
+    }
+
+    /// <summary>The closed file as an on_dvr event and SRS's on_dvr callback.</summary>
+    private async Task AnnounceAsync(DvrFile file)
+    {
         var (vhost, app, stream) = StreamKey.Parse(Key);
         var publish = S.LastPublish?.ClientId == file.ClientId ? S.LastPublish : null;
         var source = new StreamEventSource(vhost, app, stream, StreamKey.Url(vhost, app, stream), publish?.StreamId ?? "",

@@ -131,7 +131,8 @@ public sealed partial class StreamGrain(
 
     private PublishVerdict Busy(PublishClaim claim, PublishSession lease)
     {
-        logger.LogInformation("Publish of {Stream} by {Client} refused: held by {Holder} on {Gateway}",
+        // Debug: the gateway logs refusals within a per-reason budget; a race of many publishers is not a line each here.
+        logger.LogDebug("Publish of {Stream} by {Client} refused: held by {Holder} on {Gateway}",
             this.GetPrimaryKeyString(), claim.ClientId, lease.ClientId, lease.GatewayId);
         return new PublishVerdict(false, StreamId, $"StreamBusy: published by client {lease.ClientId}");
     }

@@ -109,6 +109,59 @@ public sealed class DvrGrainTests(ClusterFixture fixture) : IClassFixture<Cluste
     }
 
     [Fact]
+    public async Task A_file_its_dead_gateway_left_open_is_ended_once_its_reports_stop_and_the_lease_is_gone()
+    {
+        await using var gateway = new FakeGateway(_client);
+        await gateway.StartHeartbeats();
+        var key = Key(StreamKey.DefaultVhost, "orphan" + Ids.Random(6));
+        var received = new TaskCompletionSource<DvrFileEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stream = _client.GetStreamProvider(LiveEventStreams.Provider).GetStream<DvrFileEvent>(StreamId.Create(LiveEventStreams.DvrNamespace, key));
+        var subscription = await stream.SubscribeAsync((e, _) =>
+        {
+            received.TrySetResult(e);
+            return Task.CompletedTask;
+        });
+        try
+        {
+            Assert.True((await _client.GetGrain<IStreamGrain>(key).AcquirePublish(new PublishClaim("pub00001", gateway.Id, "10.0.0.9", "rtmp://example/live", ""))).Granted);
+            gateway.StartReporting(key, "pub00001");
+            var dvr = _client.GetGrain<IDvrGrain>(key);
+            await dvr.OnPublish(Publish("pub00001", gateway.Id));
+            var file = File("./rec/o.mp4", closed: false) with { GatewayId = gateway.Id };
+            await dvr.FileOpened(file);
+
+            // While the recorder reports and its publisher holds the lease, the file stays open past the silence bound.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var duration = 0.0;
+            while (clock.Elapsed < TimeSpan.FromSeconds(7))
+            {
+                await dvr.FileProgress(file with { Duration = duration += 0.5, Size = 1000 + (long)(duration * 1000) });
+                // A recorder's report rate, not a wait for a condition.
+                await Task.Delay(500);
+            }
+            Assert.False(Assert.Single((await dvr.GetStatus()).Files).Closed);
+
+            // The gateway dies: no more reports, no heartbeat, the lease lapses; the entry is ended with what was last reported.
+            gateway.StopReporting();
+            gateway.StopHeartbeats();
+            await Eventually.True(async () => Assert.Single((await dvr.GetStatus()).Files).Closed, "the orphaned file ended");
+            var ended = Assert.Single((await dvr.GetStatus()).Files);
+            Assert.Equal((duration, 1000 + (long)(duration * 1000)), (ended.Duration, ended.Size));
+            Assert.False((await dvr.GetStatus()).Live);
+            var evt = await received.Task.WaitAsync(TestTimeouts.Deadline);
+            Assert.Equal(("./rec/o.mp4", duration), (evt.File, evt.Duration));
+
+            // The gateway's own close, had it come late (a partition that healed), corrects the entry without a second event.
+            await dvr.FileClosed(file with { Closed = true, Duration = duration + 1, Size = 9999 });
+            Assert.Equal(9999, Assert.Single((await dvr.GetStatus()).Files).Size);
+        }
+        finally
+        {
+            await subscription.UnsubscribeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_closed_hls_segment_goes_out_as_an_on_hls_event()
     {
         var key = Key(StreamKey.DefaultVhost, "hls" + Ids.Random(6));

@@ -574,6 +574,44 @@ public class RtmpChunkTests
     }
 
     [Fact]
+    public void Announced_lengths_do_not_allocate_before_the_bytes_arrive()
+    {
+        using var reader = new RtmpChunkReader();
+        var output = new ArrayBufferWriter<byte>();
+        Span<byte> header = stackalloc byte[RtmpChunkWriter.MaxHeaderSize];
+        // Two 8 MiB messages announced (within the partial-bytes bound), a first 128-byte chunk of each sent.
+        for (var csid = 4; csid < 6; csid++)
+        {
+            output.Write(header[..RtmpChunkWriter.WriteHeader0(header, csid, 0, 8 * 1024 * 1024, RtmpMessageType.Video, 1)]);
+            output.Write(new byte[128]);
+        }
+
+        var buffer = new ReadOnlySequence<byte>(output.WrittenMemory);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.False(reader.TryReadMessage(ref buffer, out _));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1024 * 1024, "the reader allocated the announced lengths up front");
+        Assert.True(buffer.IsEmpty);
+    }
+
+    [Fact]
+    public void A_message_much_larger_than_its_first_buffer_reassembles()
+    {
+        var writer = new RtmpChunkWriter();
+        var payload = Payload(300_000, 7);
+        var bytes = WriteAll(writer, [new Sent(6, 40, RtmpMessageType.Video, 1, payload), new Sent(4, 40, RtmpMessageType.Audio, 1, Payload(5000, 3))]);
+        using var reader = new RtmpChunkReader(headroom: 11, tailroom: 4);
+        var messages = ReadAll(bytes, 1000, reader);
+        Assert.Equal(2, messages.Count);
+        Assert.Equal(payload, messages[0].PayloadMemory.ToArray());
+        Assert.True(messages[0].Buffer.Length >= 11 + 300_000 + 4);
+        Assert.Equal(Payload(5000, 3), messages[1].PayloadMemory.ToArray());
+        foreach (var message in messages)
+        {
+            message.ReturnBuffer();
+        }
+    }
+
+    [Fact]
     public void Changing_length_mid_message_throws()
     {
         using var reader = new RtmpChunkReader();

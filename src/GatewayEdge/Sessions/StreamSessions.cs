@@ -19,6 +19,7 @@ public sealed class StreamSessions
     private readonly PlayerQueueLimits _playerLimits;
     private readonly GatewayMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly ReasonLog _refusalLog;
 
     public StreamSessions(
         ClusterLink cluster,
@@ -38,6 +39,7 @@ public sealed class StreamSessions
         _playerLimits = playerLimits;
         _metrics = metrics;
         _logger = logger;
+        _refusalLog = new ReasonLog(logger);
     }
 
     private ClusterLink Cluster { get; }
@@ -246,8 +248,13 @@ public sealed class StreamSessions
     private SessionResult<T> Refuse<T>(ClientSession client, string action, StreamAddress address, string reason)
         where T : class
     {
-        _logger.LogWarning("{Protocol} {Action} {Url} refused: {Reason}", client.Label, action, address.Url, reason);
+        var kind = GatewayMetrics.ReasonKind(reason);
         _metrics.Refused(client, action, reason);
+        // A thousand publishers racing for one stream name are a thousand refusals, not a thousand lines.
+        if (_refusalLog.TryTake($"{action} {kind} {address.Url}", $"{action} requests of {address.Url} refused ({kind})"))
+        {
+            _logger.LogWarning("{Protocol} {Action} {Url} refused: {Reason}", client.Label, action, address.Url, reason);
+        }
         return SessionResult<T>.Refused(reason);
     }
 

@@ -21,6 +21,7 @@ public sealed class StreamHub
     private MediaFrame? _videoHeader;
     private MediaFrame? _audioHeader;
     private bool _gopOpen;
+    private long _gopBytes;
     private StreamTsMux? _tsMux;
     private int _tsPlayers;
     private long _recvBytes;
@@ -431,9 +432,9 @@ public sealed class StreamHub
             {
                 Replace(ref _convertedHeader, frame);
             }
-            else if (Options.GopCache && _gopOpen && _gop.Count < Options.GopCacheMaxFrames)
+            else if (Options.GopCache && _gopOpen && _gop.Count < Options.GopCacheMaxFrames && _gopBytes + frame.Length <= Options.GopCacheMaxBytes)
             {
-                _gop.Add(frame.AddRef());
+                AddToGop(frame);
             }
             return;
         }
@@ -476,13 +477,20 @@ public sealed class StreamHub
         {
             return;
         }
-        if (_gop.Count >= Options.GopCacheMaxFrames)
+        if (_gop.Count >= Options.GopCacheMaxFrames || _gopBytes + frame.Length > Options.GopCacheMaxBytes)
         {
-            // A GOP this long is not worth holding; wait for the next keyframe.
+            // A GOP this long (or this large: a publisher sending huge frames and never a keyframe) is not worth
+            // holding; wait for the next keyframe.
             ClearGop();
             return;
         }
+        AddToGop(frame);
+    }
+
+    private void AddToGop(MediaFrame frame)
+    {
         _gop.Add(frame.AddRef());
+        _gopBytes += frame.Length;
     }
 
     private static void Replace(ref MediaFrame? slot, MediaFrame frame)
@@ -498,6 +506,7 @@ public sealed class StreamHub
             frame.Release();
         }
         _gop.Clear();
+        _gopBytes = 0;
         _gopOpen = false;
     }
 
@@ -514,4 +523,11 @@ public sealed class StreamHub
 
 /// <summary>Per-stream media settings, taken from the vhost (SRS's `play { gop_cache ... }` and
 /// `rtc { rtmp_to_rtc; rtc_to_rtmp; }`).</summary>
-public sealed record StreamHubOptions(bool GopCache = true, int GopCacheMaxFrames = 2500, bool RtmpToRtc = true, bool RtcToRtmp = true);
+/// <param name="GopCacheMaxBytes">The cache's other bound (SRS's gop_cache_max_frames is the first): what one stream holds
+/// for joining players, whatever its publisher sends.</param>
+public sealed record StreamHubOptions(bool GopCache = true, int GopCacheMaxFrames = 2500, bool RtmpToRtc = true, bool RtcToRtmp = true,
+    long GopCacheMaxBytes = StreamHubOptions.DefaultGopCacheMaxBytes)
+{
+    /// <summary>64 MiB: ten seconds of a 50 Mbit/s stream.</summary>
+    public const long DefaultGopCacheMaxBytes = 64L * 1024 * 1024;
+}

@@ -105,6 +105,28 @@ public sealed class RawRtmpClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Sets the chunk size this client sends with, telling the server first.</summary>
+    public async Task SetChunkSizeAsync(int size)
+    {
+        var payload = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)size);
+        await SendMessageAsync(2, RtmpMessageType.SetChunkSize, 0, payload);
+        _writer.ChunkSize = size;
+    }
+
+    /// <summary>Reads whatever bytes arrive next, unparsed (0 once the server closed).</summary>
+    public async Task<int> ReadRawAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _stream.ReadAsync(buffer, cancellationToken);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>True when the server closes the connection within the timeout.</summary>
     public async Task<bool> WaitClosedAsync(TimeSpan timeout)
     {

@@ -54,11 +54,15 @@ public abstract class ServerProcess : IAsyncLifetime
     /// <summary>Options beyond the ports, as <c>--Key=Value</c>.</summary>
     protected abstract IEnumerable<string> Settings();
 
+    /// <summary>A command the server is started under (e.g. prlimit with its options); empty: dotnet directly.</summary>
+    protected virtual string[] Launcher => [];
+
     public async Task InitializeAsync()
     {
         static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
-        _process = ExternalProcess.Start("dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "OrleansLive.Silo.dll"),
+        string[] launcher = [.. Launcher, "dotnet"];
+        _process = ExternalProcess.Start(launcher[0],
+            [.. launcher[1..], Path.Combine(AppContext.BaseDirectory, "OrleansLive.Silo.dll"),
             "--Gateway:ListenAddress=127.0.0.1",
             $"--Gateway:RtmpPort={Port(RtmpPort)}",
             $"--Gateway:HttpPort={Port(HttpPort)}",
@@ -85,7 +89,7 @@ public abstract class ServerProcess : IAsyncLifetime
         }, Deadline, "the server process listening");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         if (_process is not null)

@@ -50,6 +50,36 @@ public sealed class StreamHubTests
     }
 
     [Fact]
+    public void A_gop_over_the_byte_bound_is_not_cached()
+    {
+        var hub = new StreamHub("__defaultVhost__", "live", "s", new StreamHubOptions(GopCacheMaxBytes: 10_000));
+        hub.TryAttachPublisher("pub");
+        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x00]));
+        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 0, [0x17, 0x01, .. new byte[4000]]));
+        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 40, [0x27, 0x01, .. new byte[4000]]));
+        // The third frame would take the GOP past 10,000 bytes: the cache lets it go and waits for the next keyframe.
+        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 80, [0x27, 0x01, .. new byte[4000]]));
+        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 120, [0x27, 0x01]));
+
+        var late = new PlayerQueue("p", new PlayerQueueLimits());
+        hub.AddPlayer(late);
+        var got = Drain(late);
+        Assert.True(Assert.Single(got).IsSequenceHeader);
+        got[0].Release();
+
+        Publish(hub, MediaFrame.Copy(FrameTypes.Video, 2000, [0x17, 0x01]));
+        var next = new PlayerQueue("q", new PlayerQueueLimits());
+        hub.AddPlayer(next);
+        got = Drain(next);
+        Assert.Equal(2, got.Count);
+        Assert.Equal(2000u, got[1].Timestamp);
+        foreach (var f in got)
+        {
+            f.Release();
+        }
+    }
+
+    [Fact]
     public void Without_gop_cache_a_new_player_waits_for_the_next_keyframe()
     {
         var hub = NewHub(gopCache: false);

@@ -1,6 +1,8 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
@@ -61,7 +63,10 @@ public sealed class HttpFlvHandler
             {
                 using (_logger.BeginScope(LogScopes.Client, connection.ClientId))
                 {
-                    _logger.LogWarning("HTTP-FLV player too slow: skipped ahead {Skips} times, {Dropped} frames dropped; closing", p.Skips, p.DroppedFrames);
+                    if (_gateway.Drops.Drop(remux.Protocol, ConnectionDrops.TooSlow))
+                    {
+                        _logger.LogWarning("HTTP-FLV player from {Ip} too slow: skipped ahead {Skips} times, {Dropped} frames dropped; closing", ip, p.Skips, p.DroppedFrames);
+                    }
                 }
                 context.Abort();
             }, mergesWrites: true);
@@ -74,6 +79,12 @@ public sealed class HttpFlvHandler
             }
             using (play)
             {
+                if (_gateway.Options.PlayerSendBufferBytes > 0 && context.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+                {
+                    // As for RTMP players: a small kernel buffer makes a stalled reader show (and time out) within seconds,
+                    // where the default one could swallow megabytes first.
+                    socket.SendBufferSize = _gateway.Options.PlayerSendBufferBytes;
+                }
                 connection.Player = queue;
                 await PlayAsync(context, play, connection, remux);
             }
@@ -88,6 +99,9 @@ public sealed class HttpFlvHandler
     {
         var player = play.Queue;
         using var aborted = context.RequestAborted.Register(() => player.Complete(PlayerEnd.Closed));
+        // Each flush must finish within the send timeout: a player reading a byte a second holds its connection no longer.
+        var sendTimeout = TimeSpan.FromSeconds(_gateway.Options.SendTimeoutSeconds);
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         try
         {
             context.Response.ContentType = remux.ContentType;
@@ -95,7 +109,7 @@ public sealed class HttpFlvHandler
             var body = context.Response.BodyWriter;
             var output = new CountingBufferWriter(body);
             remux.WriteHeader(output);
-            await body.FlushAsync(context.RequestAborted);
+            await FlushAsync(body, stall, sendTimeout);
             connection.AddSent(output.Take());
             await QueueReader.RunAsync(player, async batch =>
             {
@@ -105,7 +119,7 @@ public sealed class HttpFlvHandler
                     more = more && remux.Write(output, frame);
                 }
                 var bytes = output.Take();
-                await body.FlushAsync(context.RequestAborted);
+                await FlushAsync(body, stall, sendTimeout);
                 player.AddSent(bytes);
                 connection.AddSent(bytes);
                 // SRS's drop_if_not_match: the stream's audio is not what the extension asked for.
@@ -113,10 +127,26 @@ public sealed class HttpFlvHandler
             });
             _logger.LogInformation("HTTP-FLV player ended ({End}); sent {Sent} bytes", player.End, connection.SentBytes);
         }
+        catch (OperationCanceledException) when (stall.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            if (_gateway.Drops.Drop(remux.Protocol, ConnectionDrops.SendTimeout))
+            {
+                _logger.LogWarning("HTTP-FLV player from {Ip} dropped (send stalled for {Timeout} s); sent {Sent} bytes",
+                    context.Connection.RemoteIpAddress, sendTimeout.TotalSeconds, connection.SentBytes);
+            }
+            context.Abort();
+        }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
             _logger.LogInformation("HTTP-FLV player went away; sent {Sent} bytes", connection.SentBytes);
         }
+    }
+
+    private static async ValueTask FlushAsync(System.IO.Pipelines.PipeWriter body, CancellationTokenSource stall, TimeSpan timeout)
+    {
+        stall.CancelAfter(timeout);
+        await body.FlushAsync(stall.Token);
+        stall.CancelAfter(Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Splits "app/sub/stream.flv" into app "app/sub", stream "stream" and extension ".flv".</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Tls;
@@ -29,9 +31,13 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
     private readonly IEnumerable<IHttpPortRoutes> _routes;
     private readonly ServerCertificate _certificate;
     private WebApplication? _app;
+    private KestrelConnectionEnds? _connectionEnds;
+    private readonly DescriptorBudget _descriptors;
 
-    public HttpStreamServer(GatewayContext gateway, GatewayEndpoints endpoints, RtcSignalling signalling, ServerCertificate certificate, IEnumerable<IHttpPortRoutes> routes, ILoggerFactory loggers)
+    public HttpStreamServer(GatewayContext gateway, GatewayEndpoints endpoints, RtcSignalling signalling, ServerCertificate certificate, IEnumerable<IHttpPortRoutes> routes,
+        DescriptorBudget descriptors, ILoggerFactory loggers)
     {
+        _descriptors = descriptors;
         _routes = routes;
         _certificate = certificate;
         _signalling = signalling;
@@ -56,15 +62,21 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Parse(_gateway.Options.ListenAddress), _gateway.Options.HttpPort);
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(Math.Max(1, _gateway.Options.HttpKeepAliveTimeoutSeconds));
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(Math.Max(1, _gateway.Options.HttpRequestHeadersTimeoutSeconds));
+            kestrel.Listen(IPAddress.Parse(_gateway.Options.ListenAddress), _gateway.Options.HttpPort, listen => listen.Use(WithinDescriptorBudget));
             if (_gateway.Options.HttpsPort >= 0)
             {
                 kestrel.Listen(IPAddress.Parse(_gateway.Options.ListenAddress), _gateway.Options.HttpsPort,
-                    listen => listen.UseHttps(https =>
+                    listen =>
                     {
-                        https.ServerCertificate = _certificate.Certificate;
-                        https.ServerCertificateChain = _certificate.Chain;
-                    }));
+                        listen.Use(WithinDescriptorBudget);
+                        listen.UseHttps(https =>
+                        {
+                            https.ServerCertificate = _certificate.Certificate;
+                            https.ServerCertificateChain = _certificate.Chain;
+                        });
+                    });
             }
         });
         var app = builder.Build();
@@ -92,9 +104,11 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
                 await flv.HandleAsync(context, path ?? "");
             }
         });
+        _connectionEnds = new KestrelConnectionEnds(_gateway.Drops, _logger);
         await app.StartAsync(cancellationToken);
         _app = app;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        _connectionEnds.Watch(addresses.Select(a => a.Port));
         if (addresses.FirstOrDefault(a => a.Scheme == Uri.UriSchemeHttps) is { } secure)
         {
             _endpoints.SetHttps(secure.Port);
@@ -105,6 +119,28 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         _logger.LogInformation("HTTP streams listening on {Address}", address.OriginalString);
         _logger.LogInformation("HLS and DVR files with relative paths go below {WorkDir} (Gateway:WorkDir)", _gateway.WorkDirectory.Path);
     }
+
+    /// <summary>Closes a connection at once when the process holds as many as its descriptor limit leaves room for.</summary>
+    private ConnectionDelegate WithinDescriptorBudget(ConnectionDelegate next) => async connection =>
+    {
+        if (!_descriptors.TryTake())
+        {
+            if (_gateway.Drops.Drop("http", ConnectionDrops.Descriptors))
+            {
+                _logger.LogWarning("HTTP connection closed at once: {Open} client connections open, the most the descriptor limit leaves room for", _descriptors.Capacity);
+            }
+            connection.Abort();
+            return;
+        }
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            _descriptors.Release();
+        }
+    };
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -120,5 +156,6 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         {
             await _app.DisposeAsync();
         }
+        _connectionEnds?.Dispose();
     }
 }

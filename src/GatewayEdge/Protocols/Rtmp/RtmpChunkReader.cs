@@ -315,6 +315,7 @@ public sealed class RtmpChunkReader : IDisposable
             }
         }
 
+        Reserve(stream, chunkPayload);
         var target = stream.Buffer!.AsSpan(Headroom + stream.Received, chunkPayload);
         reader.TryCopyTo(target);
         reader.Advance(chunkPayload);
@@ -361,7 +362,28 @@ public sealed class RtmpChunkReader : IDisposable
         stream.TypeId = typeId;
         stream.StreamId = streamId;
         stream.Received = 0;
-        stream.Buffer = ArrayPool<byte>.Shared.Rent(Headroom + length + Tailroom);
+        // Not the announced length at once: a peer could announce 8 MiB messages on a few chunk streams for a few dozen
+        // bytes. The buffer grows with what arrives (Reserve), so it stays within twice the bytes received.
+        stream.Buffer = ArrayPool<byte>.Shared.Rent(Headroom + Math.Min(length, InitialBuffer) + Tailroom);
+    }
+
+    /// <summary>What a message's buffer starts at; the payloads of most audio and many video messages fit.</summary>
+    private const int InitialBuffer = 4096;
+
+    /// <summary>Grows the message's buffer (doubling, at most to the whole message) to take the next chunk.</summary>
+    private void Reserve(ChunkStream stream, int chunkPayload)
+    {
+        var buffer = stream.Buffer!;
+        var needed = stream.Received + chunkPayload;
+        if (Headroom + needed + Tailroom <= buffer.Length)
+        {
+            return;
+        }
+        var size = Math.Min(stream.Length, Math.Max(needed, 2 * (buffer.Length - Headroom - Tailroom)));
+        var grown = ArrayPool<byte>.Shared.Rent(Headroom + size + Tailroom);
+        buffer.AsSpan(Headroom, stream.Received).CopyTo(grown.AsSpan(Headroom));
+        stream.Buffer = grown;
+        ArrayPool<byte>.Shared.Return(buffer);
     }
 
     private RtmpMessage Complete(ChunkStream stream)

@@ -119,13 +119,13 @@ public sealed partial class RtmpConnection
         }
         var objectEncoding = props.GetNumber("objectEncoding") ?? 0;
         var probe = StreamAddress.Resolve(StreamAddress.HostOf(_tcUrl), _app, "", _gateway.KnownVhosts);
-        _logger.LogInformation("RTMP connect app={App} tcUrl={TcUrl} vhost={Vhost}", probe.App, _tcUrl, probe.Vhost);
+        _logger.LogDebug("RTMP connect app={App} tcUrl={TcUrl} vhost={Vhost}", probe.App, _tcUrl, probe.Vhost);
         var client = Client;
         (client.TcUrl, client.PageUrl, client.SwfUrl, client.Vhost, client.App) = (_tcUrl, _pageUrl, _swfUrl, probe.Vhost, probe.App);
         if (await Sessions.ConnectAsync(client, probe) is { } refusal)
         {
             // As SRS: a refused client is closed without an error status.
-            throw new RtmpProtocolException(refusal);
+            throw new RtmpRefusedException(refusal);
         }
         _connected = true;
 

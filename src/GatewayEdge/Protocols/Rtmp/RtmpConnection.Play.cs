@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 
@@ -25,7 +26,7 @@ public sealed partial class RtmpConnection
         if (result.Value is not { } play)
         {
             // As SRS: a refused player is closed, without a status message (the close is logged).
-            throw new RtmpProtocolException($"play refused: {result.Refusal}");
+            throw new RtmpRefusedException($"play refused: {result.Refusal}");
         }
         _play = play;
 
@@ -86,7 +87,7 @@ public sealed partial class RtmpConnection
         }
         catch (TimeoutException)
         {
-            _logger.LogWarning("RTMP player send stalled for {Timeout}; closing", sendTimeout);
+            DropAndKick(ConnectionDrops.SendTimeout, $"player send stalled for {sendTimeout.TotalSeconds:0.#} s");
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
@@ -102,14 +103,8 @@ public sealed partial class RtmpConnection
     }
 
     /// <summary>Runs on the publisher's thread: close at once, even if a send is stuck.</summary>
-    private void OnPlayerDropped(PlayerQueue player)
-    {
-        using (_logger.BeginScope(LogScopes.Client, ClientId))
-        {
-            _logger.LogWarning("RTMP player too slow: skipped ahead {Skips} times, {Dropped} frames dropped; closing", player.Skips, player.DroppedFrames);
-        }
-        Kick();
-    }
+    private void OnPlayerDropped(PlayerQueue player) =>
+        DropAndKick(ConnectionDrops.TooSlow, $"player too slow: skipped ahead {player.Skips} times, {player.DroppedFrames} frames dropped");
 
     private async Task StopPlayingAsync()
     {

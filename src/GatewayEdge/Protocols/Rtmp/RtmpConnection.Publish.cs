@@ -48,7 +48,7 @@ public sealed partial class RtmpConnection
         {
             _logger.LogDebug(ex, "Could not tell the refused publisher why");
         }
-        throw new RtmpProtocolException($"publish refused: {reason}");
+        throw new RtmpRefusedException($"publish refused: {reason}");
     }
 
     private StreamAddress ResolveStream(RtmpCommand command, string action)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Interfaces;
 using OrleansLive.Media.Containers.Amf;
@@ -65,22 +66,30 @@ public sealed partial class RtmpConnection : IClientConnection
     public async Task RunAsync()
     {
         using var scope = _logger.BeginScope(LogScopes.Client, ClientId);
+        // A client exists for the cluster (registry, session record, API) once its handshake is done: a flood of
+        // connections that never finish one costs no grain call and no log line each.
+        if (!await TryHandshakeAsync())
+        {
+            return;
+        }
         _client = Sessions.Begin(this, "rtmp", "RTMP", _ip, recordNow: true);
-        _logger.LogInformation("RTMP client connected from {Ip}", _ip);
+        _logger.LogDebug("RTMP client connected from {Ip}", _ip);
         var reason = "closed by peer";
+        string? drop = null;
         try
         {
-            await HandshakeAsync();
             await ReadLoopAsync();
         }
         catch (Exception ex) when (ex is RtmpProtocolException or Amf0Exception)
         {
-            reason = "protocol error: " + ex.Message;
-            _logger.LogWarning("Closing RTMP connection: {Reason}", ex.Message);
+            (drop, reason) = (ex is RtmpRefusedException ? ConnectionDrops.Refused : ConnectionDrops.ProtocolError, ex.Message);
         }
         catch (Exception ex) when (_closed.IsCancellationRequested || ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            reason = _closed.IsCancellationRequested ? "closed by server" : ex is OperationCanceledException ? "timed out" : "connection lost";
+            (drop, reason) = Volatile.Read(ref _drop) is { } cause ? (cause.Drop, cause.Reason)
+                : _closed.IsCancellationRequested ? (null, "closed by server")
+                : ex is OperationCanceledException ? (ConnectionDrops.IdleTimeout, $"nothing received for {_gateway.Options.ReceiveTimeoutSeconds} s")
+                : (null, "connection lost");
             _logger.LogDebug(ex, "RTMP connection ended: {Reason}", reason);
         }
         catch (Exception ex)
@@ -90,17 +99,67 @@ public sealed partial class RtmpConnection : IClientConnection
         }
         finally
         {
+            // Before the clean-up closes the socket: a peer that sees the close finds the reason logged.
+            var detail = drop is ConnectionDrops.ProtocolError or ConnectionDrops.Refused ? reason : null;
+            if (drop is not null && _gateway.Drops.Drop("rtmp", drop, detail))
+            {
+                _logger.LogWarning("RTMP client from {Ip} dropped ({Reason}); sent {Sent} bytes, received {Recv} bytes", _ip, reason, SentBytes, RecvBytes);
+            }
             await CleanupAsync();
-            _logger.LogInformation("RTMP client closed ({Reason}); sent {Sent} bytes, received {Recv} bytes", reason, SentBytes, RecvBytes);
+            if (drop is null)
+            {
+                _logger.LogInformation("RTMP client from {Ip} closed ({Reason}); sent {Sent} bytes, received {Recv} bytes", _ip, reason, SentBytes, RecvBytes);
+            }
         }
     }
 
-    private async Task HandshakeAsync()
+    /// <summary>Why the server is closing this connection, set by whoever decides it (a stalled or too slow player)
+    /// before it kicks: the drop reason and the words for the log.</summary>
+    private DropCause? _drop;
+
+    private sealed record DropCause(string Drop, string Reason);
+
+    private void DropAndKick(string drop, string reason)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
-        timeout.CancelAfter(TimeSpan.FromSeconds(_gateway.Options.HandshakeTimeoutSeconds));
-        var complex = await _session.AcceptHandshakeAsync(timeout.Token);
-        _logger.LogDebug("RTMP handshake done ({Kind})", complex ? "complex" : "simple");
+        Interlocked.CompareExchange(ref _drop, new DropCause(drop, reason), null);
+        Kick();
+    }
+
+    /// <summary>The handshake, within the handshake timeout. A failure is counted and logged within the drop budget, and the
+    /// connection closed; false then.</summary>
+    private async Task<bool> TryHandshakeAsync()
+    {
+        var seconds = _gateway.Options.HandshakeTimeoutSeconds;
+        string drop, reason;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
+            timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
+            var complex = await _session.AcceptHandshakeAsync(timeout.Token);
+            _logger.LogDebug("RTMP handshake done ({Kind})", complex ? "complex" : "simple");
+            return true;
+        }
+        catch (RtmpProtocolException ex)
+        {
+            (drop, reason) = (ConnectionDrops.HandshakeError, ex.Message);
+        }
+        catch (OperationCanceledException) when (!_closed.IsCancellationRequested)
+        {
+            (drop, reason) = (ConnectionDrops.HandshakeTimeout, $"no handshake within {seconds} s");
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Reset by the peer, or the server stopping.
+            _logger.LogDebug(ex, "RTMP connection from {Ip} lost during the handshake", _ip);
+            await _session.DisposeAsync();
+            return false;
+        }
+        if (_gateway.Drops.Drop("rtmp", drop, drop == ConnectionDrops.HandshakeError ? reason : null))
+        {
+            _logger.LogWarning("RTMP connection from {Ip} closed during the handshake: {Reason}", _ip, reason);
+        }
+        await _session.DisposeAsync();
+        return false;
     }
 
     private async Task ReadLoopAsync()

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Tls;
 using OrleansLive.Media.Codecs;
@@ -18,15 +19,20 @@ public sealed class RtmpListener : BackgroundService
     private readonly GatewayEndpoints _endpoints;
     private readonly ServerCertificate _certificate;
     private readonly ILogger<RtmpListener> _logger;
+    private static readonly TimeSpan AcceptPause = TimeSpan.FromMilliseconds(100);
+    private readonly ReasonLog _acceptLog;
+    private readonly DescriptorBudget _descriptors;
     private Socket? _listener;
     private Socket? _tlsListener;
 
-    public RtmpListener(GatewayContext gateway, GatewayEndpoints endpoints, ServerCertificate certificate, ILogger<RtmpListener> logger)
+    public RtmpListener(GatewayContext gateway, GatewayEndpoints endpoints, ServerCertificate certificate, DescriptorBudget descriptors, ILogger<RtmpListener> logger)
     {
+        _descriptors = descriptors;
         _gateway = gateway;
         _endpoints = endpoints;
         _certificate = certificate;
         _logger = logger;
+        _acceptLog = new ReasonLog(logger);
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -65,6 +71,7 @@ public sealed class RtmpListener : BackgroundService
     private async Task AcceptLoopAsync(Socket listener, bool tls, CancellationToken stoppingToken)
     {
         using var stop = stoppingToken.Register(listener.Dispose);
+        var protocol = tls ? "RTMPS" : "RTMP";
         while (!stoppingToken.IsCancellationRequested)
         {
             Socket client;
@@ -78,18 +85,35 @@ public sealed class RtmpListener : BackgroundService
             }
             catch (SocketException ex)
             {
-                _logger.LogWarning(ex, "{Protocol} accept failed", tls ? "RTMPS" : "RTMP");
+                // Out of descriptors (or kernel buffers) fails every accept at once until connections close: pause
+                // instead of spinning, and log once per window, not once per attempt.
+                if (_acceptLog.TryTake(ex.SocketErrorCode.ToString(), $"{protocol} accepts failed ({ex.SocketErrorCode})"))
+                {
+                    _logger.LogWarning(ex, "{Protocol} accept failed ({Error}); pausing accepts for {Pause} ms", protocol, ex.SocketErrorCode, AcceptPause.TotalMilliseconds);
+                }
+                await Task.Delay(AcceptPause, CancellationToken.None);
                 continue;
             }
-            if (!_gateway.Limits.TryAdmit((client.RemoteEndPoint as IPEndPoint)?.Address, tls ? "RTMPS" : "RTMP", out var admission))
+            if (!_descriptors.TryTake())
+            {
+                client.Dispose();
+                if (_gateway.Drops.Drop(protocol.ToLowerInvariant(), ConnectionDrops.Descriptors))
+                {
+                    _logger.LogWarning("{Protocol} connection closed at once: {Open} client connections open, the most the descriptor limit leaves room for", protocol, _descriptors.Capacity);
+                }
+                continue;
+            }
+            if (!_gateway.Limits.TryAdmit((client.RemoteEndPoint as IPEndPoint)?.Address, protocol, out var admission))
             {
                 // Refused at once, before the handshake (SRS max_connections); the limiter logs it.
                 client.Dispose();
+                _descriptors.Release();
                 continue;
             }
             client.NoDelay = true;
             _ = Task.Run(async () =>
             {
+                using var descriptor = new DescriptorHeld(_descriptors);
                 using (admission)
                 {
                     var secure = tls ? await AuthenticateAsync(client) : null;
@@ -97,7 +121,10 @@ public sealed class RtmpListener : BackgroundService
                     {
                         return;
                     }
-                    await new RtmpConnection(client, _gateway, secure).RunAsync();
+                    var connection = new RtmpConnection(client, _gateway, secure);
+                    // A connection still in its handshake is not registered for kicks yet; stopping closes it too.
+                    using var stopping = stoppingToken.Register(static c => ((RtmpConnection)c!).Kick(), connection);
+                    await connection.RunAsync();
                 }
             }, CancellationToken.None);
         }
@@ -116,7 +143,11 @@ public sealed class RtmpListener : BackgroundService
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
         {
-            _logger.LogInformation("RTMPS TLS handshake with {Peer} failed: {Reason}", client.RemoteEndPoint, ex.Message);
+            var drop = ex is OperationCanceledException ? ConnectionDrops.HandshakeTimeout : ConnectionDrops.HandshakeError;
+            if (_gateway.Drops.Drop("rtmps", drop))
+            {
+                _logger.LogInformation("RTMPS TLS handshake with {Peer} failed: {Reason}", client.RemoteEndPoint, ex.Message);
+            }
             await tls.DisposeAsync();
             return null;
         }
@@ -129,5 +160,11 @@ public sealed class RtmpListener : BackgroundService
         {
             connection.Kick();
         }
+    }
+
+    /// <summary>Gives the connection's place in the descriptor budget back when it ends.</summary>
+    private readonly struct DescriptorHeld(DescriptorBudget budget) : IDisposable
+    {
+        public void Dispose() => budget.Release();
     }
 }

@@ -10,9 +10,10 @@ public sealed partial class RtmpSession
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly RtmpChunkWriter _writer = new();
-    private readonly ArrayBufferWriter<byte> _out = new(4096);
-    private readonly ArrayBufferWriter<byte> _amf = new(1024);
-    private List<ArraySegment<byte>> _segments = new(128);
+    // Grown on first use: a connection still in its handshake (or one of ten thousand half-open ones) holds none.
+    private readonly ArrayBufferWriter<byte> _out = new();
+    private readonly ArrayBufferWriter<byte> _amf = new();
+    private List<ArraySegment<byte>> _segments = [];
     private long _sentBytes;
 
     /// <summary>Builds messages with the session's chunk writer and sends them in one write.</summary>

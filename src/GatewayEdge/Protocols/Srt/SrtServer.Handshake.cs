@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Protocols.Srt.Native;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.GatewayEdge.Protocols.Srt;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Protocols.WebRtc.Dtls;
 using OrleansLive.GatewayEdge.Protocols.WebRtc.Stun;
+using OrleansLive.GatewayEdge.Sessions;
 
 namespace OrleansLive.GatewayEdge.Protocols.WebRtc;
 

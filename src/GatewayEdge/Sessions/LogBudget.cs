@@ -1,12 +1,13 @@
 using System.Diagnostics;
 
-namespace OrleansLive.GatewayEdge;
+namespace OrleansLive.GatewayEdge.Sessions;
 
 /// <summary>
-/// Caps log lines that a flood of callers could multiply (one per refused SRT handshake, per stray WebRTC datagram): the first few
-/// of each window are written, the rest only counted, for one summary line once the window is over.
+/// Caps log lines that a flood of callers could multiply (one per refused SRT handshake, per stray WebRTC datagram, per
+/// dropped connection): the first few of each window are written, the rest only counted, for one summary line once the window
+/// is over. <see cref="ReasonLog"/> keeps one per reason.
 /// </summary>
-internal sealed class LogBudget(int linesPerWindow, TimeSpan window)
+public sealed class LogBudget(int linesPerWindow, TimeSpan window)
 {
     private readonly Lock _lock = new();
     private readonly long _windowTicks = (long)(window.TotalSeconds * Stopwatch.Frequency);
@@ -35,6 +36,30 @@ internal sealed class LogBudget(int linesPerWindow, TimeSpan window)
             }
             _suppressed++;
             return false;
+        }
+    }
+
+    /// <summary>True once the current window is over (or none began): the budget holds nothing worth keeping.</summary>
+    public bool Idle
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _suppressed == 0 && (_windowStart == 0 || Stopwatch.GetTimestamp() - _windowStart >= _windowTicks);
+            }
+        }
+    }
+
+    /// <summary>Lines suppressed and not yet taken by <see cref="TakeSuppressed"/>.</summary>
+    public long Pending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _suppressed;
+            }
         }
     }
 
