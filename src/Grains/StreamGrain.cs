@@ -37,6 +37,13 @@ public sealed partial class StreamGrain(
 
     private static readonly TimeSpan AdmissionLifetime = TimeSpan.FromSeconds(30);
 
+    // Ends of a lease that its publisher did not ask for; such a lease is given back within this window.
+    private const string LapseExpired = "lease expired";
+    private const string LapseGatewayDead = "gateway dead";
+    private static readonly TimeSpan RegainWindow = TimeSpan.FromMinutes(5);
+    private DateTime _regainAskedUtc;
+    private (string ClientId, VideoInfo? Video, AudioInfo? Audio)? _lapsed;
+
     // A live stream's counters reach storage this often (and at every lease or codec change); the
     // record then never outlives its retention while the stream is live.
     private static readonly TimeSpan CounterSaveInterval = TimeSpan.FromMinutes(1);
@@ -105,9 +112,12 @@ public sealed partial class StreamGrain(
                 return new PublishVerdict(false, StreamId, "not admitted");
             }
             S.Lease = lease = new PublishSession { ClientId = claim.ClientId, StartedUtc = now };
-            // Codec facts belong to one publish session, as SRS resets them on unpublish.
-            S.Video = null;
-            S.Audio = null;
+            // Codec facts belong to one publish session, as SRS resets them on unpublish; a publisher
+            // publishing again after a lapse sends no new sequence headers, so it keeps its own.
+            var regained = _lapsed is { } lapsed && lapsed.ClientId == claim.ClientId;
+            S.Video = regained ? _lapsed!.Value.Video : null;
+            S.Audio = regained ? _lapsed!.Value.Audio : null;
+            _lapsed = null;
             Forwards.Clear();
             _leaseWatchedSinceUtc = now;
             logger.LogInformation("Stream {Stream} ({StreamId}) published by {Client} on {Gateway}",
@@ -197,6 +207,10 @@ public sealed partial class StreamGrain(
         {
             _leaseRenewedUtc = now;
         }
+        else if (traffic.PublisherClientId is { } publisher && S.Lease is null)
+        {
+            RegainLapsedLease(publisher, traffic.GatewayId, now);
+        }
 
         var latest = S.Gateways.GetValueOrDefault(traffic.GatewayId) ?? new TrafficCounters();
         if (traffic.RecvBytes < latest.RecvBytes || traffic.SendBytes < latest.SendBytes)
@@ -270,10 +284,13 @@ public sealed partial class StreamGrain(
 
         // A gateway gets one lease timeout after the lease starts before its liveness is judged,
         // so a publish racing the gateway's first heartbeat is not dropped.
+        // Reports that renewed the lease lately prove the gateway lives whatever its grain says: a grain
+        // activated again after its silo died knows nothing until the gateway's next heartbeat.
         if (S.Lease is { } lease && now - _leaseWatchedSinceUtc > _options.LeaseTimeout
+            && now - _leaseRenewedUtc > _options.CheckPeriod * 2
             && await IsGatewayDead(lease.GatewayId))
         {
-            await EndLease("gateway dead", now);
+            await EndLease(LapseGatewayDead, now);
         }
 
         await DropPlayersOfDeadGateways(now);
@@ -329,7 +346,44 @@ public sealed partial class StreamGrain(
     {
         if (S.Lease is not null && now - _leaseRenewedUtc > _options.LeaseTimeout)
         {
-            await EndLease("lease expired", now);
+            await EndLease(LapseExpired, now);
+        }
+    }
+
+    /// <summary>
+    /// A lease can lapse while its publisher is live: when a silo dies, the reports of the publisher's
+    /// gateway can be held up (or its gateway grain start afresh) for longer than the lease lasts. When
+    /// that gateway reports the same publisher again and nobody took the stream meanwhile, the publisher
+    /// publishes again, through the rules and on_publish like any publish (its lapse sent on_unpublish).
+    /// </summary>
+    private void RegainLapsedLease(string clientId, string gatewayId, DateTime now)
+    {
+        var last = S.History.Count > 0 ? S.History[^1] : null;
+        if (last is null || last.ClientId != clientId || last.EndReason is not (LapseExpired or LapseGatewayDead)
+            || now - last.EndedUtc > RegainWindow || now - _regainAskedUtc < _options.LeaseTimeout)
+        {
+            return;
+        }
+        _regainAskedUtc = now;
+        logger.LogWarning("Stream {Stream}: publisher {Client} on {Gateway} reports again after its lease lapsed ({Reason}); publishing it again",
+            this.GetPrimaryKeyString(), clientId, gatewayId, last.EndReason);
+        _ = Regain(new PublishClaim(clientId, gatewayId, last.Ip, last.TcUrl, last.Param));
+
+        async Task Regain(PublishClaim claim)
+        {
+            try
+            {
+                var verdict = await this.AsReference<IStreamGrain>().AcquirePublish(claim);
+                if (!verdict.Granted)
+                {
+                    logger.LogWarning("Stream {Stream}: publisher {Client} not published again: {Reason}",
+                        this.GetPrimaryKeyString(), claim.ClientId, verdict.Reason);
+                }
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Stream {Stream}: publisher {Client} not published again", this.GetPrimaryKeyString(), claim.ClientId);
+            }
         }
     }
 
@@ -344,6 +398,7 @@ public sealed partial class StreamGrain(
             S.History.RemoveRange(0, S.History.Count - StreamState.MaxHistory);
         }
         S.Lease = null;
+        _lapsed = reason is LapseExpired or LapseGatewayDead ? (lease.ClientId, S.Video, S.Audio) : null;
         S.Video = null;
         S.Audio = null;
         Forwards.Clear();

@@ -155,22 +155,99 @@ public sealed class StreamGrainTests(ClusterFixture fixture) : IClassFixture<Clu
     }
 
     [Fact]
-    public async Task Lease_is_released_when_the_holders_gateway_stops_heartbeating()
+    public async Task Lease_is_released_when_the_holders_gateway_goes_silent()
     {
         await using var gateway = new FakeGateway(_client);
         await gateway.StartHeartbeats();
         var key = NewKey();
         var stream = _client.GetGrain<IStreamGrain>(key);
         Assert.True((await stream.AcquirePublish(Claim("orphan01", gateway.Id))).Granted);
-        gateway.StartReporting(key, "orphan01"); // reports keep coming: only the heartbeat stops
+        gateway.StartReporting(key, "orphan01");
+        await Eventually.True(async () => (await stream.GetSnapshot()).RecvBytes > 0, "traffic is counted");
 
         gateway.StopHeartbeats();
+        gateway.StopReporting();
 
         await Eventually.True(async () => !(await stream.GetSnapshot()).Active, "the lease is released");
         Assert.Null(await _client.GetGrain<IGatewayGrain>(gateway.Id).GetInfo());
-        gateway.StopReporting();
         Assert.True((await stream.AcquirePublish(Claim("rescue01", "gw-new"))).Granted);
         await stream.ReleasePublish("rescue01");
+    }
+
+    [Fact]
+    public async Task A_gateway_that_still_reports_keeps_its_publishers_lease_while_its_heartbeats_are_lost()
+    {
+        // As after a silo's death: the gateway grain starts afresh and the heartbeat is held up, the reports go on.
+        await using var gateway = new FakeGateway(_client);
+        await gateway.StartHeartbeats();
+        var key = NewKey();
+        var stream = _client.GetGrain<IStreamGrain>(key);
+        Assert.True((await stream.AcquirePublish(Claim("steady01", gateway.Id))).Granted);
+        gateway.StartReporting(key, "steady01");
+
+        gateway.StopHeartbeats();
+        await Eventually.True(async () => await _client.GetGrain<IGatewayGrain>(gateway.Id).GetInfo() is null, "the gateway's heartbeat lapses");
+        // Two lease timeouts: the grain's check runs every quarter of one, and would end the lease in the first.
+        await Task.Delay(TestTimeouts.Lease * 2);
+
+        var snapshot = await stream.GetSnapshot();
+        Assert.True(snapshot.Active);
+        Assert.Equal("steady01", snapshot.PublisherClientId);
+        gateway.StopReporting();
+        await stream.ReleasePublish("steady01");
+    }
+
+    [Fact]
+    public async Task A_lapsed_lease_is_given_back_when_its_publisher_reports_again_and_nobody_took_the_stream()
+    {
+        await using var gateway = new FakeGateway(_client);
+        await gateway.StartHeartbeats();
+        var key = NewKey();
+        var stream = _client.GetGrain<IStreamGrain>(key);
+        var streamId = (await stream.AcquirePublish(Claim("lapse001", gateway.Id))).StreamId;
+        await stream.SetCodecs("lapse001", new VideoInfo("H264", "High", "3.1", 640, 360), null);
+        gateway.StartReporting(key, "lapse001");
+        await Eventually.True(async () => (await stream.GetSnapshot()).RecvBytes > 0, "traffic is counted");
+        gateway.StopReporting();
+        await Eventually.True(async () => !(await stream.GetSnapshot()).Active, "the lease lapses");
+
+        gateway.StartReporting(key, "lapse001");
+
+        await Eventually.True(async () => (await stream.GetSnapshot()).Active, "the publisher holds the stream again");
+        var again = await stream.GetSnapshot();
+        Assert.Equal(("lapse001", streamId), (again.PublisherClientId, again.StreamId));
+        Assert.Equal("H264", again.Video?.Codec);
+        Assert.True(await Listed(streamId));
+        gateway.StopReporting();
+        await stream.ReleasePublish("lapse001");
+    }
+
+    [Fact]
+    public async Task A_lease_ended_by_its_publisher_or_taken_by_another_is_not_given_back()
+    {
+        await using var gateway = new FakeGateway(_client);
+        await gateway.StartHeartbeats();
+        var key = NewKey();
+        var stream = _client.GetGrain<IStreamGrain>(key);
+        Assert.True((await stream.AcquirePublish(Claim("ender001", gateway.Id))).Granted);
+        await stream.ReleasePublish("ender001");
+        gateway.StartReporting(key, "ender001"); // late reports of a publisher that ended
+        await Task.Delay(TestTimeouts.ReportEvery * 3);
+        Assert.False((await stream.GetSnapshot()).Active);
+        gateway.StopReporting();
+
+        Assert.True((await stream.AcquirePublish(Claim("lapse002", gateway.Id))).Granted);
+        gateway.StartReporting(key, "lapse002");
+        await Eventually.True(async () => (await stream.GetSnapshot()).RecvBytes > 0, "traffic is counted");
+        gateway.StopReporting();
+        await Eventually.True(async () => !(await stream.GetSnapshot()).Active, "the lease lapses");
+        Assert.True((await stream.AcquirePublish(Claim("taker001", "gw-other"))).Granted);
+        gateway.StartReporting(key, "lapse002");
+        await Task.Delay(TestTimeouts.ReportEvery * 3);
+
+        Assert.Equal("taker001", (await stream.GetSnapshot()).PublisherClientId);
+        gateway.StopReporting();
+        await stream.ReleasePublish("taker001");
     }
 
     [Fact]

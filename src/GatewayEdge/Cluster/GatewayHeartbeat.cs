@@ -46,14 +46,17 @@ public sealed class GatewayHeartbeat : BackgroundService
     {
         var reference = _grains.CreateObjectReference<IGatewayObserver>(_observer);
         var grain = _grains.GetGrain<IGatewayGrain>(_identity.Id);
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, _options.HeartbeatIntervalSeconds)));
+        var interval = TimeSpan.FromSeconds(Math.Max(1, _options.HeartbeatIntervalSeconds));
+        using var timer = new PeriodicTimer(interval);
         do
         {
             try
             {
                 var info = new GatewayInfo(_identity.Id, _options.Host, _endpoints.RtmpPort, _endpoints.HttpPort, _connections.Count, _identity.StartedUtc,
                     _endpoints.SrtPort, _endpoints.RtcPort, _endpoints.RtcTcpPort, _endpoints.HttpsPort, _endpoints.RtmpsPort, _vhosts.Version);
-                await grain.Heartbeat(info, reference);
+                // Bounded by the interval: a call caught by a silo's death would otherwise wait for the
+                // response timeout (30 s), longer than the gateway's liveness lasts in its grain's next activation.
+                await grain.Heartbeat(info, reference).WaitAsync(interval, stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

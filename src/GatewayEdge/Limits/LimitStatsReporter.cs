@@ -50,7 +50,7 @@ public sealed class LimitStatsReporter : BackgroundService
             }
             try
             {
-                await grains.GetGrain<IGatewayLimitsGrain>(0).Report(stats);
+                await grains.GetGrain<IGatewayLimitsGrain>(0).Report(stats).WaitAsync(period * 2, stoppingToken);
                 last = stats;
                 lastSent = now;
             }

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Plays a stream over WHEP with aiortc for SECONDS, decoding video (H.264, or CODEC) and audio (Opus), then
+"""Plays a stream over WHEP with aiortc for SECONDS from its first picture, decoding video (H.264, or CODEC) and audio (Opus), then
 DELETEs the session and prints one JSON line:
 {"video_frames":N,"audio_frames":M,"width":W,"height":H,"first_frame_ms":T,"audio_rms":R,"audio_hz":F}
 (first_frame_ms counts from the answer to the first decoded picture; -1 if none came; audio_rms
@@ -41,6 +41,14 @@ def describe_sound():
     counts["audio_hz"] = round(crossings / 2 / (len(samples) / sound["rate"]), 1)
 
 
+FIRST_FRAME_WAIT = 20.0
+
+
+def first_seen(answered, start):
+    """Seconds from the connection to the first decoded picture."""
+    return max(0.0, answered[0] + counts["first_frame_ms"] / 1000 - start)
+
+
 async def consume(track, answered):
     while True:
         try:
@@ -72,7 +80,10 @@ async def run(url, seconds, codec):
         emit(resource=resource, state=pc.connectionState)
         await wait_connected(pc)
         start = time.monotonic()
-        while (elapsed := time.monotonic() - start) < seconds:
+        # SECONDS of pictures: the window starts at the first decoded one (a loaded machine can take
+        # seconds to get there), waiting for it at most FIRST_FRAME_WAIT.
+        while (elapsed := time.monotonic() - start) < seconds + (
+                first_seen(answered, start) if counts["first_frame_ms"] >= 0 else FIRST_FRAME_WAIT):
             if pc.connectionState != "connected":
                 fail(f"connection {pc.connectionState} after {elapsed:.1f} s")
             emit(state=pc.connectionState, elapsed=round(elapsed, 1), video_frames=counts["video_frames"], audio_frames=counts["audio_frames"])
