@@ -4,8 +4,9 @@ using OrleansLive.Interfaces;
 namespace OrleansLive.Grains;
 
 /// <summary>
-/// The streams with a publisher or players, by SRS stream id. Held in memory only: every listed
-/// stream re-adds itself every few seconds, so a restarted directory is rebuilt without storage.
+/// One shard of the streams with a publisher or players, by SRS stream id (see <see cref="StreamDirectory"/>).
+/// Held in memory only: every listed stream re-adds itself every few seconds, so a restarted shard is
+/// rebuilt without storage.
 /// </summary>
 [Reentrant, KeepAlive]
 public sealed class StreamDirectoryGrain : Grain, IStreamDirectoryGrain

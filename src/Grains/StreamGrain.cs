@@ -413,7 +413,7 @@ public sealed partial class StreamGrain(
     /// meanwhile; unlists it and stops the timer once it has neither.</summary>
     private async Task UpdateListing(bool refresh = false)
     {
-        var directory = GrainFactory.GetGrain<IStreamDirectoryGrain>(0);
+        var directory = StreamDirectory.ShardOf(GrainFactory, StreamId);
         if (S.Lease is not null || _players.Count > 0)
         {
             // Marked before the call: players join interleaved, and a thousand joining at once should

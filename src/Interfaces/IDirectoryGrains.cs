@@ -8,9 +8,10 @@ public sealed record StreamDirectoryEntry(
     [property: Id(1)] string StreamKey);
 
 /// <summary>
-/// The streams that have a publisher or players now (what SRS's /api/v1/streams lists), and the map
-/// from SRS stream ids ("vid-xxxxxxx") to stream keys. A single activation, key 0: it sees streams,
-/// never clients, and each stream re-lists itself only every few seconds.
+/// One shard of the streams that have a publisher or players now (what SRS's /api/v1/streams lists),
+/// and of the map from SRS stream ids ("vid-xxxxxxx") to stream keys: a stream is listed in the shard
+/// its id hashes to (<see cref="StreamDirectory"/>), so no single activation sees every stream. Each
+/// stream re-lists itself every few seconds.
 /// </summary>
 public interface IStreamDirectoryGrain : IGrainWithIntegerKey
 {

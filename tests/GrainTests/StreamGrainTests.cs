@@ -21,7 +21,7 @@ public sealed class StreamGrainTests(ClusterFixture fixture) : IClassFixture<Clu
         new(clientId, gatewayId, "10.0.0.2", "rtmp://127.0.0.1/live", "", "");
 
     private async Task<bool> Listed(string streamId) =>
-        (await _client.GetGrain<IStreamDirectoryGrain>(0).List()).Any(e => e.StreamId == streamId);
+        (await StreamDirectory.ListAsync(_client)).Any(e => e.StreamId == streamId);
 
     [Fact]
     public async Task A_stream_only_played_leaves_no_record_and_a_published_one_is_stored()
@@ -60,7 +60,7 @@ public sealed class StreamGrainTests(ClusterFixture fixture) : IClassFixture<Clu
         Assert.True(verdict.Granted);
         Assert.Null(verdict.Reason);
         Assert.Matches("^vid-[0-9a-z]{7}$", verdict.StreamId);
-        Assert.Equal(key, await _client.GetGrain<IStreamDirectoryGrain>(0).Resolve(verdict.StreamId));
+        Assert.Equal(key, await StreamDirectory.ResolveAsync(_client, verdict.StreamId));
         Assert.Equal(new PublisherLocation("pub00001", gateway.Id), await stream.GetPublisher());
 
         var snapshot = await stream.GetSnapshot();

@@ -27,7 +27,7 @@ internal static class DvrsResource
         string? key = null;
         if (request.Id.Length > 0)
         {
-            key = await request.Grains.GetGrain<IStreamDirectoryGrain>(0).Resolve(request.Id);
+            key = await StreamDirectory.ResolveAsync(request.Grains, request.Id);
             if (key is null)
             {
                 return SrsReply.Error(SrsErrorCodes.StreamNotFound);

@@ -12,7 +12,8 @@ internal sealed class LiveView(IGrainFactory grains)
 {
     private readonly Dictionary<string, Task<VhostSnapshot>> _vhosts = new(StringComparer.Ordinal);
 
-    public IStreamDirectoryGrain Streams => grains.GetGrain<IStreamDirectoryGrain>(0);
+    /// <summary>Every listed stream, from all shards of the stream directory.</summary>
+    public Task<IReadOnlyList<StreamDirectoryEntry>> ListStreams() => StreamDirectory.ListAsync(grains);
 
     public Task<VhostSnapshot> Vhost(string name)
     {
@@ -31,7 +32,7 @@ internal sealed class LiveView(IGrainFactory grains)
 
     public async Task<StreamSnapshot?> Stream(string streamId)
     {
-        var key = await Streams.Resolve(streamId);
+        var key = await StreamDirectory.ResolveAsync(grains, streamId);
         return key is null ? null : await grains.GetGrain<IStreamGrain>(key).GetSnapshot();
     }
 

@@ -28,7 +28,7 @@ internal static class StreamsResource
         }
 
         var (start, count) = request.Page();
-        var page = (await view.Streams.List()).Skip(start).Take(count);
+        var page = (await view.ListStreams()).Skip(start).Take(count);
         var list = new JsonArray();
         foreach (var stream in await view.StreamSnapshots(page))
         {

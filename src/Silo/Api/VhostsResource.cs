@@ -14,7 +14,7 @@ internal static class VhostsResource
     public static async Task<SrsReply> Handle(SrsRequest request)
     {
         var view = new LiveView(request.Grains);
-        var streams = await view.StreamSnapshots(await view.Streams.List());
+        var streams = await view.StreamSnapshots(await view.ListStreams());
         var configured = request.Http.RequestServices.GetService<IConfiguration>()?
             .GetSection("Vhosts").GetChildren().Select(c => c.Key) ?? [];
         var names = (await request.Grains.GetGrain<IVhostDirectoryGrain>(0).List())

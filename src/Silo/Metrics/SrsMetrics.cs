@@ -66,7 +66,7 @@ internal sealed class SrsMetrics
                 return;
             }
             var view = new LiveView(_grains);
-            var streams = view.StreamSnapshots(await view.Streams.List());
+            var streams = view.StreamSnapshots(await view.ListStreams());
             var totals = view.GatewayTotals();
             var gateways = await _grains.GetGrain<IGatewayLimitsGrain>(0).List();
             _cluster = new Cluster(

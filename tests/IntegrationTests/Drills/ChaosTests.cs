@@ -3,12 +3,12 @@ using Xunit.Abstractions;
 
 namespace OrleansLive.IntegrationTests.Drills;
 
-/// <summary>The chaos run of infra/chaos.sh with one event: kill -9 of a gateway that holds publishers,
-/// restarted 5 s later, in a cluster of redis-server, 3 silos and 3 gateways.</summary>
+/// <summary>The chaos run of infra/chaos.sh with two events, each restarted 5 s later, in a cluster of redis-server,
+/// 3 silos and 3 gateways: kill -9 of a silo, then of a gateway that holds publishers.</summary>
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Killing_a_publishing_gateway_moves_its_publishers_reconnects_its_viewers_and_loses_no_session_record()
+    public async Task Killing_a_silo_keeps_every_stream_published_and_killing_a_publishing_gateway_moves_its_publishers_and_reconnects_its_viewers()
     {
         var dir = Directory.CreateTempSubdirectory("orleanslive-chaos-").FullName;
         try
@@ -18,7 +18,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 SiloDll = Path.Combine(AppContext.BaseDirectory, "OrleansLive.Silo.dll"),
                 GatewayDll = Path.Combine(AppContext.BaseDirectory, "OrleansLive.GatewayEdge.dll"),
                 Directory = dir,
-                Events = ["gateway-1"],
+                Events = ["silo-0", "gateway-1"],
                 IntervalSeconds = 40,
                 Players = 12,
                 MinPlaySeconds = 5,
@@ -31,7 +31,11 @@ public sealed class ChaosTests(ITestOutputHelper output)
             var report = ChaosDrill.Report(result);
             output.WriteLine(report);
             Assert.True(result.Passed, report + log);
-            var kill = Assert.Single(result.Events);
+            Assert.Equal(2, result.Events.Count);
+            // The silo's death must not end a live publisher's lease: every stream stays listed, or is listed again at once.
+            Assert.InRange(result.Events[0].ListedAgainSeconds!.Value, 0, options.LeaseTimeoutSeconds);
+            Assert.True(result.Events[0].EndedSessions > 0, "sessions had ended before the silo's kill");
+            var kill = result.Events[1];
             Assert.Equal(options.PublishersPerGateway, kill.LeasesMoved);
             Assert.True(kill.OnTarget.Viewers > 0, "viewers played from the killed gateway");
             Assert.True(kill.EndedSessions > 0, "sessions had ended before the kill");
