@@ -1,6 +1,8 @@
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
 using OrleansLive.GatewayEdge;
 using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.Protocols.WebRtc;
@@ -12,8 +14,6 @@ using OrleansLive.Interfaces;
 using OrleansLive.Silo.Api;
 using OrleansLive.Silo.Metrics;
 using OrleansLive.Silo.Storage;
-using Orleans.Runtime.Hosting;
-using Orleans.Serialization;
 
 namespace OrleansLive.Silo;
 
