@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Processes;
@@ -24,8 +25,24 @@ public static class IngestCommand
         return argv;
     }
 
-    /// <summary>The stream the ingest pushes into ("vhost/app/stream").</summary>
-    public static string StreamKeyOf(IngestSettings ingest, string vhost) => Interfaces.StreamKey.Of(vhost, ingest.App, ingest.Stream);
+    /// <summary>The stream the ingest pushes into ("vhost/app/stream"): read from an rtmp:// output
+    /// ("/app/stream?vhost=v" or SRS's "/app?vhost=v/stream"), else the configured app and stream.</summary>
+    public static string StreamKeyOf(IngestSettings ingest, string vhost, int rtmpPort, IReadOnlySet<string> knownVhosts)
+    {
+        var output = Output(ingest, vhost, rtmpPort);
+        const string scheme = "rtmp://";
+        if (output.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && output.IndexOf('/', scheme.Length) is var start and > 0)
+        {
+            var path = output[(start + 1)..];
+            var last = path.LastIndexOf('/');
+            if (last > 0 && last < path.Length - 1)
+            {
+                var known = new HashSet<string>(knownVhosts, StringComparer.Ordinal) { vhost };
+                return StreamAddress.Resolve(vhost, path[..last], path[(last + 1)..], known).Key;
+            }
+        }
+        return Interfaces.StreamKey.Of(vhost, ingest.App, ingest.Stream);
+    }
 
     private static Dictionary<string, string> Variables(IngestSettings ingest, string vhost, int rtmpPort) => new(StringComparer.Ordinal)
     {

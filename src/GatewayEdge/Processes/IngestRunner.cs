@@ -28,7 +28,7 @@ public sealed partial class IngestRunner : BackgroundService
     private readonly SemaphoreSlim _changed = new(0, 1);
     private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
 
-    private sealed record Wanted(string Vhost, IngestSettings Ingest, IReadOnlyList<string> Argv);
+    private sealed record Wanted(string Vhost, IngestSettings Ingest, string StreamKey, IReadOnlyList<string> Argv);
 
     private sealed record Running(Wanted Wanted, SupervisedProcess Process);
 
@@ -114,7 +114,7 @@ public sealed partial class IngestRunner : BackgroundService
         {
             if (!_running.ContainsKey(key) && wanted.TryGetValue(key, out var start))
             {
-                var process = new SupervisedProcess(ProcessKinds.Ingest, start.Ingest.Id, IngestCommand.StreamKeyOf(start.Ingest, start.Vhost), start.Argv,
+                var process = new SupervisedProcess(ProcessKinds.Ingest, start.Ingest.Id, start.StreamKey, start.Argv,
                     _loggers.CreateLogger("OrleansLive.GatewayEdge.Processes.Ingest"));
                 _running[key] = new Running(start, process);
                 _table.Add(process);
@@ -136,7 +136,8 @@ public sealed partial class IngestRunner : BackgroundService
     private async Task<Dictionary<string, Wanted>> WantedAsync()
     {
         var wanted = new Dictionary<string, Wanted>(StringComparer.Ordinal);
-        foreach (var vhost in _vhosts.Names.Distinct(StringComparer.Ordinal))
+        var known = _vhosts.Names.ToHashSet(StringComparer.Ordinal);
+        foreach (var vhost in known)
         {
             var settings = await _vhosts.GetAsync(vhost).ConfigureAwait(false);
             if (!settings.Enabled || settings.Ingests is not { } ingests)
@@ -145,8 +146,8 @@ public sealed partial class IngestRunner : BackgroundService
             }
             foreach (var ingest in ingests)
             {
-                wanted[IngestCommand.StreamKeyOf(ingest, vhost) + "#" + ingest.Id] =
-                    new Wanted(vhost, ingest, IngestCommand.Argv(ingest, vhost, _endpoints.RtmpPort));
+                var streamKey = IngestCommand.StreamKeyOf(ingest, vhost, _endpoints.RtmpPort, known);
+                wanted[streamKey + "#" + ingest.Id] = new Wanted(vhost, ingest, streamKey, IngestCommand.Argv(ingest, vhost, _endpoints.RtmpPort));
             }
         }
         return wanted;
