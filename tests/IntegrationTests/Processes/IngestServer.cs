@@ -38,16 +38,20 @@ public sealed class IngestServer : ServerProcess, IAsyncLifetime
             trap 'rm -f "$marker"; exit 0' TERM
             while :; do sleep 0.2; done
             """);
-        await using (var make = ExternalProcess.Start("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
-            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-            "-t", "4", "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-y", SourceFile))
-        {
-            if (!await make.WaitForExitAsync(Deadline) || make.ExitCode != 0)
-            {
-                throw new InvalidOperationException("source file not generated: " + make.StdErr);
-            }
-        }
+        await MakeSourceAsync(SourceFile);
         await InitializeAsync();
+    }
+
+    /// <summary>Writes a 4 s 320x240 H.264 + AAC FLV file with ffmpeg's test sources.</summary>
+    public static async Task MakeSourceAsync(string path)
+    {
+        await using var make = ExternalProcess.Start("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+            "-t", "4", "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-y", path);
+        if (!await make.WaitForExitAsync(Deadline) || make.ExitCode != 0)
+        {
+            throw new InvalidOperationException("source file not generated: " + make.StdErr);
+        }
     }
 
     async Task IAsyncLifetime.DisposeAsync()
