@@ -122,4 +122,8 @@ public sealed class IngestRunnerSettings
 {
     /// <summary>Off: this gateway never claims an ingest (run them on other gateways).</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>An ingest that pushes into this gateway but whose stream has received nothing for this
+    /// long (a hung ffmpeg) is ended and started again.</summary>
+    public int StallSeconds { get; set; } = 30;
 }

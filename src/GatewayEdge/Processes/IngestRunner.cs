@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Processes;
@@ -20,6 +21,7 @@ public sealed partial class IngestRunner : BackgroundService
     private readonly IGrainFactory _grains;
     private readonly VhostSettingsCache _vhosts;
     private readonly GatewayEndpoints _endpoints;
+    private readonly StreamHubRegistry _hubs;
     private readonly ProcessTable _table;
     private readonly GatewayIdentity _identity;
     private readonly IngestRunnerSettings _settings;
@@ -28,14 +30,20 @@ public sealed partial class IngestRunner : BackgroundService
     private readonly SemaphoreSlim _changed = new(0, 1);
     private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
 
-    private sealed record Wanted(string Vhost, IngestSettings Ingest, string StreamKey, IReadOnlyList<string> Argv);
+    private sealed record Wanted(string Vhost, IngestSettings Ingest, string StreamKey, IReadOnlyList<string> Argv, bool PushesHere);
 
-    private sealed record Running(Wanted Wanted, SupervisedProcess Process);
+    private sealed record Running(Wanted Wanted, SupervisedProcess Process)
+    {
+        // The stream's received bytes at the last round and since when they have not changed.
+        public long Bytes { get; set; } = -1;
 
-    public IngestRunner(IGrainFactory grains, VhostSettingsCache vhosts, GatewayEndpoints endpoints, ProcessTable table, GatewayIdentity identity,
+        public DateTime SinceUtc { get; set; } = DateTime.UtcNow;
+    }
+
+    public IngestRunner(IGrainFactory grains, VhostSettingsCache vhosts, GatewayEndpoints endpoints, StreamHubRegistry hubs, ProcessTable table, GatewayIdentity identity,
         IOptions<GatewayOptions> options, ILoggerFactory loggers)
     {
-        (_grains, _vhosts, _endpoints, _table, _identity, _settings, _loggers) = (grains, vhosts, endpoints, table, identity, options.Value.Ingest, loggers);
+        (_grains, _vhosts, _endpoints, _hubs, _table, _identity, _settings, _loggers) = (grains, vhosts, endpoints, hubs, table, identity, options.Value.Ingest, loggers);
         _logger = loggers.CreateLogger<IngestRunner>();
     }
 
@@ -102,6 +110,7 @@ public sealed partial class IngestRunner : BackgroundService
             LogReportFailed(ex.Message);
             granted = _running.Keys.Where(wanted.ContainsKey).ToList();
         }
+        Watch();
         var grantedSet = granted.ToHashSet(StringComparer.Ordinal);
         foreach (var (key, running) in _running.ToList())
         {
@@ -120,6 +129,26 @@ public sealed partial class IngestRunner : BackgroundService
                 _table.Add(process);
                 LogStarting(start.Ingest.Id, start.Vhost, string.Join(' ', start.Argv));
                 process.Start();
+            }
+        }
+    }
+
+    /// <summary>Ends an ingest that runs but whose stream here has received nothing for the stall time.</summary>
+    private void Watch()
+    {
+        var stall = TimeSpan.FromSeconds(Math.Max(1, _settings.StallSeconds));
+        var now = DateTime.UtcNow;
+        foreach (var running in _running.Values.Where(r => r.Wanted.PushesHere))
+        {
+            var bytes = _hubs.Find(running.Wanted.StreamKey) is { PublisherClientId: not null } hub ? hub.RecvBytes : -1;
+            if (bytes != running.Bytes || running.Process.RunningSinceUtc is not { } since)
+            {
+                (running.Bytes, running.SinceUtc) = (bytes, now);
+            }
+            else if (now - running.SinceUtc >= stall && now - since >= stall)
+            {
+                running.Process.Recycle($"no media reached {running.Wanted.StreamKey} for {stall.TotalSeconds:0} s");
+                (running.Bytes, running.SinceUtc) = (bytes, now);
             }
         }
     }
@@ -147,7 +176,10 @@ public sealed partial class IngestRunner : BackgroundService
             foreach (var ingest in ingests)
             {
                 var streamKey = IngestCommand.StreamKeyOf(ingest, vhost, _endpoints.RtmpPort, known);
-                wanted[streamKey + "#" + ingest.Id] = new Wanted(vhost, ingest, streamKey, IngestCommand.Argv(ingest, vhost, _endpoints.RtmpPort));
+                var output = IngestCommand.Output(ingest, vhost, _endpoints.RtmpPort);
+                var here = output.StartsWith($"rtmp://127.0.0.1:{_endpoints.RtmpPort}/", StringComparison.OrdinalIgnoreCase)
+                    || output.StartsWith($"rtmp://localhost:{_endpoints.RtmpPort}/", StringComparison.OrdinalIgnoreCase);
+                wanted[streamKey + "#" + ingest.Id] = new Wanted(vhost, ingest, streamKey, IngestCommand.Argv(ingest, vhost, _endpoints.RtmpPort), here);
             }
         }
         return wanted;

@@ -44,6 +44,9 @@ public sealed partial class SupervisedProcess : IAsyncDisposable
 
     public void Start() => _loop = Task.Run(RunAsync);
 
+    /// <summary>When the running instance started; null while none runs.</summary>
+    public DateTime? RunningSinceUtc => _state == ProcessStates.Running ? _startedUtc : null;
+
     public ProcessStatus Status(string gatewayId)
     {
         var process = _process;
@@ -192,6 +195,18 @@ public sealed partial class SupervisedProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Ends the running instance (SIGTERM, then kill) as a failure, so it starts again after its
+    /// backoff; <paramref name="reason"/> goes into the stderr tail.</summary>
+    public void Recycle(string reason)
+    {
+        if (_process is { } process && _state == ProcessStates.Running)
+        {
+            _tail.AppendLine(reason);
+            LogRecycled(Kind, Name, reason);
+            _ = TerminateAsync(process);
+        }
+    }
+
     /// <summary>Ends the process (SIGTERM, then kill after the grace period) and stops restarting it.</summary>
     public async Task StopAsync()
     {
@@ -218,6 +233,9 @@ public sealed partial class SupervisedProcess : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {Name} exited with code {ExitCode}, restarting in {DelaySeconds} s; last stderr: {LastLine}")]
     private partial void LogDied(string kind, string name, int exitCode, double delaySeconds, string lastLine);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {Name} ended: {Reason}")]
+    private partial void LogRecycled(string kind, string name, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {Name} stopped (exit code {ExitCode})")]
     private partial void LogStopped(string kind, string name, int exitCode);

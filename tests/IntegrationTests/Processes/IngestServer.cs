@@ -4,7 +4,8 @@ namespace OrleansLive.IntegrationTests.Processes;
 
 /// <summary>
 /// The server with two ingests of the default vhost, a 320x240 H.264 + AAC file generated before the
-/// server starts (stream live/ingested) and a file that does not exist (live/missing), and an exec
+/// server starts (stream live/ingested), a file that does not exist (live/missing) and a FIFO nobody
+/// writes (live/hung, an ffmpeg that hangs), and an exec
 /// command on vhost exec.test that writes a marker file while a stream is published and removes it
 /// on SIGTERM.
 /// </summary>
@@ -25,6 +26,9 @@ public sealed class IngestServer : ServerProcess, IAsyncLifetime
         return [
             $"{ingest}clip:Enabled=true", $"{ingest}clip:Input:Type=file", $"{ingest}clip:Input:Url={SourceFile}", $"{ingest}clip:Stream=ingested",
             $"{ingest}missing:Enabled=true", $"{ingest}missing:Input:Type=file", $"{ingest}missing:Input:Url={Path.Combine(Directory, "no-such-file.flv")}",
+            // A FIFO nobody writes: ffmpeg hangs opening it and sends nothing.
+            $"{ingest}hung:Enabled=true", $"{ingest}hung:Input:Type=stream", $"{ingest}hung:Input:Url={Path.Combine(Directory, "silent.fifo")}",
+            "--Gateway:Ingest:StallSeconds=3",
             $"--Vhosts:{ExecVhost}:Exec:Enabled=true",
             $"--Vhosts:{ExecVhost}:Exec:Publish:0=/bin/sh {script} {Directory} [stream] [app]",
         ];
@@ -39,6 +43,13 @@ public sealed class IngestServer : ServerProcess, IAsyncLifetime
             while :; do sleep 0.2; done
             """);
         await MakeSourceAsync(SourceFile);
+        await using (var fifo = ExternalProcess.Start("mkfifo", Path.Combine(Directory, "silent.fifo")))
+        {
+            if (!await fifo.WaitForExitAsync(Deadline) || fifo.ExitCode != 0)
+            {
+                throw new InvalidOperationException("mkfifo failed: " + fifo.StdErr);
+            }
+        }
         await InitializeAsync();
     }
 

@@ -67,6 +67,16 @@ public sealed class IngestTests(IngestServer server) : IClassFixture<IngestServe
     }
 
     [Fact]
+    public async Task An_ingest_that_hangs_without_media_is_ended_and_started_again()
+    {
+        var hung = (await Wait.ForAsync<JsonElement?>(async () => await FindProcessAsync("ingests", "hung") is { } p && p.GetProperty("restarts").GetInt32() >= 1 ? p : null,
+            Deadline, "the hung ingest restarted")) ?? default;
+        Assert.Contains(hung.GetProperty("stderr").EnumerateArray(), l => l.GetString() == "no media reached __defaultVhost__/live/hung for 3 s");
+        await Wait.UntilAsync(() => server.Logged("ingest hung ended: no media reached"), Deadline, "the stall logged");
+        Assert.Equal(0, (await FindProcessAsync("ingests", "clip"))?.GetProperty("restarts").GetInt32());
+    }
+
+    [Fact]
     public async Task Exec_runs_with_the_stream_variables_while_published_and_is_ended_on_unpublish()
     {
         var stream = "ex" + Ids.Random(5);
