@@ -111,6 +111,19 @@ public sealed class GatewayOptions
     public string WorkDir { get; set; } = "";
 
     /// <summary>The queue limits of every player and forward (one set, so they cannot drift apart).</summary>
+    /// <summary>Whether this gateway runs the vhosts' ingests (one gateway of the cluster runs each).</summary>
+    public IngestRunnerSettings Ingest { get; set; } = new();
+
     public PlayerQueueLimits PlayerLimits() =>
         new(PlayerMaxLagMilliseconds, PlayerMaxQueueBytes, PlayerMaxSkipsPerMinute, PlayerMergeAudioMilliseconds);
+}
+
+public sealed class IngestRunnerSettings
+{
+    /// <summary>Off: this gateway never claims an ingest (run them on other gateways).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>An ingest that pushes into this gateway but whose stream has received nothing for this
+    /// long (a hung ffmpeg) is ended and started again.</summary>
+    public int StallSeconds { get; set; } = 30;
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.Forward;
 using OrleansLive.GatewayEdge.Limits;
+using OrleansLive.GatewayEdge.Processes;
 using OrleansLive.GatewayEdge.Protocols.Http;
 using OrleansLive.GatewayEdge.Protocols.MpegTsUdp;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
@@ -70,6 +71,10 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<DvrSessions>();
         services.AddSingleton<IPublishExtension, HlsPublishExtension>();
         services.AddSingleton<IPublishExtension, DvrPublishExtension>();
+        // Ingests and exec commands: external processes under one supervisor.
+        services.AddSingleton<ProcessTable>();
+        services.AddSingleton<IPublishExtension, ExecExtension>();
+        services.AddHostedService<IngestRunner>();
         services.AddHostedService<RtmpListener>();
         services.AddHostedService<SrtListener>();
         services.AddSingleton<MpegTsUdpCaster>();

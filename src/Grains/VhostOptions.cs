@@ -1,5 +1,6 @@
 using OrleansLive.Grains.Forward;
 using OrleansLive.Grains.Hooks;
+using OrleansLive.Grains.Processes;
 using OrleansLive.Interfaces;
 
 namespace OrleansLive.Grains;
@@ -31,6 +32,12 @@ public sealed class VhostOptions
     public RtcBridgeOptions Rtc { get; set; } = new();
     public PlayOptions Play { get; set; } = new();
 
+    /// <summary>SRS's `ingest ID { }` blocks by id ("Vhosts:&lt;name&gt;:Ingest:&lt;id&gt;").</summary>
+    public Dictionary<string, IngestOptions> Ingest { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>SRS's `exec { }` block ("Vhosts:&lt;name&gt;:Exec").</summary>
+    public ExecOptions Exec { get; set; } = new();
+
     public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize)
     {
         HttpHooks = HttpHooks.ToSettings(),
@@ -40,5 +47,7 @@ public sealed class VhostOptions
         Dvr = Dvr.ToSettings(),
         Rtc = Rtc.ToSettings(),
         Play = Play.ToSettings(),
+        Ingests = IngestOptions.ToSettings(Ingest),
+        Exec = Exec.ToSettings(),
     };
 }

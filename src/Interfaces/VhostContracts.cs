@@ -19,6 +19,12 @@ public sealed record VhostSettings(
     [Id(22)] public RtcBridgeSettings Rtc { get; init; } = new();
 
     [Id(23)] public PlaySettings Play { get; init; } = new();
+
+    /// <summary>The vhost's enabled ingests (SRS `ingest ID { }`); null or empty for none.</summary>
+    [Id(24)] public IReadOnlyList<IngestSettings>? Ingests { get; init; }
+
+    /// <summary>Commands run beside each publish (SRS `exec { }`); null when off.</summary>
+    [Id(25)] public ExecSettings? Exec { get; init; }
 }
 
 /// <summary>What the HTTP API shows of a vhost. The counters are aggregated by the API from streams.</summary>

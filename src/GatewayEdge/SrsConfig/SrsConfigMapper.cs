@@ -130,7 +130,42 @@ public static partial class SrsConfigMapper
         ["vhost.rtc.enabled"] = (c, d, _) => c.Accept(d, "on"),
         ["vhost.rtc.rtmp_to_rtc"] = (c, d, _) => c.Bool(c.Vhost + "Rtc:RtmpToRtc", d),
         ["vhost.rtc.rtc_to_rtmp"] = (c, d, _) => c.Bool(c.Vhost + "Rtc:RtcToRtmp", d),
+
+        // ingest ID { enabled; input { type; url; } ffmpeg; engine { enabled; output; vcodec; ... } }
+        ["vhost.ingest.enabled"] = (c, d, _) => c.Bool(c.Ingest + "Enabled", d),
+        ["vhost.ingest.input.type"] = (c, d, _) => c.OneOf(c.Ingest + "Input:Type", d, "file", "stream", "device"),
+        ["vhost.ingest.input.url"] = (c, d, _) => c.Text(c.Ingest + "Input:Url", d),
+        ["vhost.ingest.ffmpeg"] = (c, d, _) => c.Text(c.Ingest + "Ffmpeg", d),
+        ["vhost.ingest.engine.output"] = (c, d, _) => c.Text(c.Ingest + "Output", d),
+        // The engine's codec directives become ffmpeg options when the engine block ends (SrsEngine).
+        ["vhost.ingest.engine.enabled"] = (c, d, _) => c.Bool(c.Ingest + "Engine:Enabled", d),
+        ["vhost.ingest.engine.vcodec"] = Engine,
+        ["vhost.ingest.engine.vbitrate"] = Engine,
+        ["vhost.ingest.engine.vfps"] = Engine,
+        ["vhost.ingest.engine.vwidth"] = Engine,
+        ["vhost.ingest.engine.vheight"] = Engine,
+        ["vhost.ingest.engine.vthreads"] = Engine,
+        ["vhost.ingest.engine.vprofile"] = Engine,
+        ["vhost.ingest.engine.vpreset"] = Engine,
+        ["vhost.ingest.engine.acodec"] = Engine,
+        ["vhost.ingest.engine.abitrate"] = Engine,
+        ["vhost.ingest.engine.asample_rate"] = Engine,
+        ["vhost.ingest.engine.achannels"] = Engine,
+        ["vhost.ingest.engine.iformat"] = Engine,
+        ["vhost.ingest.engine.oformat"] = Engine,
+        ["vhost.ingest.engine.vfilter.*"] = Engine,
+        ["vhost.ingest.engine.vparams.*"] = Engine,
+        ["vhost.ingest.engine.aparams.*"] = Engine,
+
+        // exec { enabled; publish COMMAND...; }, one publish per command.
+        ["vhost.exec.enabled"] = (c, d, _) => c.Bool(c.Vhost + "Exec:Enabled", d),
+        ["vhost.exec.publish"] = (c, d, _) => c.List(c.Vhost + "Exec:Publish", [string.Join(' ', d.Args)]),
     };
+
+    private static void Engine(Context context, SrsDirective directive, SrsDirective parent)
+    {
+        // Read whole when the engine block ends.
+    }
 
     /// <summary>Every directive path with a rule, e.g. "http_api.auth.enabled" or "vhost.hls.hls_fragment"
     /// (where "vhost" stands for every vhost block).</summary>
@@ -152,12 +187,17 @@ public static partial class SrsConfigMapper
         foreach (var child in block.Children)
         {
             var path = prefix + child.Name;
+            if (!Rules.ContainsKey(path) && Rules.ContainsKey(prefix + "*"))
+            {
+                path = prefix + "*";
+            }
             if (Rules.TryGetValue(path, out var rule) && child.Children.Count == 0)
             {
                 context.Path = path;
                 rule(context, child, block);
             }
-            else if (Blocks.Contains(path) && (path != "vhost" || child.Args.Count == 1))
+            else if (Blocks.Contains(path) && (path is not ("vhost" or "vhost.ingest") || child.Args.Count == 1)
+                && (path != "vhost.ingest.engine" || context.EngineCount++ == 0))
             {
                 if (path == "vhost")
                 {
@@ -165,7 +205,16 @@ public static partial class SrsConfigMapper
                     // A vhost block names the vhost, even when empty.
                     context.Settings.TryAdd($"Vhosts:{child.Arg0}:Enabled", "true");
                 }
+                else if (path == "vhost.ingest")
+                {
+                    context.Ingest = $"{context.Vhost}Ingest:{child.Arg0}:";
+                    context.EngineCount = 0;
+                }
                 Walk(context, child, path + ".");
+                if (path == "vhost.ingest.engine")
+                {
+                    context.EndEngine(child);
+                }
             }
             else
             {
@@ -187,6 +236,28 @@ public static partial class SrsConfigMapper
 
         /// <summary>"Vhosts:&lt;name&gt;:" inside a vhost block.</summary>
         public string Vhost { get; set; } = "";
+
+        /// <summary>"Vhosts:&lt;name&gt;:Ingest:&lt;id&gt;:" inside an ingest block.</summary>
+        public string Ingest { get; set; } = "";
+
+        /// <summary>Engine blocks seen in the ingest block: this server runs one engine per ingest.</summary>
+        public int EngineCount { get; set; }
+
+        /// <summary>An enabled engine's codec directives as ffmpeg output options (SRS's SrsFFMPEG);
+        /// a disabled one (or none) copies the codecs.</summary>
+        public void EndEngine(SrsDirective engine)
+        {
+            Settings.Remove(Ingest + "Engine:Enabled", out var enabled);
+            if (enabled != "true")
+            {
+                return;
+            }
+            var args = SrsEngine.Arguments(engine);
+            if (args.Length > 0)
+            {
+                Set(Ingest + "Engine:Arguments", args);
+            }
+        }
 
         /// <summary>The path of the directive a rule is looking at.</summary>
         public string Path { get; set; } = "";

@@ -54,6 +54,10 @@ public static class VhostConfigValidator
             }
         }
         options.Forward.Validate($"{prefix}:Forward", errors);
+        foreach (var (id, ingest) in options.Ingest)
+        {
+            ingest.Validate($"{prefix}:Ingest:{id}", errors);
+        }
         return errors;
     }
 

@@ -40,6 +40,8 @@ internal static class InfoResources
             ["raw"] = "raw api for srs, support CUID srs for instance the config",
             ["clusters"] = "origin cluster server API",
             ["dvrs"] = "list the DVR files, start (POST) or stop (DELETE) recording a stream",
+            ["ingests"] = "the ingests' supervised ffmpeg processes, their state and stderr",
+            ["execs"] = "the exec commands run beside publishes, their state and stderr",
         };
         // SRS lists its test endpoints here; this server has none of them, so each says so.
         body["tests"] = new JsonObject

@@ -39,6 +39,8 @@ public static class SrsApiExtensions
         Map(endpoints, "/api/v1/sessions/{id}", SessionsResource.Handle);
         Map(endpoints, "/api/v1/raw", RawApiResource.Handle);
         Map(endpoints, "/api/v1/dvrs/{id?}", DvrsResource.Handle);
+        Map(endpoints, "/api/v1/ingests", ProcessesResource.Ingests);
+        Map(endpoints, "/api/v1/execs", ProcessesResource.Execs);
         return endpoints;
     }
 

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.Interfaces;
 
 namespace OrleansLive.Silo.Api;
 
-/// <summary>/api/v1/streams[/id]: GET only; the list is paged with start/count.</summary>
+/// <summary>/api/v1/streams[/id]: GET only; the list is paged with start/count. Streams with ingests
+/// or exec commands list them as `processes`.</summary>
 internal static class StreamsResource
 {
     public static async Task<SrsReply> Handle(SrsRequest request)
@@ -23,18 +25,21 @@ internal static class StreamsResource
         var body = request.Envelope();
         if (one is not null)
         {
-            body["stream"] = SrsJson.Stream(one, await view.VhostId(one.Vhost), request.NowUtc);
+            var json = SrsJson.Stream(one, await view.VhostId(one.Vhost), request.NowUtc);
+            await ProcessesResource.AddToStreamsAsync(request.Grains, [(json, StreamKey.Of(one.Vhost, one.App, one.Stream))]);
+            body["stream"] = json;
             return SrsReply.Ok(body);
         }
 
         var (start, count) = request.Page();
         var page = (await view.ListStreams()).Skip(start).Take(count);
-        var list = new JsonArray();
+        var entries = new List<(JsonObject Json, string Key)>();
         foreach (var stream in await view.StreamSnapshots(page))
         {
-            list.Add(SrsJson.Stream(stream, await view.VhostId(stream.Vhost), request.NowUtc));
+            entries.Add((SrsJson.Stream(stream, await view.VhostId(stream.Vhost), request.NowUtc), StreamKey.Of(stream.Vhost, stream.App, stream.Stream)));
         }
-        body["streams"] = list;
+        await ProcessesResource.AddToStreamsAsync(request.Grains, entries);
+        body["streams"] = new JsonArray(entries.Select(e => (JsonNode)e.Json).ToArray());
         return SrsReply.Ok(body);
     }
 }

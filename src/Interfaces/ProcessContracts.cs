@@ -1,0 +1,79 @@
+namespace OrleansLive.Interfaces;
+
+/// <summary>
+/// SRS's `ingest ID { }`: a source (a file, a URL ffmpeg reads, a device) that a supervised ffmpeg
+/// pushes into a stream of the vhost. <see cref="Engine"/> is ffmpeg's output options as one command
+/// line ("-c copy -f flv" by default); <see cref="Output"/> may use [vhost] [port] [app] [stream] [id].
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record IngestSettings(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string InputType,
+    [property: Id(2)] string InputUrl,
+    [property: Id(3)] string Ffmpeg,
+    [property: Id(4)] string Engine,
+    [property: Id(5)] string Output,
+    [property: Id(6)] string App,
+    [property: Id(7)] string Stream);
+
+/// <summary>SRS 3.0's `exec { enabled; publish ...; }` and nginx-rtmp's exec_publish: commands run
+/// (with the stream's variables) while a stream is published on the gateway holding its publisher.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ExecSettings(
+    [property: Id(0)] bool Enabled,
+    [property: Id(1)] IReadOnlyList<string> Publish);
+
+/// <summary>Process kinds in <see cref="ProcessStatus.Kind"/>.</summary>
+public static class ProcessKinds
+{
+    public const string Ingest = "ingest";
+    public const string Exec = "exec";
+}
+
+/// <summary>States in <see cref="ProcessStatus.State"/>.</summary>
+public static class ProcessStates
+{
+    public const string Running = "running";
+
+    /// <summary>Dead (or never started) and waiting before the next start.</summary>
+    public const string Backoff = "backoff";
+
+    public const string Stopped = "stopped";
+}
+
+/// <summary>One supervised process on a gateway, as the API shows it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProcessStatus(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string StreamKey,
+    [property: Id(3)] string GatewayId,
+    [property: Id(4)] string State,
+    [property: Id(5)] int Pid,
+    [property: Id(6)] int Restarts,
+    [property: Id(7)] int? LastExitCode,
+    [property: Id(8)] DateTime? StartedUtc,
+    [property: Id(9)] IReadOnlyList<string> Command,
+    [property: Id(10)] IReadOnlyList<string> StderrTail);
+
+/// <summary>A gateway's periodic report: the ingests it would run (by "streamKey#ingestId") and every
+/// supervised process it runs.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProcessReport(
+    [property: Id(0)] string GatewayId,
+    [property: Id(1)] IReadOnlyList<string> WantedIngests,
+    [property: Id(2)] IReadOnlyList<ProcessStatus> Processes);
+
+/// <summary>
+/// The cluster's supervised processes (key 0): gateways report theirs every few seconds, and an ingest
+/// runs only on the gateway this grain grants it to, so exactly one gateway pushes each ingest.
+/// </summary>
+public interface IProcessDirectoryGrain : IGrainWithIntegerKey
+{
+    /// <summary>Records the gateway's processes; returns the wanted ingests it holds the claim for
+    /// (kept while it reports them, given to another gateway once it is silent for the claim timeout).</summary>
+    Task<IReadOnlyList<string>> Report(ProcessReport report);
+
+    /// <summary>Processes of gateways that reported lately.</summary>
+    Task<IReadOnlyList<ProcessStatus>> List();
+}
