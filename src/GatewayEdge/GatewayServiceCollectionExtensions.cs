@@ -12,6 +12,7 @@ using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.GatewayEdge.Protocols.Srt;
 using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Recording;
+using OrleansLive.GatewayEdge.Recording.Dash;
 using OrleansLive.GatewayEdge.Recording.Dvr;
 using OrleansLive.GatewayEdge.Recording.Hls;
 using OrleansLive.GatewayEdge.Sessions;
@@ -64,12 +65,14 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IPublishExtension, ForwardExtension>();
         services.AddHostedService<VhostConfigSubscription>();
         services.AddHostedService<EdgePullManager>();
-        // HLS and DVR run beside each publish; tests may put their own file system in first.
+        // HLS, DASH and DVR run beside each publish; tests may put their own file system in first.
         services.TryAddSingleton<IMediaFileSystem, PhysicalMediaFileSystem>();
         services.AddSingleton<HlsStreams>();
         services.AddSingleton<DvrSessions>();
         services.AddSingleton<IPublishExtension, HlsPublishExtension>();
         services.AddSingleton<IPublishExtension, DvrPublishExtension>();
+        services.AddSingleton<DashStreams>();
+        services.AddSingleton<IPublishExtension, DashPublishExtension>();
         services.AddHostedService<RtmpListener>();
         services.AddHostedService<SrtListener>();
         services.AddSingleton<MpegTsUdpCaster>();

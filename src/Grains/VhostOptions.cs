@@ -30,6 +30,7 @@ public sealed class VhostOptions
     public DvrOptions Dvr { get; set; } = new();
     public RtcBridgeOptions Rtc { get; set; } = new();
     public PlayOptions Play { get; set; } = new();
+    public DashOptions Dash { get; set; } = new();
 
     public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize)
     {
@@ -40,5 +41,6 @@ public sealed class VhostOptions
         Dvr = Dvr.ToSettings(),
         Rtc = Rtc.ToSettings(),
         Play = Play.ToSettings(),
+        Dash = Dash.ToSettings(),
     };
 }

@@ -19,6 +19,8 @@ public sealed record VhostSettings(
     [Id(22)] public RtcBridgeSettings Rtc { get; init; } = new();
 
     [Id(23)] public PlaySettings Play { get; init; } = new();
+
+    [Id(24)] public DashSettings Dash { get; init; } = new();
 }
 
 /// <summary>What the HTTP API shows of a vhost. The counters are aggregated by the API from streams.</summary>
