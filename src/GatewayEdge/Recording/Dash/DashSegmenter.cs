@@ -186,11 +186,17 @@ public sealed class DashSegmenter
     private Stream? OpenTrack(DashTrackWriter track)
     {
         track.Restart();
-        if (track.ConfigChanged && track.TakeInit() is { } init)
+        if (track.ConfigChanged)
         {
+            track.PendingInit = track.TakeInit();
+        }
+        if (track.PendingInit is { } init)
+        {
+            // Kept until written: a segment never goes out without the init segment it needs.
             var initFile = Path.Combine(_directory, InitName(_baseName, track.Id));
             _files.WriteAtomically(initFile, init);
             _state.Files.Add(initFile);
+            track.PendingInit = null;
         }
         return track.Config is null ? null : _files.Create(SegmentFile(track, _number) + ".tmp");
     }

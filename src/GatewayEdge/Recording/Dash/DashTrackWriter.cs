@@ -30,6 +30,9 @@ internal sealed class DashTrackWriter(string id, bool video)
     /// <summary>A configuration arrived that the current init segment does not describe.</summary>
     public bool ConfigChanged { get; private set; }
 
+    /// <summary>An init segment built and not yet written to disk.</summary>
+    public byte[]? PendingInit { get; set; }
+
     public ArrayBufferWriter<byte> Buffer { get; } = new(256 * 1024);
 
     /// <summary>First timestamp (ms) in the segment in progress; -1 while it has no sample.</summary>
