@@ -75,6 +75,20 @@ public class MpdWriterTests
         Assert.Equal("PT2.04S", (string?)root.Attribute("maxSegmentDuration"));
     }
 
+    [Fact]
+    public void Carries_a_direct_utc_timing_that_a_server_restamps_when_serving()
+    {
+        var text = MpdWriter.Write(Manifest(Video(new MpdSegment(0, 0, 90000))));
+        var timing = XDocument.Parse(text).Root!.Element(Mpd + "UTCTiming")!;
+        Assert.Equal("urn:mpeg:dash:utc:direct:2014", (string?)timing.Attribute("schemeIdUri"));
+        Assert.Equal("2026-12-01T22:40:47.125Z", (string?)timing.Attribute("value"));
+
+        var served = MpdWriter.WithUtcTime(text, Start.AddSeconds(12.5));
+        Assert.Equal("2026-12-01T22:40:49.625Z", (string?)XDocument.Parse(served).Root!.Element(Mpd + "UTCTiming")!.Attribute("value"));
+        Assert.Equal(text.Length, served.Length);
+        Assert.Equal("<MPD/>", MpdWriter.WithUtcTime("<MPD/>", Start));
+    }
+
     [Theory]
     [InlineData(0.0, "PT0S")]
     [InlineData(1.5, "PT1.5S")]

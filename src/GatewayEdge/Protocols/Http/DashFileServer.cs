@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
+using OrleansLive.Media.Containers.Dash;
 
 namespace OrleansLive.GatewayEdge.Protocols.Http;
 
@@ -60,10 +61,12 @@ public sealed class DashFileServer
         context.Response.Headers.CacheControl = extension == ".m4s" ? "max-age=60" : "no-cache";
         try
         {
-            if (extension == ".mpd" && query.Length > 1)
+            if (extension == ".mpd")
             {
-                // Template URLs resolve without the MPD's query: carry it (e.g. ?vhost=) over to the segments.
-                await context.Response.WriteAsync(WithQuery(await File.ReadAllTextAsync(file, context.RequestAborted), query), context.RequestAborted);
+                // The clock players sync to is now; template URLs resolve without the MPD's query, so
+                // it (e.g. ?vhost=) is carried over to the segments.
+                var mpd = MpdWriter.WithUtcTime(await File.ReadAllTextAsync(file, context.RequestAborted), DateTimeOffset.UtcNow);
+                await context.Response.WriteAsync(query.Length > 1 ? WithQuery(mpd, query) : mpd, context.RequestAborted);
             }
             else
             {

@@ -12,6 +12,8 @@ namespace OrleansLive.Media.Containers.Dash;
 public static class MpdWriter
 {
     private const string Namespace = "urn:mpeg:dash:schema:mpd:2011";
+    private const string UtcDirectScheme = "urn:mpeg:dash:utc:direct:2014";
+    private const string UtcDirectValue = UtcDirectScheme + "\" value=\"";
 
     public static string Write(MpdManifest manifest)
     {
@@ -43,6 +45,12 @@ public static class MpdWriter
             {
                 WriteAdaptationSet(xml, representation, set++);
             }
+            xml.WriteEndElement();
+            // The time is the MPD's own; a server stamps the time it serves the MPD (WithUtcTime), so
+            // players set their clocks by the server's instead of fetching a time server of their own.
+            xml.WriteStartElement("UTCTiming", Namespace);
+            xml.WriteAttributeString("schemeIdUri", UtcDirectScheme);
+            xml.WriteAttributeString("value", Time(manifest.PublishTime));
             xml.WriteEndElement();
             xml.WriteEndElement();
             xml.WriteEndDocument();
@@ -101,6 +109,14 @@ public static class MpdWriter
 
         xml.WriteEndElement();
         xml.WriteEndElement();
+    }
+
+    /// <summary>The MPD with its direct UTCTiming set to <paramref name="now"/> (the time it is served).</summary>
+    public static string WithUtcTime(string mpd, DateTimeOffset now)
+    {
+        var at = mpd.IndexOf(UtcDirectValue, StringComparison.Ordinal);
+        var end = at < 0 ? -1 : mpd.IndexOf('"', at + UtcDirectValue.Length);
+        return end < 0 ? mpd : string.Concat(mpd.AsSpan(0, at + UtcDirectValue.Length), Time(now), mpd.AsSpan(end));
     }
 
     /// <summary>xs:dateTime in UTC with milliseconds, e.g. 2026-12-01T22:40:37.125Z.</summary>
