@@ -1,6 +1,8 @@
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
 using OrleansLive.GatewayEdge;
 using OrleansLive.GatewayEdge.Cluster;
 using OrleansLive.GatewayEdge.Protocols.WebRtc;
@@ -11,6 +13,7 @@ using OrleansLive.Grains;
 using OrleansLive.Interfaces;
 using OrleansLive.Silo.Api;
 using OrleansLive.Silo.Metrics;
+using OrleansLive.Silo.Storage;
 
 namespace OrleansLive.Silo;
 
@@ -22,7 +25,7 @@ namespace OrleansLive.Silo;
 public static class ServerApp
 {
     /// <summary>One process: localhost clustering and in-memory grain state.</summary>
-    private static void UseEmbedded(ISiloBuilder silo, IConfigurationSection orleans)
+    private static void UseEmbedded(ISiloBuilder silo, IConfigurationSection orleans, IConfiguration config, TimeSpan sessionRetention, TimeSpan streamRetention)
     {
         silo.UseLocalhostClustering(
             siloPort: orleans.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
@@ -30,10 +33,15 @@ public static class ServerApp
             serviceId: ClusterSetup.ServiceId(orleans),
             clusterId: ClusterSetup.ClusterId(orleans));
         silo.AddMemoryGrainStorage(StorageNames.Default);
-        silo.AddMemoryGrainStorage(StorageNames.Sessions);
-        silo.AddMemoryGrainStorage(StorageNames.Streams);
+        // Records that pile up with traffic are kept for their retention, as in Redis, and capped in number.
+        AddRetainedMemoryStorage(silo, StorageNames.Sessions, sessionRetention, config.GetValue("Sessions:MaxRecords", 50_000));
+        AddRetainedMemoryStorage(silo, StorageNames.Streams, streamRetention, config.GetValue("Streams:MaxRecords", 10_000));
         silo.AddMemoryGrainStorage(LiveEventStreams.PubSubStore);
     }
+
+    private static void AddRetainedMemoryStorage(ISiloBuilder silo, string name, TimeSpan retention, int maxRecords) =>
+        silo.Services.AddGrainStorage(name, (services, _) =>
+            new RetainedMemoryGrainStorage(services.GetRequiredService<Serializer>(), retention, Math.Max(1, maxRecords), TimeProvider.System));
 
     /// <summary>Production: Redis membership and Redis grain state; session records and the records of
     /// ended streams expire after their retention times (a live stream's record is rewritten at least
@@ -82,14 +90,15 @@ public static class ServerApp
         var orleans = config.GetSection("Orleans");
         builder.UseOrleans(silo =>
         {
+            var sessionRetention = config.GetValue("Sessions:Retention", TimeSpan.FromDays(7));
+            var streamRetention = config.GetValue("Streams:Retention", TimeSpan.FromDays(7));
             if (ClusterSetup.RedisConnectionString(config) is { } redis)
             {
-                UseRedis(silo, orleans, redis, config.GetValue("Sessions:Retention", TimeSpan.FromDays(7)),
-                    config.GetValue("Streams:Retention", TimeSpan.FromDays(7)));
+                UseRedis(silo, orleans, redis, sessionRetention, streamRetention);
             }
             else
             {
-                UseEmbedded(silo, orleans);
+                UseEmbedded(silo, orleans, config, sessionRetention, streamRetention);
             }
             // on_hls / on_dvr events for subscribers such as the HTTP hooks. Few, rare events: two
             // queues polled once a second instead of eight polled ten times. Each poll is a grain
