@@ -170,6 +170,23 @@ public class DashSegmenterTests
     }
 
     [Fact]
+    public void A_track_lists_only_its_segments_since_its_last_gap_so_numbers_stay_consecutive()
+    {
+        var segmenter = Segmenter(new DashStreamState(MpdFile));
+        Feed(segmenter, SyntheticStream.Publish(4));
+        // Two seconds without audio: segment 2 has video only.
+        Feed(segmenter, SyntheticStream.Media(2, audio: false, start: 4000));
+        Feed(segmenter, SyntheticStream.Media(4, start: 6000));
+        segmenter.Finish();
+
+        var root = Read();
+        Assert.Equal(0, StartNumber(root, "video"));
+        Assert.Equal(5, Timeline(root, "video").Count);
+        Assert.Equal(3, StartNumber(root, "audio"));
+        Assert.Equal(2, Timeline(root, "audio").Count);
+    }
+
+    [Fact]
     public void A_full_disk_drops_segments_but_keeps_the_last_good_mpd()
     {
         var segmenter = Segmenter(new DashStreamState(MpdFile));

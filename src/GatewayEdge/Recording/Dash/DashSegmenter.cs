@@ -325,6 +325,12 @@ public sealed class DashSegmenter
                 bytes += s.Bytes;
                 ticks += s.Duration;
             }
+            else
+            {
+                // $Number$ counts on from startNumber: a number this track has no segment for ends the run.
+                segments.Clear();
+                bytes = ticks = 0;
+            }
         }
         if (segments.Count == 0)
         {
