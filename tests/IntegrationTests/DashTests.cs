@@ -5,7 +5,7 @@ using OrleansLive.Interfaces;
 
 namespace OrleansLive.IntegrationTests;
 
-/// <summary>ffmpeg publishes over RTMP to a vhost with DASH; the MPD and its segments are served over HTTP and read by ffprobe.</summary>
+/// <summary>ffmpeg publishes over RTMP to a vhost with DASH; the MPD and its segments are served over HTTP and read by ffprobe and ffmpeg.</summary>
 [Collection(MediaCollection.Name)]
 public sealed class DashTests(MediaFixture server)
 {
@@ -26,7 +26,7 @@ public sealed class DashTests(MediaFixture server)
         (long)Representation(mpd, id).Element(Mpd + "SegmentTemplate")!.Attribute("startNumber")!;
 
     [Fact]
-    public async Task A_live_mpd_probes_as_h264_and_aac_of_the_published_size_and_old_segments_leave_the_window()
+    public async Task A_live_mpd_probes_as_h264_and_aac_of_the_published_size_plays_in_ffmpeg_and_old_segments_leave_the_window()
     {
         var stream = "dash" + Ids.Random(5);
         await using var publisher = Ffmpeg.Publish(server.RtmpUrl("live", stream, Vhost));
@@ -53,6 +53,14 @@ public sealed class DashTests(MediaFixture server)
         Assert.Equal(360, h264.GetProperty("height").GetInt32());
         var aac = Assert.Single(streams, s => s.GetProperty("codec_name").GetString() == "aac");
         Assert.Equal("44100", aac.GetProperty("sample_rate").GetString());
+
+        // A player: ffmpeg follows the live MPD for 4 s of pictures.
+        await using (var player = Ffmpeg.Play(server.HttpUrl($"live/{stream}.mpd", Vhost), seconds: 4))
+        {
+            Assert.True(await player.WaitForExitAsync(Deadline), "ffmpeg should play 4 s of the live MPD");
+            Assert.Equal(0, player.ExitCode);
+            Assert.InRange(Ffmpeg.FramesDecoded(player.StdErr), 90, 110);
+        }
 
         // A 6 s window of 2 s segments: segment 0 leaves the MPD and the disk, and is a 404 after.
         mpd = await Wait.ForAsync(async () => await MpdAsync(stream) is { } m && StartNumber(m, "video") >= 1 ? m : null,
