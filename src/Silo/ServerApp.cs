@@ -34,7 +34,7 @@ public static class ServerApp
             clusterId: ClusterSetup.ClusterId(orleans));
         silo.AddMemoryGrainStorage(StorageNames.Default);
         // Records that pile up with traffic are kept for their retention, as in Redis, and capped in number.
-        AddRetainedMemoryStorage(silo, StorageNames.Sessions, sessionRetention, config.GetValue("Sessions:MaxRecords", 50_000));
+        AddRetainedMemoryStorage(silo, StorageNames.Sessions, sessionRetention, config.GetValue("Sessions:MaxRecords", 20_000));
         AddRetainedMemoryStorage(silo, StorageNames.Streams, streamRetention, config.GetValue("Streams:MaxRecords", 10_000));
         silo.AddMemoryGrainStorage(LiveEventStreams.PubSubStore);
     }
