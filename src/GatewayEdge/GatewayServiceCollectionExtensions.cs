@@ -13,6 +13,7 @@ using OrleansLive.GatewayEdge.Protocols.Rtmp;
 using OrleansLive.GatewayEdge.Protocols.Srt;
 using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Recording;
+using OrleansLive.GatewayEdge.Recording.Dash;
 using OrleansLive.GatewayEdge.Recording.Dvr;
 using OrleansLive.GatewayEdge.Recording.Hls;
 using OrleansLive.GatewayEdge.Sessions;
@@ -65,7 +66,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IPublishExtension, ForwardExtension>();
         services.AddHostedService<VhostConfigSubscription>();
         services.AddHostedService<EdgePullManager>();
-        // HLS and DVR run beside each publish; tests may put their own file system in first.
+        // HLS, DASH and DVR run beside each publish; tests may put their own file system in first.
         services.TryAddSingleton<IMediaFileSystem, PhysicalMediaFileSystem>();
         services.AddSingleton<HlsStreams>();
         services.AddSingleton<DvrSessions>();
@@ -75,6 +76,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ProcessTable>();
         services.AddSingleton<IPublishExtension, ExecExtension>();
         services.AddHostedService<IngestRunner>();
+        services.AddSingleton<DashStreams>();
+        services.AddSingleton<IPublishExtension, DashPublishExtension>();
         services.AddHostedService<RtmpListener>();
         services.AddHostedService<SrtListener>();
         services.AddSingleton<MpegTsUdpCaster>();

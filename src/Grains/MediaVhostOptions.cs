@@ -23,6 +23,23 @@ public sealed class HlsOptions
         new(Enabled, Fragment, Window, Path, M3u8File, TsFile, Cleanup, Dispose, WaitKeyframe, Fmp4, EntryPrefix);
 }
 
+/// <summary>Configured DASH settings of a vhost ("Vhosts:&lt;name&gt;:Dash"); mirrors <see cref="DashSettings"/>.</summary>
+public sealed class DashOptions
+{
+    private static readonly DashSettings Defaults = new();
+
+    public bool Enabled { get; set; } = Defaults.Enabled;
+    public double Fragment { get; set; } = Defaults.Fragment;
+    public double UpdatePeriod { get; set; } = Defaults.UpdatePeriod;
+    public double Timeshift { get; set; } = Defaults.Timeshift;
+    public string Path { get; set; } = Defaults.Path;
+    public string MpdFile { get; set; } = Defaults.MpdFile;
+    public bool Cleanup { get; set; } = Defaults.Cleanup;
+    public double Dispose { get; set; } = Defaults.Dispose;
+
+    public DashSettings ToSettings() => new(Enabled, Fragment, UpdatePeriod, Timeshift, Path, MpdFile, Cleanup, Dispose);
+}
+
 /// <summary>Configured DVR settings of a vhost ("Vhosts:&lt;name&gt;:Dvr"); mirrors <see cref="DvrSettings"/>.</summary>
 public sealed class DvrOptions
 {

@@ -31,6 +31,7 @@ public sealed class VhostOptions
     public DvrOptions Dvr { get; set; } = new();
     public RtcBridgeOptions Rtc { get; set; } = new();
     public PlayOptions Play { get; set; } = new();
+    public DashOptions Dash { get; set; } = new();
 
     /// <summary>SRS's `ingest ID { }` blocks by id ("Vhosts:&lt;name&gt;:Ingest:&lt;id&gt;").</summary>
     public Dictionary<string, IngestOptions> Ingest { get; set; } = new(StringComparer.Ordinal);
@@ -49,5 +50,6 @@ public sealed class VhostOptions
         Play = Play.ToSettings(),
         Ingests = IngestOptions.ToSettings(Ingest),
         Exec = Exec.ToSettings(),
+        Dash = Dash.ToSettings(),
     };
 }

@@ -44,6 +44,25 @@ public sealed record HlsSettings(
     [property: Id(10)] string EntryPrefix = "");
 
 /// <summary>
+/// A vhost's MPEG-DASH settings (SRS `vhost { dash { } }`). Durations are seconds. Each publish writes a
+/// live MPD at <see cref="Path"/>/<see cref="MpdFile"/> (SRS's [vhost] [app] [stream] variables) with
+/// one video and one audio representation, each an fMP4 init segment and media segments cut at
+/// keyframes about every <see cref="Fragment"/> seconds and listed in a SegmentTimeline. The MPD lists
+/// the last <see cref="Timeshift"/> seconds (timeShiftBufferDepth); with <see cref="Cleanup"/> older
+/// segments are deleted, and <see cref="Dispose"/> seconds after the publish ended all files go (0 keeps them).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record DashSettings(
+    [property: Id(0)] bool Enabled = false,
+    [property: Id(1)] double Fragment = 30,
+    [property: Id(2)] double UpdatePeriod = 150,
+    [property: Id(3)] double Timeshift = 300,
+    [property: Id(4)] string Path = "./objs/nginx/html",
+    [property: Id(5)] string MpdFile = "[app]/[stream].mpd",
+    [property: Id(6)] bool Cleanup = true,
+    [property: Id(7)] double Dispose = 120);
+
+/// <summary>
 /// A vhost's DVR settings (SRS `vhost { dvr { } }`). <see cref="Apply"/> is "all" or a list of
 /// "app/stream" separated by spaces or commas. <see cref="Plan"/> is "session" (one file per
 /// publish) or "segment" (a new file every <see cref="Duration"/> seconds, cut on keyframes with

@@ -25,6 +25,8 @@ public sealed record VhostSettings(
 
     /// <summary>Commands run beside each publish (SRS `exec { }`); null when off.</summary>
     [Id(25)] public ExecSettings? Exec { get; init; }
+
+    [Id(26)] public DashSettings Dash { get; init; } = new();
 }
 
 /// <summary>What the HTTP API shows of a vhost. The counters are aggregated by the API from streams.</summary>

@@ -154,6 +154,21 @@ public sealed class ConsoleTests(MediaFixture server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_players_page_plays_dash_in_dash_js()
+    {
+        var stream = "pdash" + Ids.Random(6);
+        await using var publisher = Ffmpeg.Publish(server.RtmpUrl("live", stream, MediaFixture.DashVhost));
+        using var http = new HttpClient();
+        // dash.js starts two fragments behind the live edge: wait until the MPD lists that much.
+        await Wait.UntilAsync(async () =>
+        {
+            var response = await http.GetAsync(server.HttpUrl($"live/{stream}.mpd", MediaFixture.DashVhost));
+            return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Split("<S ").Length - 1 >= 6;
+        }, Deadline, "an MPD listing three segments per track");
+        await PlaysAsync(stream, "dash", vhost: MediaFixture.DashVhost);
+    }
+
+    [Fact]
     public async Task The_players_page_plays_webrtc_over_whep()
     {
         var stream = "prtc" + Ids.Random(6);
@@ -164,15 +179,16 @@ public sealed class ConsoleTests(MediaFixture server) : IAsyncLifetime
 
     /// <summary>Clicks the player's Play button, waits for its video's time to advance, runs the
     /// check while it plays, and stops it.</summary>
-    private async Task PlaysAsync(string stream, string kind, Func<Task>? whilePlaying = null)
+    private async Task PlaysAsync(string stream, string kind, Func<Task>? whilePlaying = null, string? vhost = null)
     {
-        var page = await OpenAsync($"players/?app=live&stream={stream}");
+        var query = vhost is null ? "" : $"?vhost={vhost}";
+        var page = await OpenAsync($"players/?app=live&stream={stream}" + (vhost is null ? "" : $"&vhost={vhost}"));
         // The URL table is filled once the gateways are read.
         await Wait.UntilAsync(async () => (await TextAsync(page, "#urls")).Length > 0
             && await page.EvaluateExpressionAsync<bool>("!!document.querySelector('#urls input')"), Deadline, "the stream's URLs");
         var urls = await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('#urls input')].map(i => i.value)");
-        Assert.Contains($"rtmp://127.0.0.1:{server.RtmpPort}/live/{stream}", urls);
-        Assert.Contains(server.FlvUrl("live", stream), urls);
+        Assert.Contains($"rtmp://127.0.0.1:{server.RtmpPort}/live/{stream}{query}", urls);
+        Assert.Contains(server.FlvUrl("live", stream) + query, urls);
 
         await page.ClickAsync($"#play-{kind}");
         async Task<double> TimeAsync() => await page.EvaluateFunctionAsync<double>("id => document.getElementById(id).currentTime", $"video-{kind}");

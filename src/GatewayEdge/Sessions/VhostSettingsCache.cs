@@ -78,5 +78,9 @@ public sealed class VhostSettingsCache : IVhostConfigObserver
     private async Task<VhostSettings> Ask(string vhost) => Resolve(await _grains.GetGrain<IVhostGrain>(vhost).GetSettings());
 
     private VhostSettings Resolve(VhostSettings settings) =>
-        settings with { Hls = settings.Hls with { Path = _workDirectory.Resolve(settings.Hls.Path) } };
+        settings with
+        {
+            Hls = settings.Hls with { Path = _workDirectory.Resolve(settings.Hls.Path) },
+            Dash = settings.Dash with { Path = _workDirectory.Resolve(settings.Dash.Path) },
+        };
 }

@@ -99,6 +99,15 @@ public static partial class SrsConfigMapper
         ["vhost.hls.hls_entry_prefix"] = (c, d, _) => c.Text(c.Vhost + "Hls:EntryPrefix", d),
         ["vhost.hls.hls_use_fmp4"] = (c, d, _) => c.Bool(c.Vhost + "Hls:Fmp4", d),
 
+        ["vhost.dash.enabled"] = (c, d, _) => c.Bool(c.Vhost + "Dash:Enabled", d),
+        ["vhost.dash.dash_fragment"] = (c, d, _) => c.Number(c.Vhost + "Dash:Fragment", d),
+        ["vhost.dash.dash_update_period"] = (c, d, _) => c.Number(c.Vhost + "Dash:UpdatePeriod", d),
+        ["vhost.dash.dash_timeshift"] = (c, d, _) => c.Number(c.Vhost + "Dash:Timeshift", d),
+        ["vhost.dash.dash_path"] = (c, d, _) => c.Text(c.Vhost + "Dash:Path", d),
+        ["vhost.dash.dash_mpd_file"] = (c, d, _) => c.Text(c.Vhost + "Dash:MpdFile", d),
+        ["vhost.dash.dash_cleanup"] = (c, d, _) => c.Bool(c.Vhost + "Dash:Cleanup", d),
+        ["vhost.dash.dash_dispose"] = (c, d, _) => c.Number(c.Vhost + "Dash:Dispose", d),
+
         ["vhost.dvr.enabled"] = (c, d, _) => c.Bool(c.Vhost + "Dvr:Enabled", d),
         ["vhost.dvr.dvr_apply"] = (c, d, _) => c.Set(c.Vhost + "Dvr:Apply", string.Join(' ', d.Args)),
         ["vhost.dvr.dvr_plan"] = (c, d, _) => c.OneOf(c.Vhost + "Dvr:Plan", d, "session", "segment"),

@@ -12,7 +12,8 @@ namespace OrleansLive.IntegrationTests.Support;
 /// <see cref="Fmp4Vhost"/> HLS in fMP4, <see cref="FlvVhost"/> and <see cref="Mp4Vhost"/> record
 /// whole sessions, <see cref="SegmentVhost"/> records 4 s segments, <see cref="RemuxVhost"/> disposes
 /// its HLS 2 s after the stream ends, and <see cref="FullVhost"/> writes where
-/// <see cref="FileSystem"/> can be made to fail like a full disk.
+/// <see cref="FileSystem"/> can be made to fail like a full disk. <see cref="DashVhost"/> writes
+/// MPEG-DASH with 2 s fragments and a 6 s timeshift window.
 /// </summary>
 public sealed class MediaFixture : ServerFixture
 {
@@ -22,6 +23,7 @@ public sealed class MediaFixture : ServerFixture
     public const string SegmentVhost = "dvrseg.test";
     public const string RemuxVhost = "remux.test";
     public const string FullVhost = "full.test";
+    public const string DashVhost = "dash.test";
 
     public MediaFixture()
     {
@@ -36,6 +38,8 @@ public sealed class MediaFixture : ServerFixture
     public FaultyFileSystem FileSystem { get; }
 
     public string HlsRoot(string vhost) => Path.Combine(Root, vhost == StreamKey.DefaultVhost ? "hls" : vhost == FullVhost ? "full" : vhost);
+
+    public string DashRoot => Path.Combine(Root, "dash");
 
     public string DvrRoot(string vhost) => Path.Combine(Root, vhost == FullVhost ? "full" : "dvr");
 
@@ -66,6 +70,12 @@ public sealed class MediaFixture : ServerFixture
         }
 
         Hls(StreamKey.DefaultVhost);
+        // The SRS default update period (150 s): the MPD still asks players to re-read it once a fragment.
+        settings[$"Vhosts:{DashVhost}:Dash:Enabled"] = "true";
+        settings[$"Vhosts:{DashVhost}:Dash:Fragment"] = "2";
+        settings[$"Vhosts:{DashVhost}:Dash:Timeshift"] = "6";
+        settings[$"Vhosts:{DashVhost}:Dash:Dispose"] = "0";
+        settings[$"Vhosts:{DashVhost}:Dash:Path"] = DashRoot;
         Hls(Fmp4Vhost, fmp4: true);
         Dvr(FlvVhost, ".flv");
         Dvr(Mp4Vhost, ".mp4");

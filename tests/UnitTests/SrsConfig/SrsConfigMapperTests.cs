@@ -138,6 +138,32 @@ public sealed class SrsConfigMapperTests
     }
 
     [Fact]
+    public void A_dash_block_maps_onto_the_vhost_dash_keys_and_window_size_is_reported()
+    {
+        var mapping = Map("""
+            vhost dash.test {
+                dash {
+                    enabled on; dash_fragment 4; dash_update_period 5; dash_timeshift 60; dash_path /var/dash;
+                    dash_mpd_file [app]/[stream]/index.mpd; dash_cleanup off; dash_dispose 30; dash_window_size 5;
+                }
+            }
+            """);
+
+        var s = mapping.Settings;
+        const string V = "Vhosts:dash.test:Dash:";
+        Assert.Equal("true", s[V + "Enabled"]);
+        Assert.Equal("4", s[V + "Fragment"]);
+        Assert.Equal("5", s[V + "UpdatePeriod"]);
+        Assert.Equal("60", s[V + "Timeshift"]);
+        Assert.Equal("/var/dash", s[V + "Path"]);
+        Assert.Equal("[app]/[stream]/index.mpd", s[V + "MpdFile"]);
+        Assert.Equal("false", s[V + "Cleanup"]);
+        Assert.Equal("30", s[V + "Dispose"]);
+        // The window is the timeshift here: SRS's segment count has no key of its own.
+        Assert.Contains(mapping.NotImplemented, n => n.Contains("dash.dash_window_size 5", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void What_is_not_implemented_is_listed_with_file_and_line()
     {
         var mapping = Map("""

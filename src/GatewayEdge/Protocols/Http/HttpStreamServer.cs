@@ -90,6 +90,7 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
             }
         });
         var hls = new HlsFileServer(_gateway);
+        var dash = new DashFileServer(_gateway);
         // WHIP/WHEP here as on the API port: one origin for a page that plays HTTP-FLV and WebRTC.
         app.MapRtcSignalling();
         foreach (var routes in _routes)
@@ -98,8 +99,8 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         }
         app.MapGet("/{**path}", async (HttpContext context, string? path) =>
         {
-            // HLS files from disk first; everything else is a live stream (.flv, .ts, .aac, .mp3).
-            if (!await hls.TryServeAsync(context, path ?? ""))
+            // DASH and HLS files from disk first; everything else is a live stream (.flv, .ts, .aac, .mp3).
+            if (!await dash.TryServeAsync(context, path ?? "") && !await hls.TryServeAsync(context, path ?? ""))
             {
                 await flv.HandleAsync(context, path ?? "");
             }

@@ -111,6 +111,7 @@ export function streamUrls(gateway, vhost, app, stream) {
     rtmps: gateway.rtmps_port ? `rtmps://${host}:${gateway.rtmps_port}/${path}${query}` : '',
     flv: http ? `${http}/${path}.flv${query}` : '',
     hls: http ? `${http}/${path}.m3u8${query}` : '',
+    dash: http ? `${http}/${path}.mpd${query}` : '',
     srt: gateway.srt_port ? `srt://${host}:${gateway.srt_port}?streamid=#!::${srtVhost}r=${app}/${stream},m=request` : '',
     whep: `${location.origin}/rtc/v1/whep/?app=${encodeURIComponent(app)}&stream=${encodeURIComponent(stream)}${whepVhost}`,
   };

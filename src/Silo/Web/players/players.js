@@ -1,4 +1,4 @@
-// Players for one stream: HTTP-FLV (mpegts.js), HLS (hls.js or the browser's own), WebRTC (WHEP),
+// Players for one stream: HTTP-FLV (mpegts.js), HLS (hls.js or the browser's own), MPEG-DASH (dash.js), WebRTC (WHEP),
 // and the stream's URLs for other players, on the gateway chosen from /api/v1/summaries.
 import { getJson, Unauthorized, showLogin, esc, streamUrls } from '../common/api.js';
 
@@ -44,7 +44,7 @@ function render() {
   if (choice.gateway) $('gateway').value = choice.gateway;
   choice.gateway = $('gateway').value;
   const u = urls();
-  const rows = [['RTMP', u.rtmp], ['RTMPS', u.rtmps], ['SRT', u.srt], ['HTTP-FLV', u.flv], ['HLS', u.hls], ['WHEP', u.whep]].filter(([, url]) => url);
+  const rows = [['RTMP', u.rtmp], ['RTMPS', u.rtmps], ['SRT', u.srt], ['HTTP-FLV', u.flv], ['HLS', u.hls], ['DASH', u.dash], ['WHEP', u.whep]].filter(([, url]) => url);
   $('urls').innerHTML = choice.stream ? rows.map(([name, url]) => `<tr><td>${name}</td><td><input readonly value="${esc(url)}"></td>
     <td><button class="secondary copy" data-url="${esc(url)}">Copy</button></td></tr>`).join('') : '<tr><td colspan="3" class="muted">Choose a stream.</td></tr>';
 }
@@ -115,6 +115,17 @@ function playHls() {
   watch('hls', video);
 }
 
+function playDash() {
+  stop('dash');
+  const video = $('video-dash');
+  if (!window.dashjs || !window.MediaSource) return setState('dash', 'this browser has no Media Source Extensions');
+  const player = dashjs.MediaPlayer().create();
+  player.on(dashjs.MediaPlayer.events.ERROR, e => setState('dash', `error: ${e.error && e.error.message ? e.error.message : 'playback failed'}`));
+  player.initialize(video, urls().dash, true);
+  players.dash = { label: 'playing', close: () => player.destroy() };
+  watch('dash', video);
+}
+
 async function playRtc() {
   stop('rtc');
   const video = $('video-rtc');
@@ -159,7 +170,7 @@ $('choose').addEventListener('submit', e => {
   if (choice.vhost) q.set('vhost', choice.vhost);
   if (choice.gateway) q.set('gateway', choice.gateway);
   history.replaceState(null, '', `?${q}`);
-  ['flv', 'hls', 'rtc'].forEach(stop);
+  ['flv', 'hls', 'dash', 'rtc'].forEach(stop);
   render();
 });
 $('urls').addEventListener('click', e => {
@@ -168,8 +179,9 @@ $('urls').addEventListener('click', e => {
 });
 $('play-flv').addEventListener('click', playFlv);
 $('play-hls').addEventListener('click', playHls);
+$('play-dash').addEventListener('click', playDash);
 $('play-rtc').addEventListener('click', playRtc);
-['flv', 'hls', 'rtc'].forEach(kind => $(`stop-${kind}`).addEventListener('click', () => stop(kind)));
-window.addEventListener('pagehide', () => ['flv', 'hls', 'rtc'].forEach(stop));
+['flv', 'hls', 'dash', 'rtc'].forEach(kind => $(`stop-${kind}`).addEventListener('click', () => stop(kind)));
+window.addEventListener('pagehide', () => ['flv', 'hls', 'dash', 'rtc'].forEach(stop));
 
 load();
