@@ -17,7 +17,8 @@ namespace OrleansLive.LoadTool.Drills;
 /// <param name="OnTarget">Viewers playing from the killed gateway: they must lose media and reconnect.</param>
 /// <param name="ViaTarget">Viewers on other gateways playing a stream published on the killed gateway: they
 /// lose media until the publisher has moved.</param>
-/// <param name="Others">Every other viewer playing at the kill: they must not lose media.</param>
+/// <param name="Others">Every other viewer playing at the kill: they must not lose media (a viewer that
+/// left and came back meanwhile to a stream of the killed gateway may lose that stream's media).</param>
 /// <param name="EndedSessions">Session records that had ended before the kill, checked after it.</param>
 /// <param name="SessionsLost">Of those, records the API no longer had (null: no silo answered).</param>
 public sealed record ChaosEvent(
@@ -244,10 +245,12 @@ public sealed class ChaosDrill
         // Media: losses that overlap the event, per viewer, in the three groups.
         var losses = crowd.Losses(Stopwatch.GetTimestamp(), _stallTicks)
             .Where(l => l.Loss.To >= kill && l.Loss.From <= windowEnd).ToList();
-        ViewerGroup Group(Func<int, bool> member)
+        // A viewer's later player may play another stream: a loss on a stream of the killed gateway is that
+        // stream's, expected, whatever the viewer played at the kill.
+        ViewerGroup Group(Func<int, bool> member, bool expectedLossesApart = false)
         {
             var viewers = playing.Keys.Where(member).ToList();
-            var lost = losses.Where(l => viewers.Contains(l.Viewer)).ToList();
+            var lost = losses.Where(l => viewers.Contains(l.Viewer) && !(expectedLossesApart && moved.Contains(l.Loss.Stream))).ToList();
             var lostViewers = lost.Select(l => l.Viewer).Distinct().ToList();
             var stillOut = lost.Where(l => l.Loss.Open).Select(l => l.Viewer).ToHashSet();
             return new ViewerGroup(viewers.Count, lostViewers.Count, viewers.Count - stillOut.Count,
@@ -258,7 +261,7 @@ public sealed class ChaosDrill
         bool ViaTarget(int v) => !OnTarget(v) && moved.Contains(playing[v].Stream);
         var onTarget = Group(OnTarget);
         var viaTarget = Group(ViaTarget);
-        var others = Group(v => !OnTarget(v) && !ViaTarget(v));
+        var others = Group(v => !OnTarget(v) && !ViaTarget(v), expectedLossesApart: true);
 
         var lostRecords = await ledger.CountLostAsync(endedBefore, cancellationToken);
         if (lostRecords is { Lost: > 0 } l)

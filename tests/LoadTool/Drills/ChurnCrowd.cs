@@ -16,8 +16,8 @@ public sealed record PlayerRecord(
 
 /// <summary>A stretch without media for one viewer, in <see cref="Stopwatch"/> ticks: a stall while
 /// playing, or from a drop (or a play that could not start) until the viewer's next player had a
-/// frame again. <paramref name="Open"/>: still going on when it was read. <paramref name="Stream"/> and
-/// <paramref name="Kind"/>: of the player that stalled (empty for the other causes).</summary>
+/// frame again. <paramref name="Open"/>: still going on when it was read. <paramref name="Stream"/>: of the
+/// player that stalled or was dropped; <paramref name="Kind"/>: of the player that stalled (empty otherwise).</summary>
 public readonly record struct MediaLoss(long From, long To, string Cause, bool Open = false, string Stream = "", string Kind = "")
 {
     public double Seconds => (To - From) / (double)Stopwatch.Frequency;
@@ -45,6 +45,8 @@ public sealed class ChurnCrowd
     private readonly LoadPlayer?[] _current;
     private readonly long[] _lossFrom;
     private readonly string?[] _lossCause;
+    // The stream the viewer was playing when its stretch without media began.
+    private readonly string?[] _lossStream;
     private readonly ConcurrentQueue<PlayerRecord> _ended = new();
     private readonly ConcurrentQueue<(int Viewer, MediaLoss Loss)> _losses = new();
     private readonly CancellationTokenSource _stop = new();
@@ -64,6 +66,7 @@ public sealed class ChurnCrowd
         _current = new LoadPlayer?[viewers];
         _lossFrom = new long[viewers];
         _lossCause = new string?[viewers];
+        _lossStream = new string?[viewers];
     }
 
     public int Viewers => _viewers;
@@ -94,7 +97,7 @@ public sealed class ChurnCrowd
             var from = Volatile.Read(ref _lossFrom[viewer]);
             if (from != 0)
             {
-                losses.Add((viewer, new MediaLoss(from, now, Volatile.Read(ref _lossCause[viewer]) ?? "drop", Open: true)));
+                losses.Add((viewer, new MediaLoss(from, now, Volatile.Read(ref _lossCause[viewer]) ?? "drop", Open: true, Volatile.Read(ref _lossStream[viewer]) ?? "")));
             }
             else if (current[viewer] is { State: PlayerState.Playing, LastMediaTicks: var last and not 0 } && now - last > stallTicks)
             {
@@ -164,6 +167,7 @@ public sealed class ChurnCrowd
                     if (Volatile.Read(ref _lossFrom[viewer]) == 0)
                     {
                         Volatile.Write(ref _lossCause[viewer], player.State == PlayerState.Dropped ? "drop" : "no start");
+                        Volatile.Write(ref _lossStream[viewer], player.Stream);
                         Volatile.Write(ref _lossFrom[viewer], last != 0 ? last : ended);
                     }
                     failures++;
@@ -191,7 +195,7 @@ public sealed class ChurnCrowd
         }
         if (player.GotFrames && Volatile.Read(ref _lossFrom[viewer]) is var from and not 0)
         {
-            _losses.Enqueue((viewer, new MediaLoss(from, player.FirstFrameTicks, Volatile.Read(ref _lossCause[viewer]) ?? "drop")));
+            _losses.Enqueue((viewer, new MediaLoss(from, player.FirstFrameTicks, Volatile.Read(ref _lossCause[viewer]) ?? "drop", Stream: Volatile.Read(ref _lossStream[viewer]) ?? "")));
             Volatile.Write(ref _lossFrom[viewer], 0);
         }
     }
