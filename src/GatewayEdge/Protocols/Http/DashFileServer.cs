@@ -16,11 +16,8 @@ namespace OrleansLive.GatewayEdge.Protocols.Http;
 /// </summary>
 public sealed class DashFileServer
 {
-    private static readonly TimeSpan SettingsLifetime = TimeSpan.FromSeconds(5);
-
     private readonly GatewayContext _gateway;
     private readonly ILogger<DashFileServer> _logger;
-    private readonly Dictionary<string, (DashSettings Settings, DateTime Expires)> _settings = new(StringComparer.Ordinal);
 
     public DashFileServer(GatewayContext gateway)
     {
@@ -96,30 +93,17 @@ public sealed class DashFileServer
             .Replace("-init.mp4\"", "-init.mp4?" + escaped + "\"", StringComparison.Ordinal);
     }
 
+    /// <summary>The vhost's settings from the gateway's copy of the cluster's configuration (no grain call).</summary>
     private async Task<DashSettings> SettingsOf(string vhost)
     {
-        var now = DateTime.UtcNow;
-        lock (_settings)
-        {
-            if (_settings.TryGetValue(vhost, out var cached) && cached.Expires > now)
-            {
-                return cached.Settings;
-            }
-        }
-        DashSettings settings;
         try
         {
-            settings = (await _gateway.Sessions.GetVhostSettingsAsync(vhost)).Dash;
+            return (await _gateway.Sessions.GetVhostSettingsAsync(vhost)).Dash;
         }
         catch (Exception ex)
         {
             _logger.LogWarning(ex, "Vhost settings unavailable for {Vhost}; serving DASH from the default path", vhost);
             return new DashSettings();
         }
-        lock (_settings)
-        {
-            _settings[vhost] = (settings, now + SettingsLifetime);
-        }
-        return settings;
     }
 }

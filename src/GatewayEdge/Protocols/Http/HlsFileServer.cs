@@ -15,11 +15,8 @@ namespace OrleansLive.GatewayEdge.Protocols.Http;
 /// </summary>
 public sealed class HlsFileServer
 {
-    private static readonly TimeSpan SettingsLifetime = TimeSpan.FromSeconds(5);
-
     private readonly GatewayContext _gateway;
     private readonly ILogger<HlsFileServer> _logger;
-    private readonly Dictionary<string, (HlsSettings Settings, DateTime Expires)> _settings = new(StringComparer.Ordinal);
 
     public HlsFileServer(GatewayContext gateway)
     {
@@ -121,30 +118,17 @@ public sealed class HlsFileServer
         return file.StartsWith(prefix, StringComparison.Ordinal) ? file : null;
     }
 
+    /// <summary>The vhost's settings from the gateway's copy of the cluster's configuration (no grain call).</summary>
     private async Task<HlsSettings> SettingsOf(string vhost)
     {
-        var now = DateTime.UtcNow;
-        lock (_settings)
-        {
-            if (_settings.TryGetValue(vhost, out var cached) && cached.Expires > now)
-            {
-                return cached.Settings;
-            }
-        }
-        HlsSettings settings;
         try
         {
-            settings = (await _gateway.Sessions.GetVhostSettingsAsync(vhost)).Hls;
+            return (await _gateway.Sessions.GetVhostSettingsAsync(vhost)).Hls;
         }
         catch (Exception ex)
         {
             _logger.LogWarning(ex, "Vhost settings unavailable for {Vhost}; serving HLS from the default path", vhost);
             return new HlsSettings();
         }
-        lock (_settings)
-        {
-            _settings[vhost] = (settings, now + SettingsLifetime);
-        }
-        return settings;
     }
 }
