@@ -1,5 +1,5 @@
 // The console's tabs: each view turns the polled API state into HTML.
-import { esc, bytes, kbps, duration } from '../common/api.js';
+import { esc, bytes, kbps, duration, streamUrls } from '../common/api.js';
 
 const DEFAULT_VHOST = '__defaultVhost__';
 
@@ -41,6 +41,18 @@ function playersLink(vhost, s) {
   const q = new URLSearchParams({ app: s.app, stream: s.name });
   if (vhost !== DEFAULT_VHOST) q.set('vhost', vhost);
   return `/players/?${q}`;
+}
+
+/** The stream's latest snapshot from the gateway that took it, linked to the full picture. */
+function snapshot(state, vhost, s) {
+  const snap = s.snapshot;
+  const gateway = snap && (state.summaries?.gateways || []).find(g => g.id === snap.gateway);
+  const url = gateway && streamUrls(gateway, vhost, s.app, s.name).jpg;
+  if (!url) return '';
+  // The time in the query makes a new picture a new URL, so the browser shows each one once.
+  const src = `${url}${url.includes('?') ? '&' : '?'}t=${snap.time_ms}`;
+  return `<dt>Snapshot</dt><dd><a href="${esc(url)}" target="_blank"><img class="snapshot" src="${esc(src)}" alt="snapshot of ${esc(s.app)}/${esc(s.name)}"></a>
+    <div class="muted">${esc(snap.width)}×${esc(snap.height)} · ${esc(new Date(snap.time_ms).toLocaleTimeString())}</div></dd>`;
 }
 
 function tile(label, value) {
@@ -109,6 +121,7 @@ function streamsView(state, filters, history) {
         <dt>Outputs</dt><dd>${onOff(settings?.hls?.enabled, 'HLS')}${onOff(dvr?.recording, 'DVR')}${onOff((s.forwards || []).length > 0, 'forward')}</dd>
         ${forwards ? `<dt>Forwards</dt><dd>${forwards}</dd>` : ''}
         ${bridges ? `<dt>Audio bridges</dt><dd>${bridges}</dd>` : ''}
+        ${snapshot(state, vhost, s)}
       </dl>
       <canvas class="chart" data-chart="${esc(s.id)}" data-points="${history.get(s.id).length}"></canvas>
       <div class="legend"><span class="in">in</span><span class="out">out</span><span>last 5 minutes</span></div>
