@@ -125,11 +125,11 @@ public sealed record RtspTransport
     public override string ToString()
     {
         var text = new StringBuilder(Tcp ? "RTP/AVP/TCP;unicast" : "RTP/AVP;unicast");
-        if (Tcp)
+        if (Tcp && RtpChannel >= 0)
         {
             text.Append(CultureInfo.InvariantCulture, $";interleaved={RtpChannel}-{RtcpChannel}");
         }
-        else
+        else if (!Tcp)
         {
             if (ClientRtpPort > 0)
             {
