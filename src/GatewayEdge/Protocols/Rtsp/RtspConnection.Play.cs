@@ -32,11 +32,23 @@ internal sealed partial class RtspConnection
         {
             return false;
         }
-        address = StreamAddress.Resolve(url.Host, url.App, url.Stream + url.Query, _gateway.KnownVhosts);
+        address = StreamAddress.Resolve(url.Host, url.App, url.Stream + WithUser(url.Query), _gateway.KnownVhosts);
         var client = _client!;
         client.TcUrl = $"rtsp://{url.Host}/{url.App}";
         (client.Vhost, client.App) = (address.Vhost, address.App);
         return true;
+    }
+
+    /// <summary>The query with the authenticated user as its user= param (one the client wrote goes), for hooks and rules.</summary>
+    private string WithUser(string query)
+    {
+        if (_user is null)
+        {
+            return query;
+        }
+        var kept = query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !p.Split('=')[0].Equals("user", StringComparison.OrdinalIgnoreCase));
+        return "?" + string.Join('&', kept.Append("user=" + Uri.EscapeDataString(_user)));
     }
 
     private async Task<bool> DescribeAsync(RtspRequest request)

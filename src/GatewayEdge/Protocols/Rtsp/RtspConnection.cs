@@ -21,6 +21,9 @@ namespace OrleansLive.GatewayEdge.Protocols.Rtsp;
 internal sealed partial class RtspConnection : IClientConnection
 {
     private const int SessionTimeoutSeconds = 60;
+
+    /// <summary>Wrong credentials a connection may try before it is closed.</summary>
+    private const int MaxAuthFailures = 3;
     private const string Methods = "OPTIONS, DESCRIBE, SETUP, PLAY, PAUSE, TEARDOWN, GET_PARAMETER, SET_PARAMETER, ANNOUNCE, RECORD";
 
     private readonly Socket _socket;
@@ -30,7 +33,10 @@ internal sealed partial class RtspConnection : IClientConnection
     private readonly string _sessionId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
     private readonly IPAddress _remoteIp;
     private readonly RtspSetup?[] _setups = new RtspSetup?[2];
+    private readonly RtspAuthenticator _auth;
     private ClientSession? _client;
+    private string? _user;
+    private int _authFailures;
     private long _sent;
     private long _recv;
     private long _lastActivity = Environment.TickCount64;
@@ -42,6 +48,7 @@ internal sealed partial class RtspConnection : IClientConnection
         _socket = socket;
         _gateway = gateway;
         _logger = gateway.Loggers.CreateLogger<RtspConnection>();
+        _auth = new RtspAuthenticator(gateway.Options.Rtsp);
         var remote = socket.RemoteEndPoint as IPEndPoint;
         _remoteIp = remote?.Address.IsIPv4MappedToIPv6 == true ? remote.Address.MapToIPv4() : remote?.Address ?? IPAddress.None;
     }
@@ -214,7 +221,12 @@ internal sealed partial class RtspConnection : IClientConnection
         {
             return await ReplyAsync(request, 454);
         }
-        switch (request.Method.ToUpperInvariant())
+        var method = request.Method.ToUpperInvariant();
+        if (method is "DESCRIBE" or "ANNOUNCE" && _auth.Required && _user is null)
+        {
+            return await AuthenticateAsync(request);
+        }
+        switch (method)
         {
             case "OPTIONS":
                 return await ReplyAsync(request, 200, [new("Public", Methods)]);
@@ -240,6 +252,28 @@ internal sealed partial class RtspConnection : IClientConnection
             default:
                 return await ReplyAsync(request, 501, [new("Public", Methods)]);
         }
+    }
+
+    /// <summary>Answers a request that needs credentials: on to the request when they are right,
+    /// 401 with the challenge when missing or wrong, the connection closed after too many wrong ones.</summary>
+    private async Task<bool> AuthenticateAsync(RtspRequest request)
+    {
+        var authorization = request.Header("Authorization");
+        _user = _auth.Authenticate(request.Method, request.Url, authorization);
+        if (_user is not null)
+        {
+            _logger.LogInformation("RTSP client {Ip} authenticated as {User}", _remoteIp, _user);
+            return await HandleAsync(request);
+        }
+        if (authorization is not null && ++_authFailures >= MaxAuthFailures)
+        {
+            _outcome = "authentication failed";
+            _logger.LogWarning("RTSP client {Ip}: {Failures} wrong credentials; closing the connection", _remoteIp, _authFailures);
+            _gateway.Drops.Drop("rtsp", ConnectionDrops.Refused, "authentication");
+            await ReplyAsync(request, 401);
+            return false;
+        }
+        return await ReplyAsync(request, 401, [.. _auth.Challenges().Select(c => new KeyValuePair<string, string>("WWW-Authenticate", c))]);
     }
 
     private bool HasSession => _setups.Any(s => s is not null);
