@@ -37,6 +37,7 @@ internal sealed partial class RtspConnection : IClientConnection
     private ClientSession? _client;
     private string? _user;
     private int _authFailures;
+    private CancellationTokenSource? _sendTimeout;
     private long _sent;
     private long _recv;
     private long _lastActivity = Environment.TickCount64;
@@ -102,6 +103,7 @@ internal sealed partial class RtspConnection : IClientConnection
             await watchdog.DisposeAsync();
             Kick();
             await EndMediaAsync();
+            _sendTimeout?.Dispose();
             sessions.End(_client);
             _logger.LogInformation("RTSP client {Ip} closed ({Outcome}); sent {Sent} bytes, received {Recv} bytes", _remoteIp, _outcome, SentBytes, RecvBytes);
         }
@@ -153,6 +155,11 @@ internal sealed partial class RtspConnection : IClientConnection
                 if (status == RtspReadStatus.Invalid)
                 {
                     ProtocolError(error);
+                    if (buffer[offset] is >= (byte)'A' and <= (byte)'Z')
+                    {
+                        // Something like a request: the client learns why (without the CSeq it may lack).
+                        await SendAsync("RTSP/1.0 400 Bad Request\r\n\r\n"u8.ToArray());
+                    }
                     return;
                 }
                 if (status == RtspReadStatus.Interleaved)
@@ -201,7 +208,10 @@ internal sealed partial class RtspConnection : IClientConnection
             }
             if (channel == setup.Transport.RtpChannel)
             {
-                _publisher?.OnRtp(setup.Index, data);
+                if (_recording)
+                {
+                    _publisher?.OnRtp(setup.Index, data);
+                }
                 return true;
             }
             if (channel == setup.Transport.RtcpChannel)
@@ -304,10 +314,16 @@ internal sealed partial class RtspConnection : IClientConnection
         await _sendLock.WaitAsync();
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_gateway.Options.SendTimeoutSeconds));
+            // One timer for every send of the connection (a player sends a batch per wake-up).
+            if (_sendTimeout is null || !_sendTimeout.TryReset())
+            {
+                _sendTimeout?.Dispose();
+                _sendTimeout = new CancellationTokenSource();
+            }
+            _sendTimeout.CancelAfter(TimeSpan.FromSeconds(_gateway.Options.SendTimeoutSeconds));
             while (!data.IsEmpty)
             {
-                var sent = await _socket.SendAsync(data, SocketFlags.None, timeout.Token);
+                var sent = await _socket.SendAsync(data, SocketFlags.None, _sendTimeout.Token);
                 Interlocked.Add(ref _sent, sent);
                 data = data[sent..];
             }
