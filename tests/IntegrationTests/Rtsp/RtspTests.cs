@@ -8,8 +8,8 @@ namespace OrleansLive.IntegrationTests.Rtsp;
 
 /// <summary>
 /// ffmpeg and ffprobe as RTSP clients: an RTMP publish plays over RTSP (TCP interleaved and UDP), an
-/// RTSP publish (ffmpeg -f rtsp, with B-frames) plays over HTTP-FLV, and bad input closes only the
-/// connection that sent it.
+/// RTSP publish (ffmpeg -f rtsp over TCP and UDP, with B-frames) plays over HTTP-FLV, and bad input
+/// closes only the connection that sent it.
 /// </summary>
 public sealed class RtspTests(RtspServerFixture server) : IClassFixture<RtspServerFixture>
 {
@@ -45,14 +45,16 @@ public sealed class RtspTests(RtspServerFixture server) : IClassFixture<RtspServ
         Assert.True(Ffmpeg.FramesDecoded(player.StdErr) >= 30, player.StdErr);
     }
 
-    [Fact]
-    public async Task Rtsp_publish_plays_over_http_flv_and_is_listed()
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public async Task Rtsp_publish_plays_over_http_flv_and_is_listed(string transport)
     {
-        var stream = "rtsppub" + Ids.Random(5);
+        var stream = "rtsppub" + transport + Ids.Random(5);
         await using var publisher = ExternalProcess.Start("ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin", "-re",
             "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "25",
             "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k",
-            "-f", "rtsp", "-rtsp_transport", "tcp", server.RtspUrl("live", stream));
+            "-f", "rtsp", "-rtsp_transport", transport, server.RtspUrl("live", stream));
         await WaitForPublishingAsync(stream, publisher);
 
         var clients = await server.FindClientsAsync(stream);
