@@ -19,7 +19,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 GatewayDll = Path.Combine(AppContext.BaseDirectory, "OrleansLive.GatewayEdge.dll"),
                 Directory = dir,
                 Events = ["silo-0", "gateway-1"],
-                IntervalSeconds = 40,
+                IntervalSeconds = 30,
                 Players = 12,
                 MinPlaySeconds = 5,
                 MaxPlaySeconds = 20,
