@@ -243,4 +243,46 @@ public class HlsSegmenterTests
             Assert.Equal(boxes.Count, boxes.Count(b => b is "moof" or "mdat"));
         }
     }
+
+    [Fact]
+    public async Task Low_latency_cuts_parts_of_at_most_the_part_target_each_segment_starting_with_an_independent_one()
+    {
+        var settings = Settings(fragment: 1) with { LowLatency = true, PartSeconds = 0.2 };
+        var live = new LowLatencyHlsStream("cam", 1, 0.2, 12);
+        var clock = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var segmenter = new HlsSegmenter(settings, StreamKey.DefaultVhost, "live", "cam", State(1), _files, _log, _closed.Add, () => clock, live);
+        Feed(segmenter, SyntheticStream.Publish(4, gop: 25));
+
+        var (answer, text) = await live.PlaylistAsync(null, null, false, "", CancellationToken.None);
+        Assert.Equal(LowLatencyAnswer.Ok, answer);
+        var lines = text!.Split('\n');
+        var parts = lines.Where(l => l.StartsWith("#EXT-X-PART:", StringComparison.Ordinal)).ToList();
+        Assert.All(parts, p => Assert.InRange(double.Parse(p.Split(',')[0][22..], CultureInfo.InvariantCulture), 0.15, 0.2));
+        // 25 fps, a keyframe a second: five parts a segment, the first of each independent.
+        Assert.Contains("#EXT-X-PART:DURATION=0.200,URI=\"cam-ll-1.0.m4s\",INDEPENDENT=YES", lines);
+        Assert.Contains("#EXT-X-PART:DURATION=0.200,URI=\"cam-ll-1.4.m4s\"", lines);
+        Assert.Equal(4, parts.Count(p => p.EndsWith("INDEPENDENT=YES", StringComparison.Ordinal)));
+        // Fed at once, the frames' wall time is that of the newest: each segment's date follows from its timestamp.
+        var dates = lines.Where(l => l.StartsWith("#EXT-X-PROGRAM-DATE-TIME:", StringComparison.Ordinal))
+            .Select(l => DateTimeOffset.Parse(l[25..], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(4, dates.Count);
+        Assert.All(dates.Skip(1).Zip(dates), d => Assert.Equal(TimeSpan.FromSeconds(1), d.First - d.Second));
+        Assert.InRange(clock - dates[0], TimeSpan.FromSeconds(3.9), TimeSpan.FromSeconds(4));
+        Assert.Contains("#EXT-X-MAP:URI=\"cam-ll-init0.mp4\"", lines);
+
+        // A segment is the concatenation of its parts, and the same bytes as the segment file on disk.
+        var whole = (await live.ResourceAsync("cam-ll-1.m4s", CancellationToken.None)).Bytes!;
+        var concatenated = new List<byte>();
+        for (var p = 0; p < 5; p++)
+        {
+            var part = (await live.ResourceAsync($"cam-ll-1.{p}.m4s", CancellationToken.None)).Bytes!;
+            Assert.Equal("moof", BoxWalker.Top(part)[0].Type);
+            concatenated.AddRange(part);
+        }
+        Assert.Equal(concatenated, whole);
+        Assert.Equal(_files.Read(Root + "/live/cam-1.m4s"), whole);
+
+        segmenter.Finish();
+        Assert.EndsWith("#EXT-X-ENDLIST\n", (await live.PlaylistAsync(null, null, false, "", CancellationToken.None)).Text);
+    }
 }

@@ -61,10 +61,20 @@ public sealed class HlsSegmenter
     private TrackEnd _audioEnd;
     private bool _failing;
     private bool _playlistFailing;
+    private readonly LowLatencyHlsStream? _live;
+    private readonly long _partTargetMs;
+    private bool _partOpen;
+    private long _partStart;
+    private bool _partIndependent;
+    private long _partInterval;
+    private long _lastPartFrame = -1;
+    private DateTimeOffset? _wallAtZero;
 
     public HlsSegmenter(HlsSettings settings, string vhost, string app, string stream, HlsStreamState state,
-        IMediaFileSystem files, ILogger logger, Action<HlsSegmentClosed> closed, Func<DateTimeOffset>? clock = null)
+        IMediaFileSystem files, ILogger logger, Action<HlsSegmentClosed> closed, Func<DateTimeOffset>? clock = null, LowLatencyHlsStream? live = null)
     {
+        _live = live;
+        _partTargetMs = Math.Max(20, (long)(settings.PartSeconds * 1000));
         _settings = settings;
         _vhost = vhost;
         _app = app;
@@ -74,7 +84,7 @@ public sealed class HlsSegmenter
         _logger = logger;
         _closed = closed;
         _clock = clock ?? (() => DateTimeOffset.Now);
-        _format = settings.Fmp4 ? new Fmp4SegmentFormat() : new TsSegmentFormat();
+        _format = settings.Fmp4 || live is not null ? new Fmp4SegmentFormat() : new TsSegmentFormat();
         var fragmentMs = Math.Max(100, (long)(settings.Fragment * 1000));
         _cuts = new KeyframeCuts(fragmentMs, settings.WaitKeyframe, fragmentMs * MaxSegmentFactor, "segment", logger, "HLS " + Url);
         // A republish continues the playlist behind a discontinuity: timestamps and codecs restart.
@@ -110,6 +120,16 @@ public sealed class HlsSegmenter
         {
             _logger.LogWarning("HLS {Stream}: {Track} timestamp jumped to {Timestamp} ms; continuing the timeline", Url, frame.IsAudio ? "audio" : "video", frame.Timestamp);
         }
+        if (_live is not null)
+        {
+            // The wall time of timestamp 0 from the most promptly delivered frame: frames that waited in a
+            // queue or the GOP cache would make it later than their arrival.
+            var zero = _clock() - TimeSpan.FromMilliseconds(ts);
+            if (_wallAtZero is not { } known || zero < known)
+            {
+                _wallAtZero = zero;
+            }
+        }
         if (_output is null)
         {
             if (!_cuts.CanStart(frame, ts))
@@ -132,6 +152,10 @@ public sealed class HlsSegmenter
         end.Add(ts);
         try
         {
+            if (_live is not null)
+            {
+                CutPart(frame, ts);
+            }
             _format.Write(frame, ts);
             if (_format.Buffered >= FlushBytes)
             {
@@ -175,6 +199,48 @@ public sealed class HlsSegmenter
             _state.Playlist.Ended = true;
             WritePlaylist();
         }
+        _live?.End();
+    }
+
+    /// <summary>
+    /// Low latency: ends the part before this frame when the part would last longer than the part target
+    /// with it, or when it is a keyframe (parts then start where players can join), and starts one at it.
+    /// Parts are cut on video frames (audio frames for audio-only streams); each is one moof + mdat.
+    /// </summary>
+    private void CutPart(MediaFrame frame, long ts)
+    {
+        if (_partOpen && (HasVideo ? frame.IsVideo : frame.IsAudio))
+        {
+            if (_lastPartFrame >= 0 && ts > _lastPartFrame)
+            {
+                _partInterval = Math.Min(ts - _lastPartFrame, 1000);
+            }
+            _lastPartFrame = ts;
+            // A millisecond of slack for timestamps rounded to whole milliseconds (33/34 ms at 30 fps).
+            if ((HasVideo && frame.IsKeyframe) || ts - _partStart + _partInterval > _partTargetMs + 1)
+            {
+                EndPart(ts);
+                _format.FlushTo(_output!);
+            }
+        }
+        if (!_partOpen)
+        {
+            _partOpen = true;
+            _partStart = ts;
+            _partIndependent = !HasVideo || frame.IsKeyframe;
+        }
+    }
+
+    /// <summary>Writes the open part as a fragment and hands its bytes to the in-memory playlist; they stay
+    /// buffered for the segment file.</summary>
+    private void EndPart(long endTs)
+    {
+        _partOpen = false;
+        _format.End();
+        if (_format.Buffered > 0)
+        {
+            _live!.AddPart(_format.BufferedBytes.ToArray(), Math.Max(0, endTs - _partStart) / 1000.0, _partIndependent);
+        }
     }
 
     private string Url => StreamKey.Url(_vhost, _app, _stream);
@@ -212,6 +278,7 @@ public sealed class HlsSegmenter
         {
             if (_format.Begin() is { } init)
             {
+                _live?.AddInit(init);
                 _pendingInit = init;
                 _mapFile = Path.ChangeExtension(_state.M3u8File, null) + $"-init{sequence}.mp4";
             }
@@ -235,10 +302,22 @@ public sealed class HlsSegmenter
         _nextDiscontinuity = false;
         _configChanged = false;
         _cuts.Started();
+        _live?.BeginSegment((_wallAtZero ?? _clock()) + TimeSpan.FromMilliseconds(ts), _segmentDiscontinuity);
+        _partOpen = false;
+        _lastPartFrame = -1;
     }
 
     private void Close(long endTs, bool ended)
     {
+        if (_live is not null)
+        {
+            // The in-memory playlist does not wait for the disk: its segment ends whether the file closes or not.
+            if (_partOpen)
+            {
+                EndPart(endTs);
+            }
+            _live.EndSegment();
+        }
         var output = _output!;
         _output = null;
         var duration = Math.Max(0, endTs - _segmentStart) / 1000.0;
@@ -338,6 +417,11 @@ public sealed class HlsSegmenter
         _files.TryDelete(_segmentFile + ".tmp");
         _format.Discard();
         _nextDiscontinuity = true;
+        if (_live is not null)
+        {
+            _partOpen = false;
+            _live.EndSegment();
+        }
     }
 
     private string RelativeUri(string file)
