@@ -68,6 +68,18 @@ public sealed class LowLatencyHlsStream
         }
     }
 
+    /// <summary>Whether a publish already wrote segments (a republish then starts behind a discontinuity).</summary>
+    public bool HasSegments
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _playlist.Segments.Any();
+            }
+        }
+    }
+
     public int HeldRequests
     {
         get

@@ -69,11 +69,15 @@ public sealed class HlsSegmenter
     private long _partInterval;
     private long _lastPartFrame = -1;
     private DateTimeOffset? _wallAtZero;
+    private bool _diskless;
+    private bool _liveDiscontinuity;
 
     public HlsSegmenter(HlsSettings settings, string vhost, string app, string stream, HlsStreamState state,
         IMediaFileSystem files, ILogger logger, Action<HlsSegmentClosed> closed, Func<DateTimeOffset>? clock = null, LowLatencyHlsStream? live = null)
     {
         _live = live;
+        // Low-latency parts are fMP4 fragments, so the segments on disk are fMP4 too.
+        settings = live is not null ? settings with { Fmp4 = true } : settings;
         _partTargetMs = Math.Max(20, (long)(settings.PartSeconds * 1000));
         _settings = settings;
         _vhost = vhost;
@@ -84,11 +88,12 @@ public sealed class HlsSegmenter
         _logger = logger;
         _closed = closed;
         _clock = clock ?? (() => DateTimeOffset.Now);
-        _format = settings.Fmp4 || live is not null ? new Fmp4SegmentFormat() : new TsSegmentFormat();
+        _format = settings.Fmp4 ? new Fmp4SegmentFormat() : new TsSegmentFormat();
         var fragmentMs = Math.Max(100, (long)(settings.Fragment * 1000));
         _cuts = new KeyframeCuts(fragmentMs, settings.WaitKeyframe, fragmentMs * MaxSegmentFactor, "segment", logger, "HLS " + Url);
         // A republish continues the playlist behind a discontinuity: timestamps and codecs restart.
         _nextDiscontinuity = state.Playlist.Entries.Count > 0;
+        _liveDiscontinuity = live?.HasSegments ?? false;
         state.Playlist.Ended = false;
     }
 
@@ -274,6 +279,7 @@ public sealed class HlsSegmenter
             template = template[..^3] + _format.SegmentExtension;
         }
         _segmentFile = PathTemplate.Join(_settings.Path, PathTemplate.Expand(template, new PathVariables(_vhost, _app, _stream, _clock(), sequence)));
+        var diskless = false;
         try
         {
             if (_format.Begin() is { } init)
@@ -294,17 +300,33 @@ public sealed class HlsSegmenter
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            Fail("open", ex);
-            return;
+            Fail("open", ex, memoryKeepsIt: _live is not null && ex is not InvalidDataException);
+            if (_live is null || ex is InvalidDataException)
+            {
+                return;
+            }
+            // Low latency goes on from memory while the disk fails: this segment is cut but not written.
+            diskless = true;
         }
         _segmentStart = ts;
         _segmentDiscontinuity = _nextDiscontinuity || _configChanged;
-        _nextDiscontinuity = false;
+        // The playlist on disk goes on behind a discontinuity after a segment it could not write.
+        _nextDiscontinuity = diskless;
+        var liveDiscontinuity = _liveDiscontinuity || _configChanged;
         _configChanged = false;
         _cuts.Started();
-        _live?.BeginSegment((_wallAtZero ?? _clock()) + TimeSpan.FromMilliseconds(ts), _segmentDiscontinuity);
-        _partOpen = false;
-        _lastPartFrame = -1;
+        if (_live is not null)
+        {
+            _live.BeginSegment((_wallAtZero ?? _clock()) + TimeSpan.FromMilliseconds(ts), liveDiscontinuity);
+            _liveDiscontinuity = false;
+            _partOpen = false;
+            _lastPartFrame = -1;
+            _diskless = diskless;
+            if (diskless)
+            {
+                _output = Stream.Null;
+            }
+        }
     }
 
     private void Close(long endTs, bool ended)
@@ -320,6 +342,18 @@ public sealed class HlsSegmenter
         }
         var output = _output!;
         _output = null;
+        if (_diskless)
+        {
+            _diskless = false;
+            _format.End();
+            _format.FlushTo(output);
+            if (ended && _state.Playlist.Entries.Count > 0)
+            {
+                _state.Playlist.Ended = true;
+                WritePlaylist();
+            }
+            return;
+        }
         var duration = Math.Max(0, endTs - _segmentStart) / 1000.0;
         try
         {
@@ -331,7 +365,7 @@ public sealed class HlsSegmenter
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _output = output;
-            Fail("close", ex);
+            Fail("close", ex, memoryKeepsIt: true);
             if (ended && _state.Playlist.Entries.Count > 0)
             {
                 _state.Playlist.Ended = true;
@@ -394,8 +428,11 @@ public sealed class HlsSegmenter
     }
 
     /// <summary>Gives up the segment in progress: its temporary file goes, nothing is listed.</summary>
-    private void Fail(string what, Exception ex)
+    /// <param name="memoryKeepsIt">Low latency has every frame of the failed segment (it failed on closing, or
+    /// memory goes on without the disk), so the in-memory playlist has no gap.</param>
+    private void Fail(string what, Exception ex, bool memoryKeepsIt = false)
     {
+        _liveDiscontinuity |= !memoryKeepsIt;
         if (!_failing)
         {
             _logger.LogError(ex, "HLS {Stream}: segment {What} failed for {File}; segment dropped, playlist unchanged", Url, what, _segmentFile);
