@@ -27,6 +27,8 @@ public sealed record VhostSettings(
     [Id(25)] public ExecSettings? Exec { get; init; }
 
     [Id(26)] public DashSettings Dash { get; init; } = new();
+
+    [Id(27)] public SnapshotSettings Snapshot { get; init; } = new();
 }
 
 /// <summary>What the HTTP API shows of a vhost. The counters are aggregated by the API from streams.</summary>

@@ -18,7 +18,7 @@ namespace OrleansLive.GatewayEdge.Protocols.Http;
 
 /// <summary>
 /// The gateway's HTTP streaming listener (SRS `http_server`, port 8080): live FLV, MPEG-TS, AAC and
-/// MP3 over chunked HTTP (SRS's http_remux), and the HLS files on disk; the same over HTTPS on
+/// MP3 over chunked HTTP (SRS's http_remux), the HLS and DASH files on disk, and the streams' JPEG snapshots; the same over HTTPS on
 /// <see cref="GatewayOptions.HttpsPort"/> (SRS `http_server.https`). A Kestrel server of its own, so
 /// it runs the same in a silo process and in a standalone gateway.
 /// </summary>
@@ -95,6 +95,7 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         var hls = new HlsFileServer(_gateway);
         var lowLatency = new LowLatencyHlsServer(_gateway, _lowLatency);
         var dash = new DashFileServer(_gateway);
+        var snapshots = new SnapshotServer(_gateway);
         // WHIP/WHEP here as on the API port: one origin for a page that plays HTTP-FLV and WebRTC.
         app.MapRtcSignalling();
         foreach (var routes in _routes)
@@ -103,8 +104,10 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         }
         app.MapGet("/{**path}", async (HttpContext context, string? path) =>
         {
-            // Low-latency HLS from memory, DASH and HLS files from disk; everything else is a live stream (.flv, .ts, .aac, .mp3).
-            if (!await lowLatency.TryServeAsync(context, path ?? "") && !await dash.TryServeAsync(context, path ?? "")
+            // Snapshots and low-latency HLS from memory, DASH and HLS files from disk; everything else is a live
+            // stream (.flv, .ts, .aac, .mp3).
+            if (!await snapshots.TryServeAsync(context, path ?? "") && !await lowLatency.TryServeAsync(context, path ?? "")
+                && !await dash.TryServeAsync(context, path ?? "")
                 && !await hls.TryServeAsync(context, path ?? ""))
             {
                 await flv.HandleAsync(context, path ?? "");
