@@ -71,6 +71,7 @@ public static class GatewayServiceCollectionExtensions
         // HLS, DASH and DVR run beside each publish; tests may put their own file system in first.
         services.TryAddSingleton<IMediaFileSystem, PhysicalMediaFileSystem>();
         services.AddSingleton<HlsStreams>();
+        services.AddSingleton<LowLatencyHlsStreams>();
         services.AddSingleton<DvrSessions>();
         services.AddSingleton<IPublishExtension, HlsPublishExtension>();
         services.AddSingleton<IPublishExtension, DvrPublishExtension>();

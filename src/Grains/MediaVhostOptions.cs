@@ -18,9 +18,11 @@ public sealed class HlsOptions
     public bool WaitKeyframe { get; set; } = Defaults.WaitKeyframe;
     public bool Fmp4 { get; set; } = Defaults.Fmp4;
     public string EntryPrefix { get; set; } = Defaults.EntryPrefix;
+    public bool LowLatency { get; set; } = Defaults.LowLatency;
+    public double PartSeconds { get; set; } = Defaults.PartSeconds;
 
     public HlsSettings ToSettings() =>
-        new(Enabled, Fragment, Window, Path, M3u8File, TsFile, Cleanup, Dispose, WaitKeyframe, Fmp4, EntryPrefix);
+        new(Enabled, Fragment, Window, Path, M3u8File, TsFile, Cleanup, Dispose, WaitKeyframe, Fmp4 || LowLatency, EntryPrefix, LowLatency, PartSeconds);
 }
 
 /// <summary>Configured DASH settings of a vhost ("Vhosts:&lt;name&gt;:Dash"); mirrors <see cref="DashSettings"/>.</summary>

@@ -1,12 +1,6 @@
 namespace OrleansLive.Interfaces;
 
 /// <summary>
-/// A vhost's HLS settings (SRS `vhost { hls { } }`). Durations are seconds. Templates take SRS's
-/// variables: [vhost] [app] [stream] [seq] [timestamp] [2006] [01] [02] [15] [04] [05] [999]
-/// [duration]. With <see cref="Fmp4"/> segments are fMP4 (CMAF) .m4s files behind an EXT-X-MAP
-/// init segment instead of MPEG-TS; the .ts ending of <see cref="TsFile"/> becomes .m4s.
-/// </summary>
-/// <summary>
 /// SRS's `rtc { rtmp_to_rtc; rtc_to_rtmp; }`: whether a stream published over RTMP, SRT or another
 /// AAC ingest plays over WebRTC with its audio converted to Opus, and a WebRTC publish plays over RTMP,
 /// FLV, TS, HLS and DVR with its Opus converted to AAC. On by default, as MediaMTX converts.
@@ -29,6 +23,14 @@ public sealed record PlaySettings(
     public const int MaxMergedWriteMs = 5000;
 }
 
+/// <summary>
+/// A vhost's HLS settings (SRS `vhost { hls { } }`). Durations are seconds. Templates take SRS's
+/// variables: [vhost] [app] [stream] [seq] [timestamp] [2006] [01] [02] [15] [04] [05] [999]
+/// [duration]. With <see cref="Fmp4"/> segments are fMP4 (CMAF) .m4s files behind an EXT-X-MAP
+/// init segment instead of MPEG-TS; the .ts ending of <see cref="TsFile"/> becomes .m4s. With
+/// <see cref="LowLatency"/> (fMP4 implied) the gateway holding the publisher also serves Low-Latency HLS
+/// from memory at the playlist's URL: parts of about <see cref="PartSeconds"/>, blocking reloads, delta updates.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record HlsSettings(
     [property: Id(0)] bool Enabled = false,
@@ -41,7 +43,9 @@ public sealed record HlsSettings(
     [property: Id(7)] double Dispose = 120,
     [property: Id(8)] bool WaitKeyframe = true,
     [property: Id(9)] bool Fmp4 = false,
-    [property: Id(10)] string EntryPrefix = "");
+    [property: Id(10)] string EntryPrefix = "",
+    [property: Id(11)] bool LowLatency = false,
+    [property: Id(12)] double PartSeconds = 0.2);
 
 /// <summary>
 /// A vhost's MPEG-DASH settings (SRS `vhost { dash { } }`). Durations are seconds. Each publish writes a

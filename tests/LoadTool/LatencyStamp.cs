@@ -77,6 +77,27 @@ public static class LatencyStamp
             && TryReadDigits(accessUnit.Slice(at + SeiHead.Length, 16), out timestamp);
     }
 
+    /// <summary>Every stamp in <paramref name="data"/> (an fMP4 part: AVCC samples in an mdat), up to
+    /// <paramref name="stamps"/>' length; returns how many.</summary>
+    public static int ReadAll(ReadOnlySpan<byte> data, Span<long> stamps)
+    {
+        var count = 0;
+        while (count < stamps.Length)
+        {
+            var at = data.IndexOf(SeiHead);
+            if (at < 0 || data.Length < at + SeiHead.Length + 16)
+            {
+                break;
+            }
+            if (TryReadDigits(data.Slice(at + SeiHead.Length, 16), out var stamp))
+            {
+                stamps[count++] = stamp;
+            }
+            data = data[(at + SeiHead.Length)..];
+        }
+        return count;
+    }
+
     private static bool TryReadDigits(ReadOnlySpan<byte> digits, out long timestamp)
     {
         timestamp = 0;

@@ -26,6 +26,8 @@ public sealed class LoadOptions
           --flv-url URL           HTTP-FLV URL of the (first) stream (default http://host:8080/app/stream.flv)
           --ts-players N          HTTP-TS players (default 0)
           --ts-url URL            HTTP-TS URL of the (first) stream (default http://host:8080/app/stream.ts)
+          --llhls-players N       Low-Latency HLS players: blocking reloads and parts, as hls.js (default 0)
+          --llhls-url URL         LL-HLS playlist of the (first) stream (default http://host:8080/app/stream.m3u8)
           --srt-players N         SRT players (default 0)
           --srt-url URL           SRT URL of the (first) stream, srt://host:port?streamid=#!::r=app/stream,m=request
                                   (default from --url's host, --srt-port and app/stream; other streams and
@@ -77,6 +79,10 @@ public sealed class LoadOptions
     public int TsPlayers { get; init; }
 
     public Uri? TsUrl { get; init; }
+
+    public int LlHlsPlayers { get; init; }
+
+    public Uri? LlHlsUrl { get; init; }
 
     /// <summary>Publish over SRT (MPEG-TS) rather than RTMP; implies <see cref="Publish"/>.</summary>
     public bool SrtPublish { get; init; }
@@ -131,6 +137,8 @@ public sealed class LoadOptions
 
     public Uri TsUrlFor(int index) => HttpUrlFor(TsUrl, ".ts", index);
 
+    public Uri LlHlsUrlFor(int index) => HttpUrlFor(LlHlsUrl, ".m3u8", index);
+
     /// <summary>Where the SRT callers connect, with the streamid of the first stream.</summary>
     public SrtUrl SrtBase => SrtUrl ?? new SrtUrl(Url.Host, SrtPort, $"#!::r={Url.App}/{Url.Stream},m=request");
 
@@ -169,11 +177,11 @@ public sealed class LoadOptions
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
-        string? url = null, file = null, flvUrl = null, tsUrl = null, srtUrl = null, whepUrl = null, json = null, label = null, serverName = null;
+        string? url = null, file = null, flvUrl = null, tsUrl = null, llhlsUrl = null, srtUrl = null, whepUrl = null, json = null, label = null, serverName = null;
         var publish = false;
         var srtPublish = false;
         var quiet = false;
-        int publishers = 1, rtmp = 0, flv = 0, ts = 0, srt = 0, whep = 0, srtPort = SrtUrl.DefaultPort, srtLatency = 0, ramp = 1000, concurrency = 200, connectTimeout = 30, stall = 1000, sources = 1, playerBuffer = 16 * 1024, socketBuffer = 0;
+        int publishers = 1, rtmp = 0, flv = 0, ts = 0, llhls = 0, srt = 0, whep = 0, srtPort = SrtUrl.DefaultPort, srtLatency = 0, ramp = 1000, concurrency = 200, connectTimeout = 30, stall = 1000, sources = 1, playerBuffer = 16 * 1024, socketBuffer = 0;
         long bitrate = 500_000;
         double gop = 2, duration = 10, warmup = 1;
         var pids = new List<int>();
@@ -196,6 +204,8 @@ public sealed class LoadOptions
                 case "--flv-url": flvUrl = Value(); break;
                 case "--ts-players": ts = Int(); break;
                 case "--ts-url": tsUrl = Value(); break;
+                case "--llhls-players": llhls = Int(); break;
+                case "--llhls-url": llhlsUrl = Value(); break;
                 case "--srt-publish": srtPublish = true; break;
                 case "--srt-players": srt = Int(); break;
                 case "--srt-url": srtUrl = Value(); break;
@@ -257,6 +267,8 @@ public sealed class LoadOptions
             FlvUrl = flvUrl is null ? null : new Uri(flvUrl),
             TsPlayers = ts,
             TsUrl = tsUrl is null ? null : new Uri(tsUrl),
+            LlHlsPlayers = llhls,
+            LlHlsUrl = llhlsUrl is null ? null : new Uri(llhlsUrl),
             SrtPlayers = srt,
             SrtUrl = parsedSrt,
             SrtPort = srtPort,

@@ -91,7 +91,8 @@ public sealed record LoadResult(
     IReadOnlyList<PlayerTotals> Kinds,
     IReadOnlyList<string> Errors,
     IReadOnlyList<SecondSample> Seconds,
-    RtpTotals? Rtp = null)
+    RtpTotals? Rtp = null,
+    int LlHlsPlayers = 0)
 {
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -100,7 +101,7 @@ public sealed record LoadResult(
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public int Players => RtmpPlayers + FlvPlayers + TsPlayers + SrtPlayers + WhepPlayers;
+    public int Players => RtmpPlayers + FlvPlayers + TsPlayers + SrtPlayers + WhepPlayers + LlHlsPlayers;
 
     /// <summary>Every player got frames and none stalled, dropped or failed.</summary>
     public bool Clean => Players > 0 && PlayersHeld == Players;

@@ -23,6 +23,7 @@ public sealed class LoadRunner
     private SrtCallerLoop? _srt;
     private IPEndPoint? _srtRemote;
     private WhepClients? _whep;
+    private HttpClient? _llhls;
 
     public LoadRunner(LoadOptions options, TextWriter? log = null)
     {
@@ -43,6 +44,14 @@ public sealed class LoadRunner
         {
             _whep = new WhepClients(_options);
         }
+        if (_options.LlHlsPlayers > 0)
+        {
+            // Each held blocking reload needs its own connection: no cap per server.
+            _llhls = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5) })
+            {
+                Timeout = TimeSpan.FromSeconds(30),
+            };
+        }
         try
         {
             return await RunLoadAsync(cancellationToken);
@@ -51,6 +60,7 @@ public sealed class LoadRunner
         {
             _srt?.Dispose();
             _whep?.Dispose();
+            _llhls?.Dispose();
         }
     }
 
@@ -163,7 +173,7 @@ public sealed class LoadRunner
         }
         var slots = new SemaphoreSlim(_options.ConnectConcurrency);
         var tasks = new List<Task>();
-        int[] wanted = [_options.RtmpPlayers, _options.FlvPlayers, _options.TsPlayers, _options.SrtPlayers, _options.WhepPlayers];
+        int[] wanted = [_options.RtmpPlayers, _options.FlvPlayers, _options.TsPlayers, _options.SrtPlayers, _options.WhepPlayers, _options.LlHlsPlayers];
         var started = new int[wanted.Length];
         var total = wanted.Sum();
         var clock = Stopwatch.StartNew();
@@ -178,7 +188,8 @@ public sealed class LoadRunner
                 1 => new HttpFlvPlayer(i, _options.FlvUrlFor(n), flvRemote!, _context),
                 2 => new HttpTsPlayer(i, _options.TsUrlFor(n), tsRemote!, _context),
                 3 => new SrtPlayer(i, _options.StreamName(n), _srtRemote!, _options.SrtStreamIdFor(n, SrtMode.Play), _srt!, _context),
-                _ => new WhepPlayer(i, _options.StreamName(n), _options.WhepUrlFor(n), _whep!, _context),
+                4 => new WhepPlayer(i, _options.StreamName(n), _options.WhepUrlFor(n), _whep!, _context),
+                _ => new LowLatencyHlsPlayer(i, _options.LlHlsUrlFor(n), _llhls!, _context),
             };
             lock (_players)
             {
@@ -243,7 +254,7 @@ public sealed class LoadRunner
                 var now = Stopwatch.GetTimestamp();
                 var time = clock.Elapsed.TotalSeconds;
                 long bytes = 0, frames = 0;
-                int rtmp = 0, flv = 0, ts = 0, srt = 0, whep = 0, stalled = 0, dropped = 0, failed = 0;
+                int rtmp = 0, flv = 0, ts = 0, srt = 0, whep = 0, llhls = 0, stalled = 0, dropped = 0, failed = 0;
                 foreach (var p in players)
                 {
                     bytes += Volatile.Read(ref p.BytesReceived);
@@ -264,6 +275,9 @@ public sealed class LoadRunner
                                     break;
                                 case WhepPlayer:
                                     whep++;
+                                    break;
+                                case LowLatencyHlsPlayer:
+                                    llhls++;
                                     break;
                                 default:
                                     flv++;
@@ -294,7 +308,7 @@ public sealed class LoadRunner
                 if (!_options.Quiet)
                 {
                     _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"t={sample.T,5:0.0}s  rtmp {rtmp}/{_options.RtmpPlayers}  flv {flv}/{_options.FlvPlayers}  ts {ts}/{_options.TsPlayers}  srt {srt}/{_options.SrtPlayers}  whep {whep}/{_options.WhepPlayers}  pub {sample.PublishersUp}  {sample.Mbps,8:0.0} Mbit/s  {sample.FramesPerSecond,7} frames/s  stalled {stalled}  dropped {dropped}  failed {failed}  latency p50 {Ms(sample.LatencyP50Ms)} p99 {Ms(sample.LatencyP99Ms)}"));
+                        $"t={sample.T,5:0.0}s  rtmp {rtmp}/{_options.RtmpPlayers}  flv {flv}/{_options.FlvPlayers}  ts {ts}/{_options.TsPlayers}  srt {srt}/{_options.SrtPlayers}  whep {whep}/{_options.WhepPlayers}{(_options.LlHlsPlayers > 0 ? $"  llhls {llhls}/{_options.LlHlsPlayers}" : "")}  pub {sample.PublishersUp}  {sample.Mbps,8:0.0} Mbit/s  {sample.FramesPerSecond,7} frames/s  stalled {stalled}  dropped {dropped}  failed {failed}  latency p50 {Ms(sample.LatencyP50Ms)} p99 {Ms(sample.LatencyP99Ms)}"));
                 }
             }
         }
@@ -393,6 +407,7 @@ public sealed class LoadRunner
             kinds,
             errors,
             _seconds,
-            RtpFigures(players));
+            RtpFigures(players),
+            _options.LlHlsPlayers);
     }
 }

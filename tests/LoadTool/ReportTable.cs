@@ -10,7 +10,7 @@ public static class ReportTable
     public static string Summary(LoadResult r)
     {
         var s = new StringBuilder();
-        s.AppendLine(Invariant($"== {Name(r)}: {r.Publishers} publisher(s), {r.RtmpPlayers} RTMP + {r.FlvPlayers} HTTP-FLV + {r.TsPlayers} HTTP-TS + {r.SrtPlayers} SRT + {r.WhepPlayers} WHEP players, ramp {r.RampSeconds:0.0} s, window {r.SteadySeconds:0.0} s"));
+        s.AppendLine(Invariant($"== {Name(r)}: {r.Publishers} publisher(s), {r.RtmpPlayers} RTMP + {r.FlvPlayers} HTTP-FLV + {r.TsPlayers} HTTP-TS + {r.SrtPlayers} SRT + {r.WhepPlayers} WHEP + {r.LlHlsPlayers} LL-HLS players, ramp {r.RampSeconds:0.0} s, window {r.SteadySeconds:0.0} s"));
         s.AppendLine(Invariant($"   players: {r.PlayersGotFrames} got frames, {r.PlayersHeld} held without stalls, {r.PlayersStalled} stalled ({r.StallEvents} stalls, longest gap {Num(r.MaxGapMs)} ms), {r.PlayersDropped} dropped, {r.PlayersFailed} failed"));
         s.AppendLine(Invariant($"   delivered {r.DeliveredMbps:0.0} Mbit/s, {r.FramesPerSecond:0} frames/s; publisher max lateness {r.PublisherMaxLateMs:0.0} ms"));
         s.AppendLine(Invariant($"   latency p50 {Num(r.Latency.P50)} / p90 {Num(r.Latency.P90)} / p99 {Num(r.Latency.P99)} / max {Num(r.Latency.Max)} ms ({r.Latency.Count} samples); time to first frame p50 {Num(r.TimeToFirstFrame.P50)} / p99 {Num(r.TimeToFirstFrame.P99)} ms"));

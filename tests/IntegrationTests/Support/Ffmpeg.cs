@@ -6,12 +6,12 @@ namespace OrleansLive.IntegrationTests.Support;
 /// <summary>The ffmpeg and ffprobe command lines users run against the server.</summary>
 public static partial class Ffmpeg
 {
-    /// <summary>Publishes an endless 640x360 H.264 + AAC test pattern in real time.</summary>
-    public static ExternalProcess Publish(string url, int width = 640, int height = 360) => ExternalProcess.Start("ffmpeg",
+    /// <summary>Publishes an endless 640x360 H.264 + AAC test pattern in real time, a keyframe every <paramref name="gop"/> frames (25 a second).</summary>
+    public static ExternalProcess Publish(string url, int width = 640, int height = 360, int gop = 50) => ExternalProcess.Start("ffmpeg",
         "-hide_banner", "-loglevel", "warning", "-nostdin",
         "-re", "-f", "lavfi", "-i", $"testsrc2=size={width}x{height}:rate=25",
         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-        "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-pix_fmt", "yuv420p",
+        "-c:v", "libx264", "-preset", "veryfast", "-g", gop.ToString(System.Globalization.CultureInfo.InvariantCulture), "-pix_fmt", "yuv420p",
         "-c:a", "aac", "-b:a", "64k",
         "-f", "flv", url);
 

@@ -14,7 +14,8 @@ namespace OrleansLive.IntegrationTests.Support;
 /// its HLS 2 s after the stream ends, and <see cref="FullVhost"/> writes where
 /// <see cref="FileSystem"/> can be made to fail like a full disk. <see cref="DashVhost"/> writes
 /// MPEG-DASH with 2 s fragments and a 6 s timeshift window; <see cref="SnapshotVhost"/> takes a
-/// 320 pixel wide JPEG snapshot every second.
+/// 320 pixel wide JPEG snapshot every second. <see cref="LowLatencyVhost"/> serves Low-Latency HLS
+/// (1 s segments of 0.2 s parts) from memory beside its fMP4 HLS on disk.
 /// </summary>
 public sealed class MediaFixture : ServerFixture
 {
@@ -26,6 +27,7 @@ public sealed class MediaFixture : ServerFixture
     public const string FullVhost = "full.test";
     public const string DashVhost = "dash.test";
     public const string SnapshotVhost = "snap.test";
+    public const string LowLatencyVhost = "llhls.test";
 
     public MediaFixture()
     {
@@ -88,6 +90,9 @@ public sealed class MediaFixture : ServerFixture
         Hls(RemuxVhost, fragment: 1, dispose: 2);
         Hls(FullVhost);
         Dvr(FullVhost, ".flv");
+        Hls(LowLatencyVhost, fragment: 1, fmp4: true);
+        settings[$"Vhosts:{LowLatencyVhost}:Hls:LowLatency"] = "true";
+        settings[$"Vhosts:{LowLatencyVhost}:Hls:PartSeconds"] = "0.2";
         settings["Gateway:StreamCasters:0:Enabled"] = "true";
         settings["Gateway:StreamCasters:0:Listen"] = "0";
         settings["Gateway:StreamCasters:0:Output"] = $"rtmp://127.0.0.1/live/{UdpCastStream}";

@@ -57,7 +57,7 @@ public sealed class LayeringTests
         AssertNone(Uses(TypesIn(MediaAssembly, "OrleansLive.Media.Codecs"), u => InNamespace(u, containers, "OrleansLive.Media.Samples")));
         AssertNone(Uses(TypesIn(MediaAssembly, "OrleansLive.Media.Samples"), u => InNamespace(u, containers)));
         // The elementary-stream model in the Containers namespace itself is shared by the demuxers.
-        foreach (var container in new[] { "Flv", "MpegTs", "Mp4", "Amf", "Ps", "Dash" })
+        foreach (var container in new[] { "Flv", "MpegTs", "Mp4", "Amf", "Ps", "Dash", "Hls" })
         {
             var own = $"{containers}.{container}";
             AssertNone(Uses(TypesIn(MediaAssembly, own), u => u.Namespace is { } n && n.StartsWith(containers + ".", StringComparison.Ordinal)

@@ -243,4 +243,75 @@ public class HlsSegmenterTests
             Assert.Equal(boxes.Count, boxes.Count(b => b is "moof" or "mdat"));
         }
     }
+
+    [Fact]
+    public async Task Low_latency_cuts_parts_of_at_most_the_part_target_each_segment_starting_with_an_independent_one()
+    {
+        var settings = Settings(fragment: 1) with { LowLatency = true, PartSeconds = 0.2 };
+        var live = new LowLatencyHlsStream("cam", 1, 0.2, 12);
+        var start = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var now = start;
+        var segmenter = new HlsSegmenter(settings, StreamKey.DefaultVhost, "live", "cam", State(1), _files, _log, _closed.Add, () => now, live);
+        foreach (var frame in SyntheticStream.Publish(4, gop: 25))
+        {
+            // Frames arrive 100 ms after their timestamps, but the first second late, as a GOP cache hands it over.
+            now = start + TimeSpan.FromMilliseconds(frame.Timestamp + (frame.Timestamp < 1000 ? 900 : 100));
+            segmenter.Write(frame);
+            frame.Release();
+        }
+        segmenter.Flush();
+
+        var (answer, text) = await live.PlaylistAsync(null, null, false, "", CancellationToken.None);
+        Assert.Equal(LowLatencyAnswer.Ok, answer);
+        var lines = text!.Split('\n');
+        var parts = lines.Where(l => l.StartsWith("#EXT-X-PART:", StringComparison.Ordinal)).ToList();
+        Assert.All(parts, p => Assert.InRange(double.Parse(p.Split(',')[0][22..], CultureInfo.InvariantCulture), 0.15, 0.2));
+        // 25 fps, a keyframe a second: five parts a segment, the first of each independent.
+        Assert.Contains("#EXT-X-PART:DURATION=0.200,URI=\"cam-ll-1.0.m4s\",INDEPENDENT=YES", lines);
+        Assert.Contains("#EXT-X-PART:DURATION=0.200,URI=\"cam-ll-1.4.m4s\"", lines);
+        Assert.Equal(4, parts.Count(p => p.EndsWith("INDEPENDENT=YES", StringComparison.Ordinal)));
+        // A segment's date is its timestamp on the clock of the most promptly delivered frame seen so far.
+        var dates = lines.Where(l => l.StartsWith("#EXT-X-PROGRAM-DATE-TIME:", StringComparison.Ordinal))
+            .Select(l => DateTimeOffset.Parse(l[25..], CultureInfo.InvariantCulture) - start).ToList();
+        Assert.Equal([900.0, 1100, 2100, 3100], dates.Select(d => d.TotalMilliseconds));
+        Assert.Contains("#EXT-X-MAP:URI=\"cam-ll-init0.mp4\"", lines);
+
+        // A segment is the concatenation of its parts, and the same bytes as the segment file on disk.
+        var whole = (await live.ResourceAsync("cam-ll-1.m4s", CancellationToken.None)).Bytes!;
+        var concatenated = new List<byte>();
+        for (var p = 0; p < 5; p++)
+        {
+            var part = (await live.ResourceAsync($"cam-ll-1.{p}.m4s", CancellationToken.None)).Bytes!;
+            Assert.Equal("moof", BoxWalker.Top(part)[0].Type);
+            concatenated.AddRange(part);
+        }
+        Assert.Equal(concatenated, whole);
+        Assert.True(_files.Exists(Root + "/live/cam-1.m4s"), string.Join(", ", _files.Files.Keys));
+        Assert.Equal(_files.Read(Root + "/live/cam-1.m4s"), whole);
+
+        segmenter.Finish();
+        Assert.EndsWith("#EXT-X-ENDLIST\n", (await live.PlaylistAsync(null, null, false, "", CancellationToken.None)).Text);
+    }
+
+    [Fact]
+    public async Task Low_latency_goes_on_from_memory_while_the_disk_is_full()
+    {
+        var settings = Settings(fragment: 1) with { LowLatency = true };
+        var live = new LowLatencyHlsStream("cam", 1, 0.2, 30);
+        var segmenter = new HlsSegmenter(settings, StreamKey.DefaultVhost, "live", "cam", State(1), _files, _log, _closed.Add, live: live);
+        Feed(segmenter, SyntheticStream.Publish(3, gop: 25));
+        _files.Full = true;
+        Feed(segmenter, SyntheticStream.Media(4, gop: 25, start: 3000));
+        _files.Full = false;
+        Feed(segmenter, SyntheticStream.Media(3, gop: 25, start: 7000));
+
+        var text = (await live.PlaylistAsync(null, null, false, "", CancellationToken.None)).Text!;
+        // Every second is in memory, without a discontinuity; the disk lost the full ones and resumed behind one.
+        Assert.Equal(9, text.Split('\n').Count(l => l.StartsWith("#EXTINF:1.000,", StringComparison.Ordinal)));
+        Assert.DoesNotContain("#EXT-X-DISCONTINUITY\n", text);
+        var disk = Parse(_files.Text(Playlist));
+        Assert.True(disk.Count is >= 3 and <= 6, string.Join(",", disk.Select(d => d.Uri)));
+        Assert.Single(disk, d => d.Discontinuity);
+        Assert.Equal(1, _log.Count(LogLevel.Error, "failed"));
+    }
 }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Limits;
 using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.GatewayEdge.Tls;
 
 namespace OrleansLive.GatewayEdge.Protocols.Http;
@@ -33,10 +34,12 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
     private WebApplication? _app;
     private KestrelConnectionEnds? _connectionEnds;
     private readonly DescriptorBudget _descriptors;
+    private readonly LowLatencyHlsStreams _lowLatency;
 
     public HttpStreamServer(GatewayContext gateway, GatewayEndpoints endpoints, RtcSignalling signalling, ServerCertificate certificate, IEnumerable<IHttpPortRoutes> routes,
-        DescriptorBudget descriptors, ILoggerFactory loggers)
+        DescriptorBudget descriptors, LowLatencyHlsStreams lowLatency, ILoggerFactory loggers)
     {
+        _lowLatency = lowLatency;
         _descriptors = descriptors;
         _routes = routes;
         _certificate = certificate;
@@ -90,6 +93,7 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
             }
         });
         var hls = new HlsFileServer(_gateway);
+        var lowLatency = new LowLatencyHlsServer(_gateway, _lowLatency);
         var dash = new DashFileServer(_gateway);
         var snapshots = new SnapshotServer(_gateway);
         // WHIP/WHEP here as on the API port: one origin for a page that plays HTTP-FLV and WebRTC.
@@ -100,8 +104,10 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         }
         app.MapGet("/{**path}", async (HttpContext context, string? path) =>
         {
-            // Snapshots from memory, DASH and HLS files from disk; everything else is a live stream (.flv, .ts, .aac, .mp3).
-            if (!await snapshots.TryServeAsync(context, path ?? "") && !await dash.TryServeAsync(context, path ?? "")
+            // Snapshots and low-latency HLS from memory, DASH and HLS files from disk; everything else is a live
+            // stream (.flv, .ts, .aac, .mp3).
+            if (!await snapshots.TryServeAsync(context, path ?? "") && !await lowLatency.TryServeAsync(context, path ?? "")
+                && !await dash.TryServeAsync(context, path ?? "")
                 && !await hls.TryServeAsync(context, path ?? ""))
             {
                 await flv.HandleAsync(context, path ?? "");

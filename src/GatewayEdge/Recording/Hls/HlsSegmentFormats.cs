@@ -21,6 +21,9 @@ internal abstract class HlsSegmentFormat
 
     public int Buffered => Buffer.WrittenCount;
 
+    /// <summary>The bytes written since the last flush (with low latency: the part just ended).</summary>
+    public ReadOnlySpan<byte> BufferedBytes => Buffer.WrittenSpan;
+
     /// <summary>Decoder configuration changed since the current init segment (fMP4) or stream start.</summary>
     public bool ConfigChanged { get; protected set; }
 

@@ -61,10 +61,24 @@ public sealed class HlsSegmenter
     private TrackEnd _audioEnd;
     private bool _failing;
     private bool _playlistFailing;
+    private readonly LowLatencyHlsStream? _live;
+    private readonly long _partTargetMs;
+    private bool _partOpen;
+    private long _partStart;
+    private bool _partIndependent;
+    private long _partInterval;
+    private long _lastPartFrame = -1;
+    private DateTimeOffset? _wallAtZero;
+    private bool _diskless;
+    private bool _liveDiscontinuity;
 
     public HlsSegmenter(HlsSettings settings, string vhost, string app, string stream, HlsStreamState state,
-        IMediaFileSystem files, ILogger logger, Action<HlsSegmentClosed> closed, Func<DateTimeOffset>? clock = null)
+        IMediaFileSystem files, ILogger logger, Action<HlsSegmentClosed> closed, Func<DateTimeOffset>? clock = null, LowLatencyHlsStream? live = null)
     {
+        _live = live;
+        // Low-latency parts are fMP4 fragments, so the segments on disk are fMP4 too.
+        settings = live is not null ? settings with { Fmp4 = true } : settings;
+        _partTargetMs = Math.Max(20, (long)(settings.PartSeconds * 1000));
         _settings = settings;
         _vhost = vhost;
         _app = app;
@@ -79,6 +93,7 @@ public sealed class HlsSegmenter
         _cuts = new KeyframeCuts(fragmentMs, settings.WaitKeyframe, fragmentMs * MaxSegmentFactor, "segment", logger, "HLS " + Url);
         // A republish continues the playlist behind a discontinuity: timestamps and codecs restart.
         _nextDiscontinuity = state.Playlist.Entries.Count > 0;
+        _liveDiscontinuity = live?.HasSegments ?? false;
         state.Playlist.Ended = false;
     }
 
@@ -110,6 +125,16 @@ public sealed class HlsSegmenter
         {
             _logger.LogWarning("HLS {Stream}: {Track} timestamp jumped to {Timestamp} ms; continuing the timeline", Url, frame.IsAudio ? "audio" : "video", frame.Timestamp);
         }
+        if (_live is not null)
+        {
+            // The wall time of timestamp 0 from the most promptly delivered frame: frames that waited in a
+            // queue or the GOP cache would make it later than their arrival.
+            var zero = _clock() - TimeSpan.FromMilliseconds(ts);
+            if (_wallAtZero is not { } known || zero < known)
+            {
+                _wallAtZero = zero;
+            }
+        }
         if (_output is null)
         {
             if (!_cuts.CanStart(frame, ts))
@@ -132,6 +157,10 @@ public sealed class HlsSegmenter
         end.Add(ts);
         try
         {
+            if (_live is not null)
+            {
+                CutPart(frame, ts);
+            }
             _format.Write(frame, ts);
             if (_format.Buffered >= FlushBytes)
             {
@@ -175,6 +204,48 @@ public sealed class HlsSegmenter
             _state.Playlist.Ended = true;
             WritePlaylist();
         }
+        _live?.End();
+    }
+
+    /// <summary>
+    /// Low latency: ends the part before this frame when the part would last longer than the part target
+    /// with it, or when it is a keyframe (parts then start where players can join), and starts one at it.
+    /// Parts are cut on video frames (audio frames for audio-only streams); each is one moof + mdat.
+    /// </summary>
+    private void CutPart(MediaFrame frame, long ts)
+    {
+        if (_partOpen && (HasVideo ? frame.IsVideo : frame.IsAudio))
+        {
+            if (_lastPartFrame >= 0 && ts > _lastPartFrame)
+            {
+                _partInterval = Math.Min(ts - _lastPartFrame, 1000);
+            }
+            _lastPartFrame = ts;
+            // A millisecond of slack for timestamps rounded to whole milliseconds (33/34 ms at 30 fps).
+            if ((HasVideo && frame.IsKeyframe) || ts - _partStart + _partInterval > _partTargetMs + 1)
+            {
+                EndPart(ts);
+                _format.FlushTo(_output!);
+            }
+        }
+        if (!_partOpen)
+        {
+            _partOpen = true;
+            _partStart = ts;
+            _partIndependent = !HasVideo || frame.IsKeyframe;
+        }
+    }
+
+    /// <summary>Writes the open part as a fragment and hands its bytes to the in-memory playlist; they stay
+    /// buffered for the segment file.</summary>
+    private void EndPart(long endTs)
+    {
+        _partOpen = false;
+        _format.End();
+        if (_format.Buffered > 0)
+        {
+            _live!.AddPart(_format.BufferedBytes.ToArray(), Math.Max(0, endTs - _partStart) / 1000.0, _partIndependent);
+        }
     }
 
     private string Url => StreamKey.Url(_vhost, _app, _stream);
@@ -208,10 +279,12 @@ public sealed class HlsSegmenter
             template = template[..^3] + _format.SegmentExtension;
         }
         _segmentFile = PathTemplate.Join(_settings.Path, PathTemplate.Expand(template, new PathVariables(_vhost, _app, _stream, _clock(), sequence)));
+        var diskless = false;
         try
         {
             if (_format.Begin() is { } init)
             {
+                _live?.AddInit(init);
                 _pendingInit = init;
                 _mapFile = Path.ChangeExtension(_state.M3u8File, null) + $"-init{sequence}.mp4";
             }
@@ -227,20 +300,60 @@ public sealed class HlsSegmenter
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            Fail("open", ex);
-            return;
+            Fail("open", ex, memoryKeepsIt: _live is not null && ex is not InvalidDataException);
+            if (_live is null || ex is InvalidDataException)
+            {
+                return;
+            }
+            // Low latency goes on from memory while the disk fails: this segment is cut but not written.
+            diskless = true;
         }
         _segmentStart = ts;
         _segmentDiscontinuity = _nextDiscontinuity || _configChanged;
-        _nextDiscontinuity = false;
+        // The playlist on disk goes on behind a discontinuity after a segment it could not write.
+        _nextDiscontinuity = diskless;
+        var liveDiscontinuity = _liveDiscontinuity || _configChanged;
         _configChanged = false;
         _cuts.Started();
+        if (_live is not null)
+        {
+            _live.BeginSegment((_wallAtZero ?? _clock()) + TimeSpan.FromMilliseconds(ts), liveDiscontinuity);
+            _liveDiscontinuity = false;
+            _partOpen = false;
+            _lastPartFrame = -1;
+            _diskless = diskless;
+            if (diskless)
+            {
+                _output = Stream.Null;
+            }
+        }
     }
 
     private void Close(long endTs, bool ended)
     {
+        if (_live is not null)
+        {
+            // The in-memory playlist does not wait for the disk: its segment ends whether the file closes or not.
+            if (_partOpen)
+            {
+                EndPart(endTs);
+            }
+            _live.EndSegment();
+        }
         var output = _output!;
         _output = null;
+        if (_diskless)
+        {
+            _diskless = false;
+            _format.End();
+            _format.FlushTo(output);
+            if (ended && _state.Playlist.Entries.Count > 0)
+            {
+                _state.Playlist.Ended = true;
+                WritePlaylist();
+            }
+            return;
+        }
         var duration = Math.Max(0, endTs - _segmentStart) / 1000.0;
         try
         {
@@ -252,7 +365,7 @@ public sealed class HlsSegmenter
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _output = output;
-            Fail("close", ex);
+            Fail("close", ex, memoryKeepsIt: true);
             if (ended && _state.Playlist.Entries.Count > 0)
             {
                 _state.Playlist.Ended = true;
@@ -315,8 +428,11 @@ public sealed class HlsSegmenter
     }
 
     /// <summary>Gives up the segment in progress: its temporary file goes, nothing is listed.</summary>
-    private void Fail(string what, Exception ex)
+    /// <param name="memoryKeepsIt">Low latency has every frame of the failed segment (it failed on closing, or
+    /// memory goes on without the disk), so the in-memory playlist has no gap.</param>
+    private void Fail(string what, Exception ex, bool memoryKeepsIt = false)
     {
+        _liveDiscontinuity |= !memoryKeepsIt;
         if (!_failing)
         {
             _logger.LogError(ex, "HLS {Stream}: segment {What} failed for {File}; segment dropped, playlist unchanged", Url, what, _segmentFile);
@@ -338,6 +454,11 @@ public sealed class HlsSegmenter
         _files.TryDelete(_segmentFile + ".tmp");
         _format.Discard();
         _nextDiscontinuity = true;
+        if (_live is not null)
+        {
+            _partOpen = false;
+            _live.EndSegment();
+        }
     }
 
     private string RelativeUri(string file)

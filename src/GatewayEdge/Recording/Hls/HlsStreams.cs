@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OrleansLive.GatewayEdge.Recording;
 using OrleansLive.GatewayEdge.Sessions;
+using OrleansLive.GatewayEdge.Streams;
 
 namespace OrleansLive.GatewayEdge.Recording.Hls;
 
@@ -20,6 +21,9 @@ public sealed class HlsStreamState : SegmentedOutputState
 
     /// <summary>The media sequence number the next segment gets.</summary>
     public long NextSequence { get; set; }
+
+    /// <summary>Low latency: the in-memory playlist, kept across republishes so its sequence numbers go on.</summary>
+    public LowLatencyHlsStream? Live { get; set; }
 
     /// <summary>fMP4 init segments written for this playlist and not yet deleted.</summary>
     public HashSet<string> InitFiles { get; } = [];
