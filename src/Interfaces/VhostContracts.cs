@@ -27,6 +27,9 @@ public sealed record VhostSettings(
     [Id(25)] public ExecSettings? Exec { get; init; }
 
     [Id(26)] public DashSettings Dash { get; init; } = new();
+
+    /// <summary>Renditions made of each publish (SRS `transcode { }`); null when off or without engines.</summary>
+    [Id(27)] public TranscodeSettings? Transcode { get; init; }
 }
 
 /// <summary>What the HTTP API shows of a vhost. The counters are aggregated by the API from streams.</summary>
