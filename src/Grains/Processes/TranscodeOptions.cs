@@ -41,9 +41,9 @@ public sealed class TranscodeOptions
         foreach (var (name, engine) in Engines.Where(e => e.Value.Enabled))
         {
             var at = $"{prefix}:Engines:{name}";
-            if (name.Length == 0 || !name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.'))
+            if (name.Length == 0 || !name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.'))
             {
-                errors.Add($"{at}: an engine name is letters, digits, '-' and '.'");
+                errors.Add($"{at}: an engine name is letters, digits, '-', '_' and '.'");
             }
             if (TranscodeEngineOptions.Normalize(engine.VideoCodec, "libx264") is not ("libx264" or "copy" or "vn"))
             {
