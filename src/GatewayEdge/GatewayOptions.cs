@@ -110,6 +110,10 @@ public sealed class GatewayOptions
     /// <summary>Where relative HLS and DVR paths go (SRS `work_dir`); empty: the working directory.</summary>
     public string WorkDir { get; set; } = "";
 
+    /// <summary>Snapshot decodes (one ffmpeg each) running at once on this gateway, over all streams; a
+    /// stream whose keyframe finds none free tries again at its next keyframe.</summary>
+    public int SnapshotDecodes { get; set; } = 2;
+
     /// <summary>The queue limits of every player and forward (one set, so they cannot drift apart).</summary>
     /// <summary>Whether this gateway runs the vhosts' ingests (one gateway of the cluster runs each).</summary>
     public IngestRunnerSettings Ingest { get; set; } = new();

@@ -16,6 +16,7 @@ using OrleansLive.GatewayEdge.Recording;
 using OrleansLive.GatewayEdge.Recording.Dash;
 using OrleansLive.GatewayEdge.Recording.Dvr;
 using OrleansLive.GatewayEdge.Recording.Hls;
+using OrleansLive.GatewayEdge.Recording.Snapshots;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.GatewayEdge.Tls;
@@ -81,6 +82,10 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<IngestRunner>();
         services.AddSingleton<DashStreams>();
         services.AddSingleton<IPublishExtension, DashPublishExtension>();
+        // Snapshots: a short-lived ffmpeg per keyframe taken, a few at once per gateway.
+        services.TryAddSingleton<ISnapshotDecoder, FfmpegSnapshotDecoder>();
+        services.AddSingleton(sp => new SnapshotDecodes(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.SnapshotDecodes));
+        services.AddSingleton<IPublishExtension, SnapshotExtension>();
         services.AddHostedService<RtmpListener>();
         services.AddHostedService<SrtListener>();
         services.AddSingleton<MpegTsUdpCaster>();

@@ -40,6 +40,25 @@ public sealed class DashOptions
     public DashSettings ToSettings() => new(Enabled, Fragment, UpdatePeriod, Timeshift, Path, MpdFile, Cleanup, Dispose);
 }
 
+/// <summary>Configured snapshots of a vhost ("Vhosts:&lt;name&gt;:Snapshot"); mirrors <see cref="SnapshotSettings"/>.
+/// The interval is at least <see cref="SnapshotSettings.MinIntervalSeconds"/>; a width is made even (JPEG
+/// of 4:2:0 pictures) and at most <see cref="SnapshotSettings.MaxWidth"/>, 0 or less keeps the published size.</summary>
+public sealed class SnapshotOptions
+{
+    private static readonly SnapshotSettings Defaults = new();
+
+    public bool Enabled { get; set; } = Defaults.Enabled;
+    public double IntervalSeconds { get; set; } = Defaults.IntervalSeconds;
+    public int Width { get; set; } = Defaults.Width;
+    public string Ffmpeg { get; set; } = Defaults.Ffmpeg;
+
+    public SnapshotSettings ToSettings() => new(
+        Enabled,
+        double.IsFinite(IntervalSeconds) ? Math.Max(SnapshotSettings.MinIntervalSeconds, IntervalSeconds) : Defaults.IntervalSeconds,
+        Width <= 0 ? 0 : Math.Min(SnapshotSettings.MaxWidth, Math.Max(2, Width & ~1)),
+        string.IsNullOrWhiteSpace(Ffmpeg) ? Defaults.Ffmpeg : Ffmpeg.Trim());
+}
+
 /// <summary>Configured DVR settings of a vhost ("Vhosts:&lt;name&gt;:Dvr"); mirrors <see cref="DvrSettings"/>.</summary>
 public sealed class DvrOptions
 {

@@ -25,6 +25,7 @@ public sealed partial class StreamGrain(
     private readonly Dictionary<string, DateTime> _admitted = [];
     // In memory: each gateway's report carries its bridge again, so a moved grain learns it within one report.
     private readonly Dictionary<string, AudioBridgeInfo> _audioBridges = [];
+    private readonly Dictionary<string, SnapshotImageInfo> _snapshots = [];
     private readonly RateWindow _rate = new();
     private (string Vhost, string App, string Stream) _name;
     private DateTime _leaseRenewedUtc;
@@ -203,6 +204,14 @@ public sealed partial class StreamGrain(
         {
             _audioBridges.Remove(traffic.GatewayId);
         }
+        if (traffic.Snapshot is { } snapshot)
+        {
+            _snapshots[traffic.GatewayId] = snapshot;
+        }
+        else
+        {
+            _snapshots.Remove(traffic.GatewayId);
+        }
         if (traffic.PublisherClientId is not null && traffic.PublisherClientId == S.Lease?.ClientId)
         {
             _leaseRenewedUtc = now;
@@ -272,7 +281,9 @@ public sealed partial class StreamGrain(
             lease?.StartedUtc,
             this.RuntimeIdentity,
             ForwardList(),
-            _audioBridges.Count == 0 ? null : [.. _audioBridges.Values]);
+            _audioBridges.Count == 0 ? null : [.. _audioBridges.Values],
+            // Only the publisher's gateway takes snapshots; one of an earlier publish is not shown.
+            lease is not null ? _snapshots.GetValueOrDefault(lease.GatewayId) : null);
     }
 
     /// <summary>Runs while the stream is listed: expires the lease, drops players of dead gateways,

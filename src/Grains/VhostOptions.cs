@@ -33,6 +33,9 @@ public sealed class VhostOptions
     public PlayOptions Play { get; set; } = new();
     public DashOptions Dash { get; set; } = new();
 
+    /// <summary>JPEG snapshots of live streams ("Vhosts:&lt;name&gt;:Snapshot").</summary>
+    public SnapshotOptions Snapshot { get; set; } = new();
+
     /// <summary>SRS's `ingest ID { }` blocks by id ("Vhosts:&lt;name&gt;:Ingest:&lt;id&gt;").</summary>
     public Dictionary<string, IngestOptions> Ingest { get; set; } = new(StringComparer.Ordinal);
 
@@ -54,6 +57,7 @@ public sealed class VhostOptions
         Ingests = IngestOptions.ToSettings(Ingest),
         Exec = Exec.ToSettings(),
         Dash = Dash.ToSettings(),
+        Snapshot = Snapshot.ToSettings(),
         Transcode = Transcode.ToSettings(),
     };
 }

@@ -53,4 +53,10 @@ public interface IStreamGrain : IGrainWithStringKey
 
     /// <summary>A forward of the current publish changed state; shown in the API.</summary>
     Task ReportForward(ForwardStatus status);
+
+    /// <summary>Whether <paramref name="gatewayId"/> runs the stream's supervised process
+    /// <paramref name="name"/> (an ingest pushing into it), so one gateway of the cluster does: the
+    /// gateway holding the publish lease; with no publisher, the first to ask, while it keeps asking
+    /// (every few seconds). Gateways ask again each round.</summary>
+    Task<bool> ClaimProcess(string name, string gatewayId);
 }

@@ -92,6 +92,26 @@ public sealed record DvrSettings(
     }
 }
 
+/// <summary>
+/// A vhost's snapshots (SRS 3.0's snapshot, here built in): the gateway holding a stream's publisher
+/// decodes a keyframe into a JPEG at most every <see cref="IntervalSeconds"/> seconds, served at
+/// `/{app}/{stream}.jpg` on its HTTP port. <see cref="Width"/> above 0 scales the picture to that
+/// width (the height keeps the aspect ratio); <see cref="Ffmpeg"/> is the decoder's binary.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record SnapshotSettings(
+    [property: Id(0)] bool Enabled = false,
+    [property: Id(1)] double IntervalSeconds = 10,
+    [property: Id(2)] int Width = 0,
+    [property: Id(3)] string Ffmpeg = "ffmpeg")
+{
+    /// <summary>The shortest interval taken: one decode a second per stream at most.</summary>
+    public const double MinIntervalSeconds = 1;
+
+    /// <summary>The widest scaled picture.</summary>
+    public const int MaxWidth = 7680;
+}
+
 public static class DvrPlans
 {
     public const string Session = "session";

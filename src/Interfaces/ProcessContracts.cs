@@ -89,23 +89,20 @@ public sealed record ProcessStatus(
     [property: Id(9)] IReadOnlyList<string> Command,
     [property: Id(10)] IReadOnlyList<string> StderrTail);
 
-/// <summary>A gateway's periodic report: the ingests it would run (by "streamKey#ingestId") and every
-/// supervised process it runs.</summary>
+/// <summary>A gateway's periodic report: every supervised process it runs.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ProcessReport(
     [property: Id(0)] string GatewayId,
-    [property: Id(1)] IReadOnlyList<string> WantedIngests,
-    [property: Id(2)] IReadOnlyList<ProcessStatus> Processes);
+    [property: Id(1)] IReadOnlyList<ProcessStatus> Processes);
 
 /// <summary>
-/// The cluster's supervised processes (key 0): gateways report theirs every few seconds, and an ingest
-/// runs only on the gateway this grain grants it to, so exactly one gateway pushes each ingest.
+/// The cluster's supervised processes (key 0), for the API: gateways report theirs every few seconds.
+/// Which gateway runs a stream's process is the stream grain's decision (<see cref="IStreamGrain.ClaimProcess"/>).
 /// </summary>
 public interface IProcessDirectoryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Records the gateway's processes; returns the wanted ingests it holds the claim for
-    /// (kept while it reports them, given to another gateway once it is silent for the claim timeout).</summary>
-    Task<IReadOnlyList<string>> Report(ProcessReport report);
+    /// <summary>Records the gateway's processes.</summary>
+    Task Report(ProcessReport report);
 
     /// <summary>Processes of gateways that reported lately.</summary>
     Task<IReadOnlyList<ProcessStatus>> List();

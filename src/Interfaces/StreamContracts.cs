@@ -29,7 +29,18 @@ public sealed record StreamTraffic(
     [property: Id(3)] long SendBytes,
     [property: Id(4)] long VideoFrames,
     [property: Id(5)] int Players,
-    [property: Id(6)] AudioBridgeInfo? AudioBridge = null);
+    [property: Id(6)] AudioBridgeInfo? AudioBridge = null,
+    [property: Id(7)] SnapshotImageInfo? Snapshot = null);
+
+/// <summary>The latest JPEG snapshot of a stream on the gateway holding its publisher (served there
+/// at `/{app}/{stream}.jpg`): when its keyframe was decoded, its size in pixels and bytes.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SnapshotImageInfo(
+    [property: Id(0)] string GatewayId,
+    [property: Id(1)] DateTime TakenUtc,
+    [property: Id(2)] int Width,
+    [property: Id(3)] int Height,
+    [property: Id(4)] int Bytes);
 
 /// <summary>
 /// A stream's audio converted on one gateway for the players of the other family: Side "rtc" (AAC to
@@ -77,4 +88,5 @@ public sealed record StreamSnapshot(
     [property: Id(16)] DateTime? PublishedAtUtc,
     [property: Id(17)] string? Silo = null,
     [property: Id(18)] IReadOnlyList<ForwardStatus>? Forwards = null,
-    [property: Id(19)] IReadOnlyList<AudioBridgeInfo>? AudioBridges = null);
+    [property: Id(19)] IReadOnlyList<AudioBridgeInfo>? AudioBridges = null,
+    [property: Id(20)] SnapshotImageInfo? Snapshot = null);

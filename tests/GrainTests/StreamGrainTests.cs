@@ -299,6 +299,29 @@ public sealed class StreamGrainTests(ClusterFixture fixture) : IClassFixture<Clu
     }
 
     [Fact]
+    public async Task The_snapshot_shown_is_the_one_the_publishers_gateway_reports_while_it_publishes()
+    {
+        var key = NewKey();
+        var stream = _client.GetGrain<IStreamGrain>(key);
+        await stream.AcquirePublish(Claim("pub00009", "gw-a"));
+        var taken = new DateTime(2024, 5, 1, 12, 0, 0, DateTimeKind.Utc);
+        var image = new SnapshotImageInfo("gw-a", taken, 320, 180, 9000);
+        await stream.ReportTraffic(new StreamTraffic("gw-a", "pub00009", 10, 0, 1, 0, Snapshot: image));
+        // A player's gateway reports none; that does not hide the publisher's.
+        await stream.ReportTraffic(new StreamTraffic("gw-b", null, 0, 10, 0, 1));
+        // Traffic reports are one-way calls: wait for each to land.
+        await Eventually.True(async () => (await stream.GetSnapshot()).Snapshot == image, "the publisher's snapshot is shown");
+
+        await stream.ReportTraffic(new StreamTraffic("gw-a", "pub00009", 20, 0, 2, 0));
+        await Eventually.True(async () => (await stream.GetSnapshot()).Snapshot is null, "a report without one clears it");
+
+        await stream.ReportTraffic(new StreamTraffic("gw-a", "pub00009", 30, 0, 3, 0, Snapshot: image));
+        await Eventually.True(async () => (await stream.GetSnapshot()).Snapshot == image, "the next snapshot is shown");
+        await stream.ReleasePublish("pub00009");
+        Assert.Null((await stream.GetSnapshot()).Snapshot);
+    }
+
+    [Fact]
     public async Task Bitrate_is_computed_from_reports()
     {
         var key = NewKey();

@@ -115,6 +115,21 @@ public sealed class ConsoleTests(MediaFixture server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stream_card_shows_the_streams_snapshot_from_its_gateway()
+    {
+        var stream = "csnap" + Ids.Random(6);
+        await using var publisher = Ffmpeg.Publish(server.RtmpUrl("live", stream, MediaFixture.SnapshotVhost));
+        var page = await OpenAsync("console/#streams");
+        var image = $"article.stream-card[data-stream='live/{stream}'] img.snapshot";
+
+        // Loaded from the gateway's HTTP port: the picture's own width is the vhost's 320.
+        await Wait.UntilAsync(async () => await page.EvaluateFunctionAsync<int>("s => document.querySelector(s)?.naturalWidth ?? 0", image) == 320,
+            Deadline, "the snapshot loaded in the stream card");
+        await page.ScreenshotAsync(Path.Combine(AppContext.BaseDirectory, "console-snapshot.png"), new ScreenshotOptions { FullPage = true });
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
     public async Task A_kick_from_the_console_ends_an_ffmpeg_player()
     {
         var stream = "kick" + Ids.Random(6);

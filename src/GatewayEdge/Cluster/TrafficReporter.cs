@@ -158,7 +158,8 @@ public sealed class TrafficReporter : BackgroundService
         {
             // Only an encoder's publish renews the lease and counts frames; an edge pull does neither.
             var publisher = hub.PublisherIsEdge ? null : hub.PublisherClientId;
-            var traffic = new StreamTraffic(_cluster.GatewayId, publisher, hub.RecvBytes, hub.SentBytes, hub.VideoFrames, hub.PlayerCount, hub.AudioBridge(_cluster.GatewayId));
+            var traffic = new StreamTraffic(_cluster.GatewayId, publisher, hub.RecvBytes, hub.SentBytes, hub.VideoFrames, hub.PlayerCount, hub.AudioBridge(_cluster.GatewayId),
+                hub.Snapshot?.Info(_cluster.GatewayId));
             streams.Add(new StreamTrafficEntry(hub.Key, traffic));
         }
         return streams;

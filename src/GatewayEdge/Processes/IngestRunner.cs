@@ -9,10 +9,11 @@ namespace OrleansLive.GatewayEdge.Processes;
 
 /// <summary>
 /// Runs the vhosts' ingests (SRS `ingest { }`) and reports every supervised process of the gateway.
-/// Every few seconds, and at once when the vhost configuration changes, it tells the process directory
-/// grain which ingests it would run and runs the ones the grain grants it, so one gateway of the
-/// cluster pushes each ingest: an ingest added to the configuration starts, a removed one stops, a
-/// changed one starts again with its new command.
+/// Every few seconds, and at once when the vhost configuration changes, it asks the stream grain of each
+/// ingest it would run whether this gateway runs it (the gateway holding the stream's publish lease, or
+/// the first to ask), so one gateway of the cluster pushes each ingest: an ingest added to the
+/// configuration starts, a removed one stops, a changed one starts again with its new command. The
+/// process directory grain gets the gateway's processes for the API.
 /// </summary>
 public sealed partial class IngestRunner : BackgroundService
 {
@@ -100,15 +101,25 @@ public sealed partial class IngestRunner : BackgroundService
         IReadOnlyCollection<string> granted;
         try
         {
-            granted = await _grains.GetGrain<IProcessDirectoryGrain>(0)
-                .Report(new ProcessReport(_identity.Id, [.. wanted.Keys], _table.Statuses()))
-                .WaitAsync(Interval * 2, stoppingToken).ConfigureAwait(false);
+            // Each stream grain decides which gateway runs the ingests pushing into it.
+            var claims = wanted.Select(async w => (w.Key, Granted: await _grains.GetGrain<IStreamGrain>(w.Value.StreamKey)
+                .ClaimProcess(ProcessKinds.Ingest + ":" + w.Value.Ingest.Id, _identity.Id).ConfigureAwait(false))).ToList();
+            granted = [.. (await Task.WhenAll(claims).WaitAsync(Interval * 2, stoppingToken).ConfigureAwait(false)).Where(c => c.Granted).Select(c => c.Key)];
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             // Without an answer, keep what runs (the claim is still ours for a while) and start nothing.
             LogReportFailed(ex.Message);
             granted = _running.Keys.Where(wanted.ContainsKey).ToList();
+        }
+        try
+        {
+            await _grains.GetGrain<IProcessDirectoryGrain>(0).Report(new ProcessReport(_identity.Id, _table.Statuses()))
+                .WaitAsync(Interval * 2, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogReportFailed(ex.Message);
         }
         Watch();
         var grantedSet = granted.ToHashSet(StringComparer.Ordinal);
@@ -194,6 +205,6 @@ public sealed partial class IngestRunner : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingest {Id} of vhost {Vhost} runs here: {Command}")]
     private partial void LogStarting(string id, string vhost, string command);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest claims not renewed: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest claims or process report not sent: {Error}")]
     private partial void LogReportFailed(string error);
 }

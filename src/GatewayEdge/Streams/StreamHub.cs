@@ -36,6 +36,7 @@ public sealed class StreamHub
     private byte[] _audioConfig = [];
     private volatile bool _bridgeFailed;
     private Action? _keyframeSource;
+    private SnapshotPicture? _snapshot;
 
     public StreamHub(string vhost, string app, string stream, StreamHubOptions options, AudioBridges? bridges = null)
     {
@@ -96,6 +97,14 @@ public sealed class StreamHub
 
     /// <summary>The audio bridge running for this stream here, for the API; null when none runs.</summary>
     public AudioBridgeInfo? AudioBridge(string gatewayId) => Volatile.Read(ref _bridge)?.Info(gatewayId);
+
+    /// <summary>The latest snapshot taken of the stream here; null when none was (or the publish that took it ended).</summary>
+    public SnapshotPicture? Snapshot => Volatile.Read(ref _snapshot);
+
+    /// <summary>Puts a newer snapshot in place of <paramref name="previous"/>; false (and nothing changed)
+    /// when another writer replaced it meanwhile. Null clears it.</summary>
+    public bool ReplaceSnapshot(SnapshotPicture? previous, SnapshotPicture? next) =>
+        Interlocked.CompareExchange(ref _snapshot, next, previous) == previous;
 
     /// <summary>Fires after the publisher changed (attached or left); the stats reporter listens.</summary>
     public event Action<StreamHub>? PublisherChanged;

@@ -56,6 +56,7 @@ internal static class SrsJson
         };
         AddForwards(json, s);
         AddAudioBridges(json, s);
+        AddSnapshot(json, s);
         return json;
     }
 
@@ -161,6 +162,30 @@ internal static class SrsJson
         }
         json["forwards"] = list;
     }
+
+    /// <summary>Beyond SRS: the stream's latest JPEG snapshot, on the HTTP port of the gateway that took it
+    /// (`url` is the path there); left out while there is none.</summary>
+    private static void AddSnapshot(JsonObject json, StreamSnapshot s)
+    {
+        if (s.Snapshot is not { } snapshot)
+        {
+            return;
+        }
+        json["snapshot"] = new JsonObject
+        {
+            ["url"] = SnapshotPath(s.Vhost, s.App, s.Stream),
+            ["gateway"] = snapshot.GatewayId,
+            ["time_ms"] = UnixMs(snapshot.TakenUtc),
+            ["width"] = snapshot.Width,
+            ["height"] = snapshot.Height,
+            ["bytes"] = snapshot.Bytes,
+        };
+    }
+
+    /// <summary>"/app/stream.jpg", with "?vhost=" for a vhost other than the default.</summary>
+    public static string SnapshotPath(string vhost, string app, string stream) =>
+        $"/{string.Join('/', app.Split('/').Select(Uri.EscapeDataString))}/{Uri.EscapeDataString(stream)}.jpg"
+        + (vhost == StreamKey.DefaultVhost ? "" : "?vhost=" + Uri.EscapeDataString(vhost));
 
     /// <summary>Beyond SRS: the audio bridges running for the stream, one per gateway that needs one;
     /// side "rtc" converts for WebRTC players, "rtmp" for the others. Left out when none runs.</summary>

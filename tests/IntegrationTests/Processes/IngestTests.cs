@@ -49,6 +49,27 @@ public sealed class IngestTests(IngestServer server) : IClassFixture<IngestServe
     }
 
     [Fact]
+    public async Task The_console_lists_the_processes_and_the_stream_card_its_ingest()
+    {
+        await Wait.UntilAsync(async () => await FindProcessAsync("ingests", "clip") is { } p && p.GetProperty("state").GetString() == ProcessStates.Running,
+            Deadline, "the clip ingest running");
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        var page = await browser.OpenAsync($"http://127.0.0.1:{server.ApiPort}/console/#processes");
+        static string Text(string selector) => $"document.querySelector(\"{selector}\")?.textContent ?? ''";
+
+        await Wait.UntilAsync(async () => (await page.EvaluateExpressionAsync<string>(Text("tr[data-process='ingest:clip']"))).Contains("running", StringComparison.Ordinal),
+            Deadline, "the clip ingest listed as running");
+        Assert.Contains("live/ingested", await page.EvaluateExpressionAsync<string>(Text("tr[data-process='ingest:clip']")), StringComparison.Ordinal);
+        // The ingest of a file that does not exist shows its restarts and stderr.
+        await Wait.UntilAsync(async () => (await page.EvaluateExpressionAsync<string>(Text("tr[data-process='ingest:missing'] + tr.detail"))).Contains("No such file", StringComparison.Ordinal),
+            Deadline, "the missing ingest's stderr");
+
+        await page.EvaluateExpressionAsync("location.hash = '#streams'");
+        await Wait.UntilAsync(async () => (await page.EvaluateExpressionAsync<string>(Text("article.stream-card[data-stream='live/ingested'] [data-process='ingest:clip']"))).Contains("running", StringComparison.Ordinal),
+            Deadline, "the stream card with its ingest");
+    }
+
+    [Fact]
     public async Task An_ingest_of_a_missing_file_backs_off_with_restarts_and_stderr_while_others_play()
     {
         var missing = (await Wait.ForAsync<JsonElement?>(async () => await FindProcessAsync("ingests", "missing") is { } p && p.GetProperty("restarts").GetInt32() >= 2 ? p : null,

@@ -13,7 +13,8 @@ namespace OrleansLive.IntegrationTests.Support;
 /// whole sessions, <see cref="SegmentVhost"/> records 4 s segments, <see cref="RemuxVhost"/> disposes
 /// its HLS 2 s after the stream ends, and <see cref="FullVhost"/> writes where
 /// <see cref="FileSystem"/> can be made to fail like a full disk. <see cref="DashVhost"/> writes
-/// MPEG-DASH with 2 s fragments and a 6 s timeshift window.
+/// MPEG-DASH with 2 s fragments and a 6 s timeshift window; <see cref="SnapshotVhost"/> takes a
+/// 320 pixel wide JPEG snapshot every second.
 /// </summary>
 public sealed class MediaFixture : ServerFixture
 {
@@ -24,6 +25,7 @@ public sealed class MediaFixture : ServerFixture
     public const string RemuxVhost = "remux.test";
     public const string FullVhost = "full.test";
     public const string DashVhost = "dash.test";
+    public const string SnapshotVhost = "snap.test";
 
     public MediaFixture()
     {
@@ -76,6 +78,9 @@ public sealed class MediaFixture : ServerFixture
         settings[$"Vhosts:{DashVhost}:Dash:Timeshift"] = "6";
         settings[$"Vhosts:{DashVhost}:Dash:Dispose"] = "0";
         settings[$"Vhosts:{DashVhost}:Dash:Path"] = DashRoot;
+        settings[$"Vhosts:{SnapshotVhost}:Snapshot:Enabled"] = "true";
+        settings[$"Vhosts:{SnapshotVhost}:Snapshot:IntervalSeconds"] = "1";
+        settings[$"Vhosts:{SnapshotVhost}:Snapshot:Width"] = "320";
         Hls(Fmp4Vhost, fmp4: true);
         Dvr(FlvVhost, ".flv");
         Dvr(Mp4Vhost, ".mp4");

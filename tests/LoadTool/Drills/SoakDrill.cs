@@ -7,7 +7,7 @@ namespace OrleansLive.LoadTool.Drills;
 /// <summary>One stall a player saw: when (seconds since the server was ready), how long, on which stream
 /// and protocol, and whether the stream's publisher (in the load tool) sent late meanwhile, which makes
 /// the gap the tool's own, not the server's.</summary>
-public sealed record StallRecord(double AtSeconds, double GapSeconds, string Stream, string Kind, bool PublisherLate);
+public sealed record StallRecord(double AtSeconds, double GapSeconds, string Stream, string Kind, bool ToolStarved);
 
 /// <summary>Everything one soak recorded, and its verdict.</summary>
 public sealed record SoakResult(
@@ -55,6 +55,7 @@ public sealed class SoakDrill
     private string _phase = "idle";
     private ChurnCrowd? _crowd;
     private List<Publisher> _publishers = [];
+    private PauseMonitor? _pauses;
 
     public SoakDrill(SoakOptions options, TextWriter? log = null)
     {
@@ -88,6 +89,7 @@ public sealed class SoakDrill
             await WaitReadyAsync(server, gateway, cancellationToken);
             _clock.Start();
             _clockStart = Stopwatch.GetTimestamp();
+            using var pauses = _pauses = new PauseMonitor();
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var sampler = SampleLoopAsync(sampling.Token);
             var idle = await SampleNowAsync();
@@ -378,15 +380,20 @@ public sealed class SoakDrill
         return new DvrProbe(file, bytes, playable, duration, playable ? null : $"video {video}, duration {duration}, {error}");
     }
 
-    /// <summary>Every stall of the run, each told whether its stream's publisher sent late while the
-    /// player waited (from half a second before the gap to its end).</summary>
+    /// <summary>Every stall of the run, each told whether the tool starved while the player waited (from
+    /// half a second before the gap to its end): its stream's publisher sent late, or the tool's own pause
+    /// monitor woke late.</summary>
     private List<StallRecord> Stalls(ChurnCrowd crowd)
     {
         var f = (double)Stopwatch.Frequency;
         var late = Enumerable.Range(0, _publishers.Count).ToDictionary(i => Stream(i), i => _publishers[i].LateEvents.ToList());
-        return [.. crowd.Losses(Stopwatch.GetTimestamp(), long.MaxValue).Where(l => l.Loss.Cause == "stall").Select(l => new StallRecord(
-            Math.Round((l.Loss.From - _clockStart) / f, 1), Math.Round(l.Loss.Seconds, 2), l.Loss.Stream, l.Loss.Kind,
-            late.TryGetValue(l.Loss.Stream, out var events) && events.Any(e => e.Ticks >= l.Loss.From - (Stopwatch.Frequency / 2) && e.Ticks <= l.Loss.To)))];
+        return [.. crowd.Losses(Stopwatch.GetTimestamp(), long.MaxValue).Where(l => l.Loss.Cause == "stall").Select(l =>
+        {
+            var from = l.Loss.From - (Stopwatch.Frequency / 2);
+            var starved = (late.TryGetValue(l.Loss.Stream, out var events) && events.Any(e => e.Ticks >= from && e.Ticks <= l.Loss.To))
+                || _pauses?.PausedDuring(from, l.Loss.To) == true;
+            return new StallRecord(Math.Round((l.Loss.From - _clockStart) / f, 1), Math.Round(l.Loss.Seconds, 2), l.Loss.Stream, l.Loss.Kind, starved);
+        })];
     }
 
     /// <summary>The server's error and critical log lines, by what they say (one line per message,

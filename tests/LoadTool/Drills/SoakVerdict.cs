@@ -79,12 +79,12 @@ public static class SoakVerdict
             : string.Create(CultureInfo.InvariantCulture, $"{run.Dvr.Count - unplayable.Count}/{run.Dvr.Count} files probe ({run.Dvr.Sum(d => d.Bytes) / 1e6:0.0} MB, {run.Dvr.Sum(d => d.DurationSeconds) / 60:0.0} min)")
               + string.Concat(unplayable.Take(5).Select(d => $"; {Path.GetFileName(d.File)}: {d.Error}"))));
         var players = run.Players;
-        // A stall while the stream's publisher sent late is the load tool's (its own threads starved on a
-        // shared machine): counted and shown, but only the others are the server's.
+        // A stall while the tool starved (its stream's publisher sent late, or the tool's pause monitor woke
+        // late, on a shared machine) is the tool's: counted and shown, but only the others are the server's.
         var stalls = run.Stalls;
-        var servers = stalls.Where(x => !x.PublisherLate).ToList();
+        var servers = stalls.Where(x => !x.ToolStarved).ToList();
         checks.Add(new DrillCheck("no-stalls", players.Count > 0 && servers.Count == 0, string.Create(CultureInfo.InvariantCulture,
-            $"{servers.Count} stalls with the publisher on time{ByKind(servers.Select(x => x.Kind))}{(servers.Count > 0 ? $", longest {servers.Max(x => x.GapSeconds):0.00} s" : "")}; {stalls.Count - servers.Count} more while the publisher itself sent late (the tool starved; publishers' worst lateness {run.PublisherMaxLateMs:0} ms); {players.Count(p => p.Stalls > 0)} of {players.Count} players saw a stall")));
+            $"{servers.Count} stalls with the tool on time{ByKind(servers.Select(x => x.Kind))}{(servers.Count > 0 ? $", longest {servers.Max(x => x.GapSeconds):0.00} s" : "")}; {stalls.Count - servers.Count} more while the tool starved (publishers' worst lateness {run.PublisherMaxLateMs:0} ms); {players.Count(p => p.Stalls > 0)} of {players.Count} players saw a stall")));
         var broken = players.Where(p => p.State is PlayerState.Dropped or PlayerState.Failed).ToList();
         checks.Add(new DrillCheck("no-drops", players.Count > 0 && broken.Count == 0, string.Create(CultureInfo.InvariantCulture,
             $"{broken.Count(p => p.State == PlayerState.Dropped)} dropped, {broken.Count(p => p.State == PlayerState.Failed)} failed of {players.Count}")

@@ -17,7 +17,7 @@ namespace OrleansLive.GatewayEdge.Protocols.Http;
 
 /// <summary>
 /// The gateway's HTTP streaming listener (SRS `http_server`, port 8080): live FLV, MPEG-TS, AAC and
-/// MP3 over chunked HTTP (SRS's http_remux), and the HLS files on disk; the same over HTTPS on
+/// MP3 over chunked HTTP (SRS's http_remux), the HLS and DASH files on disk, and the streams' JPEG snapshots; the same over HTTPS on
 /// <see cref="GatewayOptions.HttpsPort"/> (SRS `http_server.https`). A Kestrel server of its own, so
 /// it runs the same in a silo process and in a standalone gateway.
 /// </summary>
@@ -91,6 +91,7 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         });
         var hls = new HlsFileServer(_gateway);
         var dash = new DashFileServer(_gateway);
+        var snapshots = new SnapshotServer(_gateway);
         // WHIP/WHEP here as on the API port: one origin for a page that plays HTTP-FLV and WebRTC.
         app.MapRtcSignalling();
         foreach (var routes in _routes)
@@ -99,8 +100,9 @@ public sealed class HttpStreamServer : IHostedService, IAsyncDisposable
         }
         app.MapGet("/{**path}", async (HttpContext context, string? path) =>
         {
-            // DASH and HLS files from disk first; everything else is a live stream (.flv, .ts, .aac, .mp3).
-            if (!await dash.TryServeAsync(context, path ?? "") && !await hls.TryServeAsync(context, path ?? ""))
+            // Snapshots from memory, DASH and HLS files from disk; everything else is a live stream (.flv, .ts, .aac, .mp3).
+            if (!await snapshots.TryServeAsync(context, path ?? "") && !await dash.TryServeAsync(context, path ?? "")
+                && !await hls.TryServeAsync(context, path ?? ""))
             {
                 await flv.HandleAsync(context, path ?? "");
             }

@@ -112,6 +112,7 @@ export function streamUrls(gateway, vhost, app, stream) {
     flv: http ? `${http}/${path}.flv${query}` : '',
     hls: http ? `${http}/${path}.m3u8${query}` : '',
     dash: http ? `${http}/${path}.mpd${query}` : '',
+    jpg: http ? `${http}/${path}.jpg${query}` : '',
     srt: gateway.srt_port ? `srt://${host}:${gateway.srt_port}?streamid=#!::${srtVhost}r=${app}/${stream},m=request` : '',
     whep: `${location.origin}/rtc/v1/whep/?app=${encodeURIComponent(app)}&stream=${encodeURIComponent(stream)}${whepVhost}`,
   };

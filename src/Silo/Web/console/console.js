@@ -5,7 +5,7 @@ import { views, filterBar, readFilters } from './views.js';
 
 const POLL_MS = 1500;
 const history = new History();
-const state = { summaries: null, streams: [], clients: [], vhosts: [], reload: null, dvrs: [], error: '', polledAt: 0 };
+const state = { summaries: null, streams: [], clients: [], vhosts: [], reload: null, dvrs: [], processes: [], error: '', polledAt: 0 };
 let timer = 0;
 let waitingForLogin = false;
 
@@ -19,16 +19,19 @@ function tab() {
 async function poll() {
   clearTimeout(timer);
   try {
-    const [summaries, streams, clients, vhosts, dvrs] = await Promise.all([
+    const [summaries, streams, clients, vhosts, dvrs, ingests, execs] = await Promise.all([
       getJson('/api/v1/summaries'),
       getJson('/api/v1/streams/?start=0&count=10000'),
       getJson('/api/v1/clients/?start=0&count=10000'),
       getJson('/api/v1/vhosts/'),
       getJson('/api/v1/dvrs'),
+      getJson('/api/v1/ingests'),
+      getJson('/api/v1/execs'),
     ]);
     Object.assign(state, {
       summaries: summaries.data, streams: streams.streams || [], clients: clients.clients || [],
-      vhosts: vhosts.vhosts || [], reload: vhosts.reload || null, dvrs: dvrs.dvrs || [], error: '', polledAt: Date.now(),
+      vhosts: vhosts.vhosts || [], reload: vhosts.reload || null, dvrs: dvrs.dvrs || [],
+      processes: [...(ingests.ingests || []), ...(execs.execs || [])], error: '', polledAt: Date.now(),
     });
     const now = Date.now();
     for (const s of state.streams) history.add(s.id, now, s.kbps?.recv_30s || 0, s.kbps?.send_30s || 0);

@@ -1,5 +1,5 @@
 // The console's tabs: each view turns the polled API state into HTML.
-import { esc, bytes, kbps, duration } from '../common/api.js';
+import { esc, bytes, kbps, duration, streamUrls } from '../common/api.js';
 
 const DEFAULT_VHOST = '__defaultVhost__';
 
@@ -41,6 +41,18 @@ function playersLink(vhost, s) {
   const q = new URLSearchParams({ app: s.app, stream: s.name });
   if (vhost !== DEFAULT_VHOST) q.set('vhost', vhost);
   return `/players/?${q}`;
+}
+
+/** The stream's latest snapshot from the gateway that took it, linked to the full picture. */
+function snapshot(state, vhost, s) {
+  const snap = s.snapshot;
+  const gateway = snap && (state.summaries?.gateways || []).find(g => g.id === snap.gateway);
+  const url = gateway && streamUrls(gateway, vhost, s.app, s.name).jpg;
+  if (!url) return '';
+  // The time in the query makes a new picture a new URL, so the browser shows each one once.
+  const src = `${url}${url.includes('?') ? '&' : '?'}t=${snap.time_ms}`;
+  return `<dt>Snapshot</dt><dd><a href="${esc(url)}" target="_blank"><img class="snapshot" src="${esc(src)}" alt="snapshot of ${esc(s.app)}/${esc(s.name)}"></a>
+    <div class="muted">${esc(snap.width)}×${esc(snap.height)} · ${esc(new Date(snap.time_ms).toLocaleTimeString())}</div></dd>`;
 }
 
 function tile(label, value) {
@@ -109,6 +121,8 @@ function streamsView(state, filters, history) {
         <dt>Outputs</dt><dd>${onOff(settings?.hls?.enabled, 'HLS')}${onOff(dvr?.recording, 'DVR')}${onOff((s.forwards || []).length > 0, 'forward')}</dd>
         ${forwards ? `<dt>Forwards</dt><dd>${forwards}</dd>` : ''}
         ${bridges ? `<dt>Audio bridges</dt><dd>${bridges}</dd>` : ''}
+        ${(s.processes || []).length ? `<dt>Processes</dt><dd>${s.processes.map(processLine).join('')}</dd>` : ''}
+        ${snapshot(state, vhost, s)}
       </dl>
       <canvas class="chart" data-chart="${esc(s.id)}" data-points="${history.get(s.id).length}"></canvas>
       <div class="legend"><span class="in">in</span><span class="out">out</span><span>last 5 minutes</span></div>
@@ -173,6 +187,30 @@ function clientsView(state, filters) {
       : '<div class="empty">No client matches.</div>'}</section>`;
 }
 
+const PROCESS_STATE = { running: 'on', backoff: 'bad', stopped: 'off' };
+
+/** One supervised process in a line: its kind and id, state, pid and restarts. */
+function processLine(p) {
+  return `<div data-process="${esc(p.kind)}:${esc(p.id)}"><span class="pill">${esc(p.kind)}</span> <code>${esc(p.id)}</code>
+    <span class="pill ${PROCESS_STATE[p.state] || ''}">${esc(p.state)}</span>${p.pid ? ` pid ${esc(p.pid)}` : ''}${p.restarts ? ` · ${esc(p.restarts)} restarts` : ''}</div>`;
+}
+
+function processesView(state) {
+  const processes = state.processes;
+  if (processes.length === 0) return '<section class="panel"><h2>Processes</h2><div class="empty">No supervised process runs: configure an ingest (<code>Vhosts:NAME:Ingest:*</code>) or exec (<code>Vhosts:NAME:Exec:*</code>).</div></section>';
+  const rows = processes.map(p => `<tr data-process="${esc(p.kind)}:${esc(p.id)}" data-state="${esc(p.state)}">
+      <td><span class="pill">${esc(p.kind)}</span></td><td><code>${esc(p.id)}</code></td>
+      <td><code>${esc(p.app)}/${esc(p.stream)}</code> <span class="vhost">${esc(vhostLabel(p.vhost))}</span></td>
+      <td class="mono">${esc(p.gateway)}</td><td><span class="pill ${PROCESS_STATE[p.state] || ''}">${esc(p.state)}</span></td>
+      <td class="num">${p.pid || ''}</td><td class="num">${p.restarts}</td><td class="num">${p.last_exit_code ?? ''}</td>
+      <td>${p.started_ms ? esc(new Date(p.started_ms).toLocaleTimeString()) : ''}</td></tr>
+    <tr class="detail"><td></td><td colspan="8"><code class="mono">${esc((p.command || []).join(' '))}</code>
+      ${(p.stderr || []).length ? `<pre class="stderr">${esc(p.stderr.slice(-5).join('\n'))}</pre>` : ''}</td></tr>`).join('');
+  return `<section class="panel"><h2>Processes <span class="count">${processes.length}</span></h2>
+    <table><thead><tr><th>Kind</th><th>Id</th><th>Stream</th><th>Gateway</th><th>State</th><th class="num">Pid</th>
+      <th class="num">Restarts</th><th class="num">Last exit</th><th>Started</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
 function hookList(hooks) {
   if (!hooks) return '<span class="muted">none</span>';
   const events = ['on_connect', 'on_close', 'on_publish', 'on_unpublish', 'on_play', 'on_stop', 'on_dvr', 'on_hls'];
@@ -219,4 +257,4 @@ function dvrsView(state) {
   }).join('');
 }
 
-export const views = { overview, streams: streamsView, clients: clientsView, vhosts: vhostsView, dvrs: dvrsView };
+export const views = { overview, streams: streamsView, clients: clientsView, vhosts: vhostsView, dvrs: dvrsView, processes: processesView };

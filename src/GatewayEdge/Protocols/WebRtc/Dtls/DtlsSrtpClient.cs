@@ -12,40 +12,27 @@ namespace OrleansLive.GatewayEdge.Protocols.WebRtc.Dtls;
 /// </summary>
 public sealed class DtlsSrtpClient : DefaultTlsClient, IDtlsSrtpPeer
 {
-    private readonly DtlsCertificate _certificate;
-    private readonly string _expectedPeerFingerprint;
-    private readonly IReadOnlyList<SrtpProfile> _offered;
-    private readonly int _handshakeTimeoutMillis;
-    private readonly int _resendMillis;
+    private readonly DtlsSrtpEnd _end;
 
     public DtlsSrtpClient(DtlsCertificate certificate, string expectedServerFingerprint, IReadOnlyList<SrtpProfile>? profiles = null,
         int handshakeTimeoutMillis = DtlsSrtp.DefaultHandshakeTimeoutMillis, int resendMillis = DtlsSrtp.DefaultResendMillis)
-        : base(new BcTlsCrypto(new SecureRandom()))
-    {
-        ArgumentNullException.ThrowIfNull(certificate);
-        ArgumentException.ThrowIfNullOrWhiteSpace(expectedServerFingerprint);
-        _offered = profiles ?? DtlsSrtp.DefaultProfiles;
-        DtlsSrtp.ValidateProfiles(_offered);
-        _certificate = certificate;
-        _expectedPeerFingerprint = expectedServerFingerprint;
-        _handshakeTimeoutMillis = handshakeTimeoutMillis;
-        _resendMillis = resendMillis;
-    }
+        : base(new BcTlsCrypto(new SecureRandom())) =>
+        _end = new DtlsSrtpEnd(certificate, expectedServerFingerprint, profiles, handshakeTimeoutMillis, resendMillis);
 
-    public SrtpProfile? SelectedProfile { get; private set; }
+    public SrtpProfile? SelectedProfile => _end.SelectedProfile;
 
-    public byte[]? KeyingMaterial { get; private set; }
+    public byte[]? KeyingMaterial => _end.KeyingMaterial;
 
-    public string? PeerFingerprint { get; private set; }
+    public string? PeerFingerprint => _end.PeerFingerprint;
 
-    public string? FailureReason { get; private set; }
+    public string? FailureReason => _end.FailureReason;
 
     /// <summary>A record failing its MAC is dropped, not fatal: anyone can spoof a UDP datagram from the peer's address.</summary>
     public override bool IgnoreCorruptDtlsRecords => true;
 
-    public override int GetHandshakeTimeoutMillis() => _handshakeTimeoutMillis;
+    public override int GetHandshakeTimeoutMillis() => _end.HandshakeTimeoutMillis;
 
-    public override int GetHandshakeResendTimeMillis() => _resendMillis;
+    public override int GetHandshakeResendTimeMillis() => _end.ResendMillis;
 
     protected override ProtocolVersion[] GetSupportedVersions() => DtlsSrtp.Versions;
 
@@ -54,7 +41,7 @@ public sealed class DtlsSrtpClient : DefaultTlsClient, IDtlsSrtpPeer
     public override IDictionary<int, byte[]> GetClientExtensions()
     {
         var extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetClientExtensions());
-        TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData(_offered.Select(p => (int)p).ToArray(), TlsUtilities.EmptyBytes));
+        TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData(_end.Profiles.Select(p => (int)p).ToArray(), TlsUtilities.EmptyBytes));
         return extensions;
     }
 
@@ -63,11 +50,11 @@ public sealed class DtlsSrtpClient : DefaultTlsClient, IDtlsSrtpPeer
         base.ProcessServerExtensions(serverExtensions);
         var answer = serverExtensions is null ? null : TlsSrtpUtilities.GetUseSrtpExtension(serverExtensions);
         if (answer is null)
-            throw Fail(AlertDescription.handshake_failure, "server did not answer use_srtp");
+            throw _end.Fail(AlertDescription.handshake_failure, "server did not answer use_srtp");
         // RFC 5764 4.1.1: exactly one profile, one the client offered.
-        if (answer.ProtectionProfiles.Length != 1 || !_offered.Contains((SrtpProfile)answer.ProtectionProfiles[0]))
-            throw Fail(AlertDescription.illegal_parameter, $"server chose SRTP profiles [{string.Join(", ", answer.ProtectionProfiles)}]");
-        SelectedProfile = (SrtpProfile)answer.ProtectionProfiles[0];
+        if (answer.ProtectionProfiles.Length != 1 || !_end.Profiles.Contains((SrtpProfile)answer.ProtectionProfiles[0]))
+            throw _end.Fail(AlertDescription.illegal_parameter, $"server chose SRTP profiles [{string.Join(", ", answer.ProtectionProfiles)}]");
+        _end.SelectedProfile = (SrtpProfile)answer.ProtectionProfiles[0];
     }
 
     public override TlsAuthentication GetAuthentication() => new Authentication(this);
@@ -75,26 +62,15 @@ public sealed class DtlsSrtpClient : DefaultTlsClient, IDtlsSrtpPeer
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();
-        KeyingMaterial = DtlsSrtp.Export(m_context, SelectedProfile!.Value);
-    }
-
-    private TlsFatalAlert Fail(short alert, string reason)
-    {
-        FailureReason = reason;
-        return new TlsFatalAlert(alert, reason);
+        _end.Complete(m_context);
     }
 
     private sealed class Authentication(DtlsSrtpClient owner) : TlsAuthentication
     {
-        public void NotifyServerCertificate(TlsServerCertificate serverCertificate)
-        {
-            var (fingerprint, failure) = DtlsSrtp.CheckPeer(serverCertificate.Certificate, owner._expectedPeerFingerprint, "server");
-            owner.PeerFingerprint = fingerprint;
-            if (failure is not null)
-                throw owner.Fail(AlertDescription.bad_certificate, failure);
-        }
+        public void NotifyServerCertificate(TlsServerCertificate serverCertificate) =>
+            owner._end.CheckPeer(serverCertificate.Certificate, "server", AlertDescription.bad_certificate);
 
         public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) =>
-            owner._certificate.CreateSigner(owner.m_context, (BcTlsCrypto)owner.Crypto);
+            owner._end.Certificate.CreateSigner(owner.m_context, (BcTlsCrypto)owner.Crypto);
     }
 }
