@@ -13,7 +13,7 @@ namespace OrleansLive.GatewayEdge.Processes;
 /// it leaves. When the vhost configuration changes, the engines of live streams follow it: a removed
 /// engine stops, an added one starts, a changed one starts again with its new command.
 /// </summary>
-public sealed partial class TranscodeExtension : IPublishExtension, IDisposable
+public sealed partial class TranscodeExtension : IPublishExtension, IAsyncDisposable
 {
     private readonly VhostSettingsCache _vhosts;
     private readonly GatewayEndpoints _endpoints;
@@ -45,7 +45,12 @@ public sealed partial class TranscodeExtension : IPublishExtension, IDisposable
         }
     }
 
-    public void Dispose() => _vhosts.Adopted -= OnAdopted;
+    /// <summary>The gateway stops: engines of publishes still live end with it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _vhosts.Adopted -= OnAdopted;
+        await Task.WhenAll(_sources.Keys.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+    }
 
     /// <summary>The engines' command lines the configuration wants for a stream now, by engine name.</summary>
     private async Task<Dictionary<string, IReadOnlyList<string>>> WantedAsync(StreamAddress address)
