@@ -42,6 +42,11 @@ public sealed class GatewayEndpoints
 
     internal void SetSrt(int port) => SrtPort = port;
 
+    /// <summary>The RTSP port; 0 while RTSP is off.</summary>
+    public int RtspPort { get; private set; }
+
+    internal void SetRtsp(int port) => RtspPort = port;
+
     internal void SetRtc(int udpPort, int tcpPort) => (RtcPort, RtcTcpPort) = (udpPort, tcpPort);
 
     internal void SetHttp(int port)

@@ -1,4 +1,5 @@
 using OrleansLive.GatewayEdge.Protocols.MpegTsUdp;
+using OrleansLive.GatewayEdge.Protocols.Rtsp;
 using OrleansLive.GatewayEdge.Protocols.Srt;
 using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Sessions;
@@ -51,6 +52,13 @@ public sealed class GatewayOptions
 
     /// <summary>WebRTC options (SRS `rtc_server { }`).</summary>
     public RtcSettings Rtc { get; set; } = new();
+
+    /// <summary>RTSP port, TCP (554 by convention): play any stream and publish with ANNOUNCE/RECORD,
+    /// RTP over TCP interleaved or UDP. Experimental: 0 (the default) turns RTSP off.</summary>
+    public int RtspPort { get; set; }
+
+    /// <summary>RTSP options (accounts for Basic and Digest authentication).</summary>
+    public RtspSettings Rtsp { get; set; } = new();
 
     /// <summary>SRS `stream_caster { }` blocks: MPEG-TS over UDP ports that publish a stream each.</summary>
     public List<StreamCasterSettings> StreamCasters { get; set; } = [];

@@ -10,6 +10,7 @@ using OrleansLive.GatewayEdge.Processes;
 using OrleansLive.GatewayEdge.Protocols.Http;
 using OrleansLive.GatewayEdge.Protocols.MpegTsUdp;
 using OrleansLive.GatewayEdge.Protocols.Rtmp;
+using OrleansLive.GatewayEdge.Protocols.Rtsp;
 using OrleansLive.GatewayEdge.Protocols.Srt;
 using OrleansLive.GatewayEdge.Protocols.WebRtc;
 using OrleansLive.GatewayEdge.Recording;
@@ -88,6 +89,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IPublishExtension, SnapshotExtension>();
         services.AddHostedService<RtmpListener>();
         services.AddHostedService<SrtListener>();
+        services.AddHostedService<RtspListener>();
         services.AddSingleton<MpegTsUdpCaster>();
         services.AddHostedService(sp => sp.GetRequiredService<MpegTsUdpCaster>());
         services.AddSingleton<RtcServer>();

@@ -8,20 +8,25 @@ namespace OrleansLive.GatewayEdge.Streams;
 /// (12-byte header and payload) with payload type, sequence number and SSRC left for each player to
 /// write in its copy before SRTP protection. H.264/H.265 video carries its parameter sets before each
 /// IDR, AV1 its sequence header before each keyframe that lacks one; VP8 and VP9 frames go as they are.
+/// RTSP players share the same packets, and an AAC frame's (RFC 3640) at the stream's sampling rate.
 /// </summary>
 public sealed class RtpWireForm
 {
-    private RtpWireForm(byte[][] packets, uint timestamp, RtpVideoConfig? config)
+    private RtpWireForm(byte[][] packets, uint timestamp, RtpVideoConfig? config, int clockRate)
     {
         Packets = packets;
         Timestamp = timestamp;
         Config = config;
+        ClockRate = clockRate;
     }
 
     public byte[][] Packets { get; }
 
     /// <summary>RTP time: 90 kHz presentation time for video, 48 kHz for Opus.</summary>
     public uint Timestamp { get; }
+
+    /// <summary>The RTP clock of <see cref="Timestamp"/>.</summary>
+    public int ClockRate { get; }
 
     /// <summary>The decoder configuration the video packets were cut with.</summary>
     public RtpVideoConfig? Config { get; }
@@ -32,6 +37,18 @@ public sealed class RtpWireForm
     public static RtpWireForm Of(MediaFrame frame, RtpVideoConfig? config) =>
         frame.GetWireForm(WireFormat.Rtp, config, Build, static (form, config) => form.Config == config);
 
+    /// <summary>An AAC frame's form: one RFC 3640 AAC-hbr packet, its time at <paramref name="clockRate"/> (the sampling rate).</summary>
+    public static RtpWireForm OfAac(MediaFrame frame, int clockRate) =>
+        frame.GetWireForm(WireFormat.Rtp, clockRate, BuildAac, static (form, rate) => form.ClockRate == rate);
+
+    private static RtpWireForm BuildAac(MediaFrame frame, int clockRate)
+    {
+        var sample = frame.Sample;
+        var timestamp = unchecked((uint)(sample.Dts * clockRate / 1000));
+        var payload = AacPacketizer.Packetize(sample.Data.Span);
+        return new RtpWireForm(payload.Length == 0 ? [] : RtpPacketBuilder.Build([payload], 0, timestamp, 0), timestamp, null, clockRate);
+    }
+
     private static RtpWireForm Build(MediaFrame frame, RtpVideoConfig? config)
     {
         var sample = frame.Sample;
@@ -39,7 +56,7 @@ public sealed class RtpWireForm
         {
             if (config is null)
             {
-                return new RtpWireForm([], 0, null);
+                return new RtpWireForm([], 0, null, VideoClockRate);
             }
             var pts = sample.Pts;
             var timestamp = unchecked((uint)(pts * (VideoClockRate / 1000)));
@@ -53,10 +70,10 @@ public sealed class RtpWireForm
                 VideoCodecId.Av1 => Av1Packetizer.Packetize(sample.Data.Span, frame.IsKeyframe, config.ParameterSets is [var sequenceHeader] ? sequenceHeader.Span : default, max),
                 _ => H264Packetizer.PacketizeAvcc(sample.Data, config.NalLengthSize, max, parameterSets),
             };
-            return new RtpWireForm(RtpPacketBuilder.Build(payloads, 0, timestamp, 0), timestamp, config);
+            return new RtpWireForm(RtpPacketBuilder.Build(payloads, 0, timestamp, 0), timestamp, config, VideoClockRate);
         }
         var audioTimestamp = unchecked((uint)(sample.Dts * (OpusPacketizer.ClockRate / 1000)));
-        return new RtpWireForm(RtpPacketBuilder.Build([OpusPacketizer.Packetize(sample.Data.Span)], 0, audioTimestamp, 0), audioTimestamp, null);
+        return new RtpWireForm(RtpPacketBuilder.Build([OpusPacketizer.Packetize(sample.Data.Span)], 0, audioTimestamp, 0), audioTimestamp, null, OpusPacketizer.ClockRate);
     }
 }
 

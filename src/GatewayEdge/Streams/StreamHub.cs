@@ -2,6 +2,7 @@ using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Interfaces;
 using OrleansLive.Media.Codecs;
 using OrleansLive.Media.Containers.Mp4;
+using OrleansLive.Media.Samples;
 
 namespace OrleansLive.GatewayEdge.Streams;
 
@@ -348,6 +349,18 @@ public sealed class StreamHub
         if (bridge is not null)
         {
             _bridges!.Stopped(Key, bridge, why);
+        }
+    }
+
+    /// <summary>Copies of the stream's current decoder configurations: the video sequence header and
+    /// the audio one a player of <paramref name="family"/> gets; null where none arrived. For protocols
+    /// that describe a stream before they play it (RTSP's DESCRIBE).</summary>
+    public (MediaSample? Video, MediaSample? Audio) Configurations(AudioFamily family)
+    {
+        lock (_gate)
+        {
+            var audio = Bridged(family) ? _convertedHeader : _audioHeader;
+            return (_videoHeader?.Sample.Detach(), audio?.Sample.Detach());
         }
     }
 

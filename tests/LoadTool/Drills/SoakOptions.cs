@@ -21,6 +21,7 @@ public sealed record SoakOptions
           --max-play S            longest play (default 120)
           --bitrate R             publish bitrate (default 500k)
           --sample-seconds S      sampling interval (default 10)
+          --max-rss-growth P      the rss-growth check's limit in percent (default 5)
           --stall-ms MS           a gap in media longer than this is a stall (default 1000; HLS: 3 target durations)
           --ramp N                viewers arriving per second at the start (default 10)
           --dvr-segment S         DVR segment length in seconds (default: a thirtieth of the run, 20 to 120); players
@@ -52,6 +53,10 @@ public sealed record SoakOptions
     public long BitsPerSecond { get; init; } = 500_000;
 
     public double SampleSeconds { get; init; } = 10;
+
+    /// <summary>RSS may grow by less than this (percent) over the measurement window; a run of a few minutes
+    /// measures mostly warm-up and may allow more.</summary>
+    public double MaxRssGrowthPercent { get; init; } = 5;
 
     public int StallMilliseconds { get; init; } = 1000;
 
@@ -105,6 +110,7 @@ public sealed record SoakOptions
                 "--max-play" => options with { MaxPlaySeconds = Double() },
                 "--bitrate" => options with { BitsPerSecond = LoadOptions.ParseBitrate(Value()) },
                 "--sample-seconds" => options with { SampleSeconds = Double() },
+                "--max-rss-growth" => options with { MaxRssGrowthPercent = Double() },
                 "--stall-ms" => options with { StallMilliseconds = Int() },
                 "--ramp" => options with { RampPerSecond = Double() },
                 "--dvr-segment" => options with { DvrSegmentSeconds = Double() },

@@ -20,9 +20,6 @@ public sealed record Return(string What, SoakSample Baseline, SoakSample After, 
 /// </summary>
 public static class SoakVerdict
 {
-    /// <summary>RSS may grow by less than this over the measurement window.</summary>
-    public const double MaxRssGrowthPercent = 5;
-
     /// <summary>Descriptors that may differ from the baseline once clients left: files the HLS and
     /// DVR writers have open change as segments rotate.</summary>
     public const int FdTolerance = 5;
@@ -66,8 +63,9 @@ public static class SoakVerdict
         var samples = run.Samples;
         var (growth, startKiB, endKiB, count) = RssGrowth(samples);
         var (from, to) = Window(samples);
-        checks.Add(new DrillCheck("rss-growth", count >= 2 && growth < MaxRssGrowthPercent, string.Create(CultureInfo.InvariantCulture,
-            $"{growth:+0.00;-0.00}% over {(to - from) / 60:0.#} min after {(from - FirstChurn(samples)) / 60:0.#} min warm-up ({startKiB / 1024:0} → {endKiB / 1024:0} MiB fitted over {count} samples; limit {MaxRssGrowthPercent}%)")));
+        var limit = run.Options.MaxRssGrowthPercent;
+        checks.Add(new DrillCheck("rss-growth", count >= 2 && growth < limit, string.Create(CultureInfo.InvariantCulture,
+            $"{growth:+0.00;-0.00}% over {(to - from) / 60:0.#} min after {(from - FirstChurn(samples)) / 60:0.#} min warm-up ({startKiB / 1024:0} → {endKiB / 1024:0} MiB fitted over {count} samples; limit {limit}%)")));
         foreach (var back in run.Returns)
         {
             checks.Add(new DrillCheck(back.What, back.Returned, string.Create(CultureInfo.InvariantCulture,

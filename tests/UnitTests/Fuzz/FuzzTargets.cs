@@ -9,7 +9,7 @@ internal static partial class FuzzTargets
     public static IReadOnlyList<FuzzTarget> All { get; } =
     [
         RtmpServer, RtmpClient, Amf, Flv, Codecs, TsDemuxer, PsDemuxer,
-        HttpRequest, SrtStreamId, SrsConfig, Stun, Sdp, Rtp, Rtcp, Srtp,
+        HttpRequest, SrtStreamId, SrsConfig, Stun, Sdp, Rtp, Rtcp, Srtp, RtspRequest,
     ];
 
     public static FuzzTarget? Find(string name) =>

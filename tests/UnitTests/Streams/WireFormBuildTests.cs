@@ -40,6 +40,30 @@ public sealed class WireFormBuildTests
     }
 
     [Fact]
+    public void Rtsp_players_share_one_rtp_form_per_frame_aac_included()
+    {
+        var hub = NewHub();
+        var players = Enumerable.Range(0, Players).Select(i => new PlayerQueue($"p{i}", new PlayerQueueLimits()) { AudioFamily = AudioFamily.Source }).ToList();
+        players.ForEach(hub.AddPlayer);
+        var published = SyntheticStream.Publish(2).ToList();
+        foreach (var frame in published)
+        {
+            hub.Publish(frame);
+        }
+        var config = RtpVideoConfig.Of(published.First(f => f.IsVideo && f.IsSequenceHeader));
+        Assert.NotNull(config);
+        var media = published.Where(f => !f.IsSequenceHeader && (f.IsVideo || f.IsAudio)).ToList();
+        var forms = players.Select(p => Drain(p).Where(media.Contains)
+            .Select(f => f.IsVideo ? RtpWireForm.Of(f, config) : RtpWireForm.OfAac(f, 44100)).ToList()).ToList();
+
+        Assert.All(media, f => Assert.Equal(1, f.WireFormBuilds));
+        Assert.All(forms, list => Assert.Equal(forms[0], list)); // the very same objects
+        Assert.All(forms[0], form => Assert.NotEmpty(form.Packets));
+        var aac = forms[0].First(form => form.ClockRate == 44100);
+        Assert.Equal(0x10, aac.Packets[0][Media.Rtp.RtpHeader.FixedSize + 1]); // one 16-bit AU header
+    }
+
+    [Fact]
     public void Ts_players_share_one_mux_per_stream_and_get_a_stream_ffprobe_style_readers_accept()
     {
         var hub = NewHub();
