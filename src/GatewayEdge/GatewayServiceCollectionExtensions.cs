@@ -78,6 +78,9 @@ public static class GatewayServiceCollectionExtensions
         // Ingests and exec commands: external processes under one supervisor.
         services.AddSingleton<ProcessTable>();
         services.AddSingleton<IPublishExtension, ExecExtension>();
+        services.AddSingleton<IPublishExtension, TranscodeExtension>();
+        // The HLS master playlist over a stream and its transcode renditions.
+        services.AddSingleton<IHttpPortRoutes, HlsAbrRoutes>();
         services.AddHostedService<IngestRunner>();
         services.AddSingleton<DashStreams>();
         services.AddSingleton<IPublishExtension, DashPublishExtension>();

@@ -42,6 +42,9 @@ public sealed class VhostOptions
     /// <summary>SRS's `exec { }` block ("Vhosts:&lt;name&gt;:Exec").</summary>
     public ExecOptions Exec { get; set; } = new();
 
+    /// <summary>SRS's `transcode { }` block ("Vhosts:&lt;name&gt;:Transcode").</summary>
+    public TranscodeOptions Transcode { get; set; } = new();
+
     public VhostSettings ToSettings() => new(Enabled, GopCache, QueueLengthSeconds, ChunkSize)
     {
         HttpHooks = HttpHooks.ToSettings(),
@@ -55,5 +58,6 @@ public sealed class VhostOptions
         Exec = Exec.ToSettings(),
         Dash = Dash.ToSettings(),
         Snapshot = Snapshot.ToSettings(),
+        Transcode = Transcode.ToSettings(),
     };
 }

@@ -23,11 +23,44 @@ public sealed record ExecSettings(
     [property: Id(0)] bool Enabled,
     [property: Id(1)] IReadOnlyList<string> Publish);
 
+/// <summary>
+/// SRS's `transcode [app] { enabled; ffmpeg; engine NAME { } }`: while a stream of the vhost (of
+/// <see cref="App"/> when not empty: "app" or "app/stream") is published, one supervised ffmpeg per
+/// engine reads it from the gateway holding its publisher and publishes the engine's rendition back.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record TranscodeSettings(
+    [property: Id(0)] string App,
+    [property: Id(1)] string Ffmpeg,
+    [property: Id(2)] IReadOnlyList<TranscodeEngineSettings> Engines);
+
+/// <summary>
+/// One rendition: <see cref="VideoCodec"/> libx264, copy or vn (no video); <see cref="AudioCodec"/> aac,
+/// copy or an (no audio); bitrates in kbps and picture size (0: keep) for encoded tracks. Encoded video
+/// keeps the source's keyframes, so renditions switch at the same points. <see cref="Output"/> may use
+/// [vhost] [port] [app] [stream] [engine]; <see cref="ExtraArgs"/> are more ffmpeg output options.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record TranscodeEngineSettings(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string VideoCodec,
+    [property: Id(2)] int VideoBitrateKbps,
+    [property: Id(3)] int Width,
+    [property: Id(4)] int Height,
+    [property: Id(5)] double Fps,
+    [property: Id(6)] string Profile,
+    [property: Id(7)] string Preset,
+    [property: Id(8)] string AudioCodec,
+    [property: Id(9)] int AudioBitrateKbps,
+    [property: Id(10)] string Output,
+    [property: Id(11)] string ExtraArgs);
+
 /// <summary>Process kinds in <see cref="ProcessStatus.Kind"/>.</summary>
 public static class ProcessKinds
 {
     public const string Ingest = "ingest";
     public const string Exec = "exec";
+    public const string Transcode = "transcode";
 }
 
 /// <summary>States in <see cref="ProcessStatus.State"/>.</summary>

@@ -29,6 +29,9 @@ public sealed record VhostSettings(
     [Id(26)] public DashSettings Dash { get; init; } = new();
 
     [Id(27)] public SnapshotSettings Snapshot { get; init; } = new();
+
+    /// <summary>Renditions made of each publish (SRS `transcode { }`); null when off or without engines.</summary>
+    [Id(28)] public TranscodeSettings? Transcode { get; init; }
 }
 
 /// <summary>What the HTTP API shows of a vhost. The counters are aggregated by the API from streams.</summary>

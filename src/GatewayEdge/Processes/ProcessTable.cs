@@ -4,7 +4,7 @@ using OrleansLive.Interfaces;
 
 namespace OrleansLive.GatewayEdge.Processes;
 
-/// <summary>Every supervised process this gateway runs (ingests and execs), for the reports to the cluster.</summary>
+/// <summary>Every supervised process this gateway runs (ingests, execs and transcode engines), for the reports to the cluster.</summary>
 public sealed class ProcessTable(GatewayIdentity identity)
 {
     private readonly ConcurrentDictionary<SupervisedProcess, byte> _processes = new();

@@ -166,6 +166,29 @@ public static partial class SrsConfigMapper
         ["vhost.ingest.engine.vparams.*"] = Engine,
         ["vhost.ingest.engine.aparams.*"] = Engine,
 
+        // transcode [app[/stream]] { enabled; ffmpeg; engine NAME { enabled; vcodec; ...; output; } }, one per vhost.
+        ["vhost.transcode.enabled"] = (c, d, _) => c.Bool(c.Vhost + "Transcode:Enabled", d),
+        ["vhost.transcode.ffmpeg"] = (c, d, _) => c.Text(c.Vhost + "Transcode:Ffmpeg", d),
+        ["vhost.transcode.engine.enabled"] = (c, d, _) => c.Bool(c.Engine + "Enabled", d),
+        ["vhost.transcode.engine.vcodec"] = (c, d, _) => c.Text(c.Engine + "VideoCodec", d),
+        ["vhost.transcode.engine.vbitrate"] = (c, d, _) => c.Int(c.Engine + "VideoBitrateKbps", d),
+        ["vhost.transcode.engine.vfps"] = (c, d, _) => c.Number(c.Engine + "Fps", d),
+        ["vhost.transcode.engine.vwidth"] = (c, d, _) => c.Int(c.Engine + "Width", d),
+        ["vhost.transcode.engine.vheight"] = (c, d, _) => c.Int(c.Engine + "Height", d),
+        ["vhost.transcode.engine.vprofile"] = (c, d, _) => c.Text(c.Engine + "Profile", d),
+        ["vhost.transcode.engine.vpreset"] = (c, d, _) => c.Text(c.Engine + "Preset", d),
+        ["vhost.transcode.engine.acodec"] = (c, d, _) => c.Text(c.Engine + "AudioCodec", d),
+        ["vhost.transcode.engine.abitrate"] = (c, d, _) => c.Int(c.Engine + "AudioBitrateKbps", d),
+        ["vhost.transcode.engine.output"] = (c, d, _) => c.Text(c.Engine + "Output", d),
+        ["vhost.transcode.engine.iformat"] = (c, d, _) => c.Accept(d, "flv"),
+        ["vhost.transcode.engine.oformat"] = (c, d, _) => c.Accept(d, "flv"),
+        // More ffmpeg output options, gathered into ExtraArgs when the engine block ends.
+        ["vhost.transcode.engine.vthreads"] = Engine,
+        ["vhost.transcode.engine.asample_rate"] = Engine,
+        ["vhost.transcode.engine.achannels"] = Engine,
+        ["vhost.transcode.engine.vparams.*"] = Engine,
+        ["vhost.transcode.engine.aparams.*"] = Engine,
+
         // exec { enabled; publish COMMAND...; }, one publish per command.
         ["vhost.exec.enabled"] = (c, d, _) => c.Bool(c.Vhost + "Exec:Enabled", d),
         ["vhost.exec.publish"] = (c, d, _) => c.List(c.Vhost + "Exec:Publish", [string.Join(' ', d.Args)]),
@@ -205,8 +228,9 @@ public static partial class SrsConfigMapper
                 context.Path = path;
                 rule(context, child, block);
             }
-            else if (Blocks.Contains(path) && (path is not ("vhost" or "vhost.ingest") || child.Args.Count == 1)
-                && (path != "vhost.ingest.engine" || context.EngineCount++ == 0))
+            else if (Blocks.Contains(path) && (path is not ("vhost" or "vhost.ingest" or "vhost.transcode.engine") || child.Args.Count == 1)
+                && (path != "vhost.ingest.engine" || context.EngineCount++ == 0)
+                && (path != "vhost.transcode" || (child.Args.Count <= 1 && context.TranscodeBlocks.Add(context.Vhost))))
             {
                 if (path == "vhost")
                 {
@@ -219,10 +243,22 @@ public static partial class SrsConfigMapper
                     context.Ingest = $"{context.Vhost}Ingest:{child.Arg0}:";
                     context.EngineCount = 0;
                 }
+                else if (path == "vhost.transcode" && child.Args.Count == 1)
+                {
+                    context.Set(context.Vhost + "Transcode:App", child.Arg0);
+                }
+                else if (path == "vhost.transcode.engine")
+                {
+                    context.Engine = $"{context.Vhost}Transcode:Engines:{child.Arg0}:";
+                }
                 Walk(context, child, path + ".");
                 if (path == "vhost.ingest.engine")
                 {
                     context.EndEngine(child);
+                }
+                else if (path == "vhost.transcode.engine")
+                {
+                    context.EndTranscodeEngine(child);
                 }
             }
             else
@@ -248,6 +284,38 @@ public static partial class SrsConfigMapper
 
         /// <summary>"Vhosts:&lt;name&gt;:Ingest:&lt;id&gt;:" inside an ingest block.</summary>
         public string Ingest { get; set; } = "";
+
+        /// <summary>"Vhosts:&lt;name&gt;:Transcode:Engines:&lt;engine&gt;:" inside a transcode engine block.</summary>
+        public string Engine { get; set; } = "";
+
+        /// <summary>Vhosts with a transcode block: this server reads one per vhost, a second is listed as not done.</summary>
+        public HashSet<string> TranscodeBlocks { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>A transcode engine's threads, sample rate, channels and vparams/aparams blocks as
+        /// ffmpeg output options in ExtraArgs (SRS's SrsFFMPEG passes them the same way).</summary>
+        public void EndTranscodeEngine(SrsDirective engine)
+        {
+            var args = new List<string>();
+            foreach (var (directive, option) in (ReadOnlySpan<(string, string)>)[("vthreads", "-threads"), ("asample_rate", "-ar"), ("achannels", "-ac")])
+            {
+                if (engine.Child(directive)?.Arg0 is { Length: > 0 } value)
+                {
+                    args.AddRange([option, value]);
+                }
+            }
+            foreach (var block in (ReadOnlySpan<string>)["vparams", "aparams"])
+            {
+                foreach (var param in engine.Child(block)?.Children ?? [])
+                {
+                    args.Add("-" + param.Name);
+                    args.AddRange(param.Args);
+                }
+            }
+            if (args.Count > 0)
+            {
+                Set(Engine + "ExtraArgs", SrsEngine.CommandLine(args));
+            }
+        }
 
         /// <summary>Engine blocks seen in the ingest block: this server runs one engine per ingest.</summary>
         public int EngineCount { get; set; }

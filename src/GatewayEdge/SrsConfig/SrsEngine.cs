@@ -68,8 +68,11 @@ public static class SrsEngine
             }
         }
         args.AddRange(["-f", engine.Child("oformat")?.Arg0 is { Length: > 0 } format ? format : "flv"]);
-        return args.Count == 2 ? "" : string.Join(' ', args.Select(Quote));
+        return args.Count == 2 ? "" : CommandLine(args);
     }
+
+    /// <summary>Words as one command line that <see cref="Processes.CommandLine.Split"/> reads back.</summary>
+    public static string CommandLine(IEnumerable<string> args) => string.Join(' ', args.Select(Quote));
 
     private static string Quote(string arg) =>
         arg.Length > 0 && arg.All(ch => char.IsLetterOrDigit(ch) || "-_:.,/=+@%".Contains(ch)) ? arg : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

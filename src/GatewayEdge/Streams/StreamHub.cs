@@ -1,6 +1,7 @@
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.Interfaces;
 using OrleansLive.Media.Codecs;
+using OrleansLive.Media.Containers.Mp4;
 using OrleansLive.Media.Samples;
 
 namespace OrleansLive.GatewayEdge.Streams;
@@ -401,6 +402,25 @@ public sealed class StreamHub
                 player.WaitForKeyframe();
             }
             _players = [.. _players, player];
+        }
+    }
+
+    /// <summary>The tracks the current sequence headers describe (codec string, picture size), for
+    /// manifests that list the stream; null for a track without one.</summary>
+    public (Fmp4TrackConfig? Video, Fmp4TrackConfig? Audio) Tracks()
+    {
+        lock (_gate)
+        {
+            Fmp4TrackConfig? video = null, audio = null;
+            if (_videoHeader is { } videoHeader)
+            {
+                Fmp4TrackConfig.TryFromVideo(videoHeader.Sample, out video);
+            }
+            if (_audioHeader is { } audioHeader)
+            {
+                Fmp4TrackConfig.TryFromAudio(audioHeader.Sample, out audio);
+            }
+            return (video, audio);
         }
     }
 

@@ -58,6 +58,7 @@ public static class VhostConfigValidator
         {
             ingest.Validate($"{prefix}:Ingest:{id}", errors);
         }
+        options.Transcode.Validate($"{prefix}:Transcode", errors);
         return errors;
     }
 

@@ -42,6 +42,7 @@ internal static class InfoResources
             ["dvrs"] = "list the DVR files, start (POST) or stop (DELETE) recording a stream",
             ["ingests"] = "the ingests' supervised ffmpeg processes, their state and stderr",
             ["execs"] = "the exec commands run beside publishes, their state and stderr",
+            ["transcodes"] = "the transcode engines' ffmpeg processes by source stream, their state and stderr",
         };
         // SRS lists its test endpoints here; this server has none of them, so each says so.
         body["tests"] = new JsonObject

@@ -5,8 +5,8 @@ namespace OrleansLive.Silo.Api;
 
 /// <summary>
 /// Beyond SRS, whose API does not show them: the supervised processes of every gateway.
-/// GET /api/v1/ingests lists the ingests (`ingests`), GET /api/v1/execs the exec commands (`execs`);
-/// each with its state (running, backoff, stopped), pid, restarts, last exit code, start time, command
+/// GET /api/v1/ingests lists the ingests (`ingests`), GET /api/v1/execs the exec commands (`execs`),
+/// GET /api/v1/transcodes the transcode engines (`transcodes`, by source stream and engine name); each with its state (running, backoff, stopped), pid, restarts, last exit code, start time, command
 /// and the last lines of its stderr. Stream entries of /api/v1/streams carry theirs as `processes`.
 /// </summary>
 internal static class ProcessesResource
@@ -14,6 +14,8 @@ internal static class ProcessesResource
     public static Task<SrsReply> Ingests(SrsRequest request) => Handle(request, ProcessKinds.Ingest, "ingests");
 
     public static Task<SrsReply> Execs(SrsRequest request) => Handle(request, ProcessKinds.Exec, "execs");
+
+    public static Task<SrsReply> Transcodes(SrsRequest request) => Handle(request, ProcessKinds.Transcode, "transcodes");
 
     private static async Task<SrsReply> Handle(SrsRequest request, string kind, string field)
     {
@@ -55,7 +57,7 @@ internal static class ProcessesResource
         };
     }
 
-    /// <summary>Adds `processes` to each stream entry that has ingests or execs.</summary>
+    /// <summary>Adds `processes` to each stream entry that has ingests, execs or transcode engines.</summary>
     public static async Task AddToStreamsAsync(IGrainFactory grains, IEnumerable<(JsonObject Json, string Key)> streams)
     {
         var byStream = (await grains.GetGrain<IProcessDirectoryGrain>(0).List()).ToLookup(p => p.StreamKey, StringComparer.Ordinal);

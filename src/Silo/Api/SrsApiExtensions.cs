@@ -41,6 +41,7 @@ public static class SrsApiExtensions
         Map(endpoints, "/api/v1/dvrs/{id?}", DvrsResource.Handle);
         Map(endpoints, "/api/v1/ingests", ProcessesResource.Ingests);
         Map(endpoints, "/api/v1/execs", ProcessesResource.Execs);
+        Map(endpoints, "/api/v1/transcodes", ProcessesResource.Transcodes);
         return endpoints;
     }
 

@@ -19,7 +19,7 @@ function tab() {
 async function poll() {
   clearTimeout(timer);
   try {
-    const [summaries, streams, clients, vhosts, dvrs, ingests, execs] = await Promise.all([
+    const [summaries, streams, clients, vhosts, dvrs, ingests, execs, transcodes] = await Promise.all([
       getJson('/api/v1/summaries'),
       getJson('/api/v1/streams/?start=0&count=10000'),
       getJson('/api/v1/clients/?start=0&count=10000'),
@@ -27,11 +27,12 @@ async function poll() {
       getJson('/api/v1/dvrs'),
       getJson('/api/v1/ingests'),
       getJson('/api/v1/execs'),
+      getJson('/api/v1/transcodes'),
     ]);
     Object.assign(state, {
       summaries: summaries.data, streams: streams.streams || [], clients: clients.clients || [],
       vhosts: vhosts.vhosts || [], reload: vhosts.reload || null, dvrs: dvrs.dvrs || [],
-      processes: [...(ingests.ingests || []), ...(execs.execs || [])], error: '', polledAt: Date.now(),
+      processes: [...(ingests.ingests || []), ...(execs.execs || []), ...(transcodes.transcodes || [])], error: '', polledAt: Date.now(),
     });
     const now = Date.now();
     for (const s of state.streams) history.add(s.id, now, s.kbps?.recv_30s || 0, s.kbps?.send_30s || 0);

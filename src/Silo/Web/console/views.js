@@ -197,7 +197,7 @@ function processLine(p) {
 
 function processesView(state) {
   const processes = state.processes;
-  if (processes.length === 0) return '<section class="panel"><h2>Processes</h2><div class="empty">No supervised process runs: configure an ingest (<code>Vhosts:NAME:Ingest:*</code>) or exec (<code>Vhosts:NAME:Exec:*</code>).</div></section>';
+  if (processes.length === 0) return '<section class="panel"><h2>Processes</h2><div class="empty">No supervised process runs: configure an ingest (<code>Vhosts:NAME:Ingest:*</code>), exec (<code>Vhosts:NAME:Exec:*</code>) or transcode (<code>Vhosts:NAME:Transcode:*</code>).</div></section>';
   const rows = processes.map(p => `<tr data-process="${esc(p.kind)}:${esc(p.id)}" data-state="${esc(p.state)}">
       <td><span class="pill">${esc(p.kind)}</span></td><td><code>${esc(p.id)}</code></td>
       <td><code>${esc(p.app)}/${esc(p.stream)}</code> <span class="vhost">${esc(vhostLabel(p.vhost))}</span></td>

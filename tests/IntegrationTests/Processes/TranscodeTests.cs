@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text.Json;
+using OrleansLive.IntegrationTests.Support;
+using OrleansLive.Interfaces;
+using PuppeteerSharp;
+
+namespace OrleansLive.IntegrationTests.Processes;
+
+/// <summary>Transcode (SRS `transcode { engine }`) on the real server: a 640x360 publish gets a 320x180
+/// rendition from a supervised ffmpeg, keyframe-aligned, listed with the source in an HLS master
+/// playlist; the engine ends with the source and follows reloads.</summary>
+public sealed class TranscodeTests(TranscodeServer server) : IClassFixture<TranscodeServer>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private async Task<JsonElement?> EngineOfAsync(string stream)
+    {
+        var list = (await server.GetJsonAsync("api/v1/transcodes")).GetProperty("transcodes").EnumerateArray();
+        return list.Where(p => p.GetProperty("id").GetString() == "480" && p.GetProperty("stream").GetString() == stream)
+            .Select(p => (JsonElement?)p).FirstOrDefault();
+    }
+
+    private async Task<string?> GetTextAsync(string path)
+    {
+        using var response = await server.Http.GetAsync(server.HttpUrl(path));
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+    }
+
+    private static async Task<JsonDocument> ProbeAsync(params string[] args)
+    {
+        await using var probe = ExternalProcess.Start("ffprobe", ["-v", "error", "-rw_timeout", "15000000", .. args]);
+        Assert.True(await probe.WaitForExitAsync(Deadline), "ffprobe finished");
+        Assert.True(probe.ExitCode == 0, $"ffprobe {args[^1]}: {probe.StdErr}");
+        return JsonDocument.Parse(probe.StdOut);
+    }
+
+    /// <summary>The presentation time of a segment's first video packet.</summary>
+    private static async Task<double> FirstVideoPtsAsync(string file)
+    {
+        using var json = await ProbeAsync("-select_streams", "v:0", "-read_intervals", "%+#1", "-show_entries", "packet=pts_time", "-of", "json", file);
+        return double.Parse(json.RootElement.GetProperty("packets")[0].GetProperty("pts_time").GetString()!, CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task A_publish_gets_an_aligned_rendition_and_a_master_playlist_and_its_engine_ends_with_it()
+    {
+        var stream = "tc" + Ids.Random(5);
+        int pid;
+        await using (var publisher = Ffmpeg.Publish(server.Rtmp("live", stream), 640, 360))
+        {
+            var engine = (await Wait.ForAsync<JsonElement?>(async () => await EngineOfAsync(stream) is { } e && e.GetProperty("state").GetString() == ProcessStates.Running ? e : null,
+                Deadline, "the engine running")) ?? default;
+            pid = engine.GetProperty("pid").GetInt32();
+            var command = engine.GetProperty("command").EnumerateArray().Select(a => a.GetString()).ToList();
+            Assert.Equal(["-copyts", "-i", server.Rtmp("live", stream)], command.Skip(5).Take(3));
+            Assert.Equal(server.Rtmp("live", stream + "_480") + "?vhost=__defaultVhost__", command[^1]);
+
+            var streams = await Ffmpeg.ProbeStreamsAsync(server.Rtmp("live", stream + "_480"), Deadline);
+            var video = Assert.Single(streams, s => s.GetProperty("codec_type").GetString() == "video");
+            Assert.Equal(("h264", 320, 180), (video.GetProperty("codec_name").GetString(), video.GetProperty("width").GetInt32(), video.GetProperty("height").GetInt32()));
+            Assert.Contains(streams, s => s.GetProperty("codec_name").GetString() == "aac");
+            var source = await server.FindStreamAsync("live", stream) ?? throw new InvalidOperationException("source not listed");
+            Assert.Equal("480", Assert.Single(source.GetProperty("processes").EnumerateArray()).GetProperty("id").GetString());
+
+            // The master playlist lists the source and the rendition once both have segments.
+            var master = await Wait.ForAsync(async () => await GetTextAsync($"live/{stream}_abr.m3u8") is { } text
+                && text.Contains($"{stream}_480.m3u8", StringComparison.Ordinal) ? text : null, Deadline, "a master playlist with the rendition");
+            Assert.StartsWith("#EXTM3U\n", master);
+            Assert.Contains($"RESOLUTION=640x360,CODECS=\"avc1.64001E,mp4a.40.2\"\n{stream}.m3u8\n", master);
+            Assert.Matches($"#EXT-X-STREAM-INF:BANDWIDTH=\\d+,AVERAGE-BANDWIDTH=\\d+,RESOLUTION=320x180,CODECS=\"avc1\\.[0-9A-F]{{6}},mp4a\\.40\\.2\"\n{stream}_480\\.m3u8\n", master);
+
+            // ffprobe reads it as one program per variant.
+            using (var probe = await ProbeAsync("-show_programs", "-of", "json", server.HttpUrl($"live/{stream}_abr.m3u8")))
+            {
+                var sizes = probe.RootElement.GetProperty("programs").EnumerateArray()
+                    .Select(p => p.GetProperty("streams").EnumerateArray().Where(s => s.GetProperty("codec_type").GetString() == "video")
+                        .Select(s => s.GetProperty("height").GetInt32()).Single())
+                    .Order().ToList();
+                Assert.Equal([180, 360], sizes);
+            }
+
+            // Keyframe-aligned: each rendition segment starts at the picture a source segment starts at.
+            var sourceSegments = MediaTools.Segments(await GetTextAsync($"live/{stream}.m3u8") ?? "");
+            var renditionSegments = MediaTools.Segments(await GetTextAsync($"live/{stream}_480.m3u8") ?? "");
+            var directory = Path.Combine(server.HlsPath, "live");
+            var sourceStarts = new List<double>();
+            foreach (var (uri, _, _) in sourceSegments)
+            {
+                sourceStarts.Add(await FirstVideoPtsAsync(Path.Combine(directory, uri)));
+            }
+            foreach (var (uri, _, _) in renditionSegments.TakeLast(2))
+            {
+                var start = await FirstVideoPtsAsync(Path.Combine(directory, uri));
+                Assert.Contains(sourceStarts, s => Math.Abs(s - start) < 0.002);
+            }
+            publisher.Kill();
+        }
+
+        // The source left: its engine is ended and leaves the API.
+        await Wait.UntilAsync(async () => await EngineOfAsync(stream) is null, Deadline, "the engine gone from the API");
+        await Wait.UntilAsync(() => !Directory.Exists($"/proc/{pid}"), Deadline, "the engine's ffmpeg ended");
+        await Wait.UntilAsync(async () => await server.FindStreamAsync("live", stream + "_480") is null, Deadline, "the rendition unpublished");
+    }
+
+    [Fact]
+    public async Task Reload_stops_a_removed_engine_of_a_live_stream_and_starts_it_again_when_added()
+    {
+        var stream = "rl" + Ids.Random(5);
+        await using var publisher = Ffmpeg.Publish(server.Rtmp("live", stream) + "?vhost=" + TranscodeServer.ReloadVhost, 320, 240);
+        var first = (await Wait.ForAsync<JsonElement?>(async () => await EngineOfAsync(stream) is { } e && e.GetProperty("pid").GetInt32() > 0 ? e : null,
+            Deadline, "the engine running")) ?? default;
+        Assert.Equal(TranscodeServer.ReloadVhost, first.GetProperty("vhost").GetString());
+        var pid = first.GetProperty("pid").GetInt32();
+        try
+        {
+            await server.ReloadAsync(null);
+            await Wait.UntilAsync(async () => await EngineOfAsync(stream) is null, Deadline, "the removed engine gone from the API");
+            await Wait.UntilAsync(() => !Directory.Exists($"/proc/{pid}"), Deadline, "the removed engine's ffmpeg ended");
+            Assert.NotNull(await server.FindStreamAsync("live", stream));
+        }
+        finally
+        {
+            await server.ReloadAsync(TranscodeServer.Engine480());
+        }
+        await Wait.UntilAsync(async () => await EngineOfAsync(stream) is { } e && e.GetProperty("pid").GetInt32() is > 0 and var again && again != pid,
+            Deadline, "the engine added back running");
+    }
+
+    [Fact]
+    public async Task Hls_js_plays_the_master_playlist_and_switches_between_the_renditions()
+    {
+        var stream = "hj" + Ids.Random(5);
+        await using var publisher = Ffmpeg.Publish(server.Rtmp("live", stream), 640, 360);
+        // hls.js starts three target durations behind the live edge: wait for that much in the rendition.
+        await Wait.UntilAsync(async () => await GetTextAsync($"live/{stream}_abr.m3u8") is { } master && master.Contains("_480.m3u8", StringComparison.Ordinal)
+            && MediaTools.Segments(await GetTextAsync($"live/{stream}_480.m3u8") ?? "").Count >= 3, Deadline, "the rendition with three segments");
+
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        // The players page of the console brings the vendored hls.js.
+        var page = await browser.OpenAsync($"http://127.0.0.1:{server.ApiPort}/players/");
+        var heights = await page.EvaluateFunctionAsync<int[]>("""
+            async url => {
+              const video = document.createElement('video');
+              video.muted = true;
+              document.body.appendChild(video);
+              const hls = new Hls();
+              window.abr = { hls, video };
+              hls.loadSource(url);
+              hls.attachMedia(video);
+              await new Promise((resolve, reject) => {
+                hls.on(Hls.Events.MANIFEST_PARSED, resolve);
+                hls.on(Hls.Events.ERROR, (_, data) => data.fatal && reject(new Error(data.details)));
+              });
+              video.play();
+              return hls.levels.map(level => level.height);
+            }
+            """, server.HttpUrl($"live/{stream}_abr.m3u8"));
+        Assert.Equal([180, 360], heights.Order());
+
+        async Task PlaysAtAsync(int height)
+        {
+            await page.EvaluateFunctionAsync("h => abr.hls.currentLevel = abr.hls.levels.findIndex(l => l.height === h)", height);
+            await Wait.UntilAsync(async () => await page.EvaluateExpressionAsync<int>("abr.video.videoHeight") == height, Deadline, $"the video at {height} lines");
+            var time = await page.EvaluateExpressionAsync<double>("abr.video.currentTime");
+            await Wait.UntilAsync(async () => await page.EvaluateExpressionAsync<double>("abr.video.currentTime") > time + 1, Deadline, $"playback advancing at {height} lines");
+        }
+        await PlaysAtAsync(180);
+        await PlaysAtAsync(360);
+    }
+}
