@@ -29,6 +29,7 @@ trap 'rm -rf "$results"' EXIT
 status=0
 dotnet build Silo.sln -c Release -nologo -v q
 for project in tests/*/*.csproj; do
+  grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
   name=$(basename "$project" .csproj)
   dotnet test "$project" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=$?

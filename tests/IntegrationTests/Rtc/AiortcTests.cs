@@ -111,11 +111,11 @@ public sealed class AiortcTests(ServerFixture server, AiortcClip clip, ITestOutp
     public async Task An_aiortc_vp8_whip_publish_plays_over_whep_in_vp8_in_aiortc_and_chromium()
     {
         var stream = "aiovp8" + Ids.Random(5);
-        await using var publisher = AiortcPeer.Publish(server.WhipUrl("live", stream, publish: true), clip.Path, 30, "vp8");
+        await using var publisher = AiortcPeer.Publish(server.WhipUrl("live", stream, publish: true), clip.Path, 24, "vp8");
         await WaitForVideoAsync(stream, publisher);
         Assert.Equal("VP8", (await server.FindStreamAsync("live", stream))!.Value.GetProperty("video").GetProperty("codec").GetString());
 
-        await using (var player = AiortcPeer.Play(server.WhipUrl("live", stream, publish: false), 8, "vp8"))
+        await using (var player = AiortcPeer.Play(server.WhipUrl("live", stream, publish: false), 5, "vp8"))
         {
             var result = await AiortcPeer.FinishAsync(player, Deadline);
             output.WriteLine($"aiortc VP8 player: {result}");
