@@ -4,7 +4,7 @@ using OrleansLive.IntegrationTests.Support;
 namespace OrleansLive.IntegrationTests.Processes;
 
 /// <summary>
-/// The server on a settings file of its own with HLS (1 s fragments) and a transcode engine "480"
+/// The server on a settings file of its own with HLS and DASH (1 s fragments) and a transcode engine "480"
 /// (320x180, ultrafast) on the default vhost, and a vhost reload.test with the same engine that a test
 /// edits and reloads with SIGHUP.
 /// </summary>
@@ -16,6 +16,8 @@ public sealed class TranscodeServer : ServerProcess, IAsyncLifetime
 
     public string HlsPath => Path.Combine(Directory, "hls");
 
+    public string DashPath => Path.Combine(Directory, "dash");
+
     public string ConfigPath => Path.Combine(Directory, "settings.json");
 
     protected override IEnumerable<string> Settings() => ["--config", ConfigPath];
@@ -26,6 +28,7 @@ public sealed class TranscodeServer : ServerProcess, IAsyncLifetime
     {
         ["Enabled"] = true,
         ["Hls"] = new JsonObject { ["Enabled"] = true, ["Fragment"] = 1, ["Window"] = 10, ["Path"] = HlsPath },
+        ["Dash"] = new JsonObject { ["Enabled"] = true, ["Fragment"] = 1, ["Timeshift"] = 10, ["UpdatePeriod"] = 1, ["Path"] = DashPath },
         ["Transcode"] = new JsonObject { ["Enabled"] = engines is not null, ["Engines"] = engines ?? [] },
     };
 
