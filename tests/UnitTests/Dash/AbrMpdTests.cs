@@ -18,14 +18,16 @@ public class AbrMpdTests
         {
             new("video", IsVideo: true, "avc1.64001E", 90000, 500_000, $"{name}-video-init.mp4", name + "-$RepresentationID$-$Number$.m4s", Segments(90000))
             {
-                Width = width, Height = height,
+                Width = width,
+                Height = height,
             },
         };
         if (audio)
         {
             representations.Add(new("audio", IsVideo: false, "mp4a.40.2", 44100, 64_000, $"{name}-audio-init.mp4", name + "-$RepresentationID$-$Number$.m4s", Segments(44100))
             {
-                SampleRate = 44100, Channels = 2,
+                SampleRate = 44100,
+                Channels = 2,
             });
         }
         return new MpdManifest(availabilityStart, availabilityStart.AddSeconds(starts[^1] + 2), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30),
