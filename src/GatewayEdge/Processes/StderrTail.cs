@@ -15,23 +15,29 @@ public sealed class StderrTail
 
     private readonly Lock _gate = new();
     private readonly Queue<string> _lines = new();
-    private readonly StringBuilder _partial = new();
+    private readonly StringBuilder _partial = new(MaxLineChars);
 
-    /// <summary>Adds text as read; a line longer than <see cref="MaxLineChars"/> keeps its start.</summary>
+    /// <summary>Adds text as read; a line longer than <see cref="MaxLineChars"/> keeps its start. Costs
+    /// one scan for line ends per call, and allocates only for the lines it keeps.</summary>
     public void Append(ReadOnlySpan<char> text)
     {
         lock (_gate)
         {
-            foreach (var ch in text)
+            while (!text.IsEmpty)
             {
-                if (ch is '\n' or '\r')
+                var end = text.IndexOfAny('\n', '\r');
+                var piece = end < 0 ? text : text[..end];
+                var room = MaxLineChars - _partial.Length;
+                if (room > 0)
                 {
-                    EndLine();
+                    _partial.Append(piece[..Math.Min(room, piece.Length)]);
                 }
-                else if (_partial.Length < MaxLineChars)
+                if (end < 0)
                 {
-                    _partial.Append(ch);
+                    break;
                 }
+                EndLine();
+                text = text[(end + 1)..];
             }
         }
     }

@@ -134,7 +134,7 @@ public sealed partial class SupervisedProcess : IAsyncDisposable
             _state = ProcessStates.Backoff;
             if (ran)
             {
-                LogDied(Kind, Name, process.ExitCode, delay.TotalSeconds, _tail.Lines().LastOrDefault() ?? "");
+                LogDied(Kind, Name, process.ExitCode, delay.TotalSeconds, failures, StreamKey, _tail.Lines().LastOrDefault() ?? "");
             }
             try
             {
@@ -231,8 +231,8 @@ public sealed partial class SupervisedProcess : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {Name} could not start {Program}: {Error}")]
     private partial void LogStartFailed(string kind, string name, string program, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {Name} exited with code {ExitCode}, restarting in {DelaySeconds} s; last stderr: {LastLine}")]
-    private partial void LogDied(string kind, string name, int exitCode, double delaySeconds, string lastLine);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {Name} exited with code {ExitCode}, restarting in {DelaySeconds} s (failure {Failures} in a row, stream {Stream}); last stderr: {LastLine}")]
+    private partial void LogDied(string kind, string name, int exitCode, double delaySeconds, int failures, string stream, string lastLine);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {Name} ended: {Reason}")]
     private partial void LogRecycled(string kind, string name, string reason);

@@ -1,6 +1,7 @@
 using OrleansLive.GatewayEdge.Streams;
 using OrleansLive.Interfaces;
 using OrleansLive.Media.Containers.Flv;
+using OrleansLive.Media.Samples;
 
 namespace OrleansLive.GatewayEdge.Sessions;
 
@@ -44,6 +45,25 @@ public sealed class PublishSession : IAsyncDisposable
             UpdateCodecs(frame);
         }
         Hub.Publish(frame);
+    }
+
+    /// <summary>Publishes one sample the protocol assembled (WebRTC, RTSP) as a frame of its own; false when
+    /// the sample is not one a frame can carry.</summary>
+    public bool Publish(MediaSample sample)
+    {
+        if (SampleFrames.FromSample(sample) is not { } frame)
+        {
+            return false;
+        }
+        try
+        {
+            Publish(frame);
+        }
+        finally
+        {
+            frame.Release();
+        }
+        return true;
     }
 
     public async ValueTask DisposeAsync()

@@ -105,6 +105,11 @@ public sealed class HostileClientTests(HostileServer server, ITestOutputHelper o
             await watched.AssertPlayingAsync("beside the slow players");
             await Wait.UntilAsync(async () =>
             {
+                // A reader that could not even start its play says why, rather than a count that never comes.
+                if (readers.FirstOrDefault(r => r.IsFaulted) is { } failed)
+                {
+                    await failed;
+                }
                 var (rtmp, flv) = await SlowPlayerDropsAsync();
                 return rtmp >= before.Rtmp + SlowReaders && flv >= before.Flv + SlowReaders;
             }, Deadline, $"{SlowReaders} RTMP and {SlowReaders} HTTP-FLV slow players dropped");

@@ -9,15 +9,16 @@ namespace OrleansLive.IntegrationTests.Processes;
 
 /// <summary>Transcode (SRS `transcode { engine }`) on the real server: a 640x360 publish gets a 320x180
 /// rendition from a supervised ffmpeg, keyframe-aligned, listed with the source in an HLS master
-/// playlist and a DASH MPD; the engine ends with the source and follows reloads.</summary>
+/// playlist and a DASH MPD; the engine ends with the source and follows reloads. An engine ffmpeg
+/// refuses backs off beside a good one; hls.js drops to a lower rendition when the bandwidth is capped.</summary>
 public sealed class TranscodeTests(TranscodeServer server) : IClassFixture<TranscodeServer>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    private async Task<JsonElement?> EngineOfAsync(string stream)
+    private async Task<JsonElement?> EngineOfAsync(string stream, string engine = "480")
     {
         var list = (await server.GetJsonAsync("api/v1/transcodes")).GetProperty("transcodes").EnumerateArray();
-        return list.Where(p => p.GetProperty("id").GetString() == "480" && p.GetProperty("stream").GetString() == stream)
+        return list.Where(p => p.GetProperty("id").GetString() == engine && p.GetProperty("stream").GetString() == stream)
             .Select(p => (JsonElement?)p).FirstOrDefault();
     }
 
@@ -228,5 +229,95 @@ public sealed class TranscodeTests(TranscodeServer server) : IClassFixture<Trans
         }
         await PlaysAtAsync(180);
         await PlaysAtAsync(360);
+    }
+
+    [Fact]
+    public async Task An_engine_whose_options_ffmpeg_refuses_backs_off_while_the_source_and_the_good_engine_play()
+    {
+        var stream = "bd" + Ids.Random(5);
+        var query = "?vhost=" + TranscodeServer.BadVhost;
+        await using var publisher = Ffmpeg.Publish(server.Rtmp("live", stream) + query, 320, 240);
+
+        // The configuration takes any ExtraArgs; ffmpeg refuses the option and exits at once, again and again.
+        var bad = (await Wait.ForAsync<JsonElement?>(async () => await EngineOfAsync(stream, "bad") is { } e && e.GetProperty("restarts").GetInt32() >= 2
+            && e.GetProperty("last_exit_code") is { ValueKind: JsonValueKind.Number } code && code.GetInt32() != 0 ? e : null,
+            Deadline, "the bad engine restarted twice")) ?? default;
+        Assert.Contains(bad.GetProperty("state").GetString(), (string[])[ProcessStates.Backoff, ProcessStates.Running]);
+        Assert.Contains(bad.GetProperty("stderr").EnumerateArray(), l => l.GetString()!.Contains("Unrecognized option '" + TranscodeServer.BadOption[1..] + "'", StringComparison.Ordinal));
+        Assert.Contains(TranscodeServer.BadOption, bad.GetProperty("command").EnumerateArray().Select(a => a.GetString()));
+
+        // Each failure is logged with the delay before the next start: 1 s, then 2 s (doubling, at most 30 s).
+        foreach (var (delay, failure) in ((int, int)[])[(1, 1), (2, 2)])
+        {
+            Assert.Contains(server.LogLines, l => l.Contains("transcode bad exited with code ", StringComparison.Ordinal)
+                && l.Contains($", restarting in {delay} s (failure {failure} in a row, stream {TranscodeServer.BadVhost}/live/{stream})", StringComparison.Ordinal));
+        }
+
+        // Nothing else is affected: the source and the good engine's rendition play, the good engine never restarted.
+        var good = await EngineOfAsync(stream) ?? throw new InvalidOperationException("the good engine not listed");
+        Assert.Equal((ProcessStates.Running, 0), (good.GetProperty("state").GetString(), good.GetProperty("restarts").GetInt32()));
+        foreach (var (name, height) in ((string, int)[])[(stream, 240), (stream + "_480", 180)])
+        {
+            var streams = await Ffmpeg.ProbeStreamsAsync(server.Rtmp("live", name) + query, Deadline);
+            Assert.Equal(height, Assert.Single(streams, s => s.GetProperty("codec_type").GetString() == "video").GetProperty("height").GetInt32());
+        }
+        var master = await Wait.ForAsync(async () => await GetTextAsync($"live/{stream}_abr.m3u8{query}") is { } text
+            && text.Contains($"{stream}_480.m3u8", StringComparison.Ordinal) ? text : null, Deadline, "a master playlist with the good rendition");
+        Assert.DoesNotContain("_bad.m3u8", master);
+    }
+
+    [Fact]
+    public async Task Hls_js_drops_to_a_lower_rendition_when_the_bandwidth_is_capped_and_climbs_back_when_the_cap_is_lifted()
+    {
+        var stream = "bw" + Ids.Random(5);
+        var query = "?vhost=" + TranscodeServer.AbrVhost;
+        await using var publisher = Ffmpeg.Publish(server.Rtmp("live", stream) + query, 640, 360);
+        // hls.js starts at the source, three target durations behind its live edge; the master lists a
+        // rendition once it has a segment. Chromium starts meanwhile.
+        var ready = Wait.UntilAsync(async () => await GetTextAsync($"live/{stream}_abr.m3u8{query}") is { } master
+            && master.Contains("_180.m3u8", StringComparison.Ordinal) && master.Contains("_270.m3u8", StringComparison.Ordinal)
+            && MediaTools.Segments(await GetTextAsync($"live/{stream}.m3u8{query}") ?? "").Count >= 3, Deadline, "the source with three segments and both renditions");
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        await ready;
+        var page = await browser.OpenAsync($"http://127.0.0.1:{server.ApiPort}/players/");
+        // A high first estimate starts at the top; short EWMA half-lives make the estimate follow the network quickly.
+        var bitrates = await page.EvaluateFunctionAsync<long[]>("""
+            async url => {
+              const video = document.createElement('video');
+              video.muted = true;
+              document.body.appendChild(video);
+              const hls = new Hls({ abrEwmaDefaultEstimate: 50e6, abrEwmaFastLive: 1, abrEwmaSlowLive: 2 });
+              window.abr = { hls, video, switched: [] };
+              hls.on(Hls.Events.LEVEL_SWITCHED, (_, data) => abr.switched.push(hls.levels[data.level].height));
+              hls.loadSource(url);
+              hls.attachMedia(video);
+              await new Promise((resolve, reject) => {
+                hls.on(Hls.Events.MANIFEST_PARSED, resolve);
+                hls.on(Hls.Events.ERROR, (_, data) => data.fatal && reject(new Error(data.details)));
+              });
+              video.play();
+              return hls.levels.map(level => level.bitrate);
+            }
+            """, server.HttpUrl($"live/{stream}_abr.m3u8{query}"));
+        var heights = await page.EvaluateExpressionAsync<int[]>("abr.hls.levels.map(l => l.height)");
+        Assert.Equal([180, 270, 360], heights);
+
+        async Task PlaysAsync(Func<int, bool> height, string what)
+        {
+            await Wait.UntilAsync(async () => height(await page.EvaluateExpressionAsync<int>("abr.video.videoHeight")), Deadline, what);
+            var time = await page.EvaluateExpressionAsync<double>("abr.video.currentTime");
+            await Wait.UntilAsync(async () => await page.EvaluateExpressionAsync<double>("abr.video.currentTime") > time + 1, Deadline, "playback advancing: " + what);
+        }
+        await PlaysAsync(h => h == 360, "the source played first");
+
+        // Cap the page's network at 1.5 times the lowest rendition's peak: below the source's bitrate.
+        var cap = bitrates[0] * 3 / 2;
+        Assert.True(cap < bitrates[^1], $"cap {cap} b/s under the source's {bitrates[^1]} b/s");
+        await page.EmulateNetworkConditionsAsync(new NetworkConditions { Download = cap / 8.0, Upload = cap / 8.0, Latency = 0 });
+        await PlaysAsync(h => h is > 0 and < 360, "a lower rendition under the cap");
+        Assert.Contains(await page.EvaluateExpressionAsync<int[]>("abr.switched"), h => h < 360);
+
+        await page.EmulateNetworkConditionsAsync(null);
+        await PlaysAsync(h => h == 360, "the source again once the cap is lifted");
     }
 }

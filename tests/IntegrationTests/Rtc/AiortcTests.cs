@@ -50,10 +50,11 @@ public sealed class AiortcTests(ServerFixture server, AiortcClip clip, ITestOutp
     public async Task An_aiortc_whip_publish_plays_over_whep_in_aiortc_with_picture_and_sound()
     {
         var stream = "aioaio" + Ids.Random(5);
-        await using var publisher = AiortcPeer.Publish(server.WhipUrl("live", stream, publish: true), clip.Path, 16);
+        // The publish outlasts the player's window (4 s from its first picture) with room for a slow start.
+        await using var publisher = AiortcPeer.Publish(server.WhipUrl("live", stream, publish: true), clip.Path, 20);
         await WaitForVideoAsync(stream, publisher);
 
-        await using var player = AiortcPeer.Play(server.WhipUrl("live", stream, publish: false), 8);
+        await using var player = AiortcPeer.Play(server.WhipUrl("live", stream, publish: false), 4);
         var result = await AiortcPeer.FinishAsync(player, Deadline);
         output.WriteLine($"aiortc player: {result}");
         AssertPicture(result, 640, 360);
@@ -67,14 +68,14 @@ public sealed class AiortcTests(ServerFixture server, AiortcClip clip, ITestOutp
     public async Task A_video_only_aiortc_whip_publish_plays_over_whep_and_http_flv_with_picture_only()
     {
         var stream = "aiovid" + Ids.Random(5);
-        await using var publisher = AiortcPeer.Publish(server.WhipUrl("live", stream, publish: true), clip.VideoOnlyPath, 16);
+        await using var publisher = AiortcPeer.Publish(server.WhipUrl("live", stream, publish: true), clip.VideoOnlyPath, 20);
         await WaitForVideoAsync(stream, publisher);
 
         var streams = await ProbeAsync(server.FlvUrl("live", stream));
         Assert.Equal("h264", Assert.Single(streams).GetProperty("codec_name").GetString());
 
         // The player offers audio as well; the stream has none, so that track stays silent.
-        await using var player = AiortcPeer.Play(server.WhipUrl("live", stream, publish: false), 6);
+        await using var player = AiortcPeer.Play(server.WhipUrl("live", stream, publish: false), 4);
         var result = await AiortcPeer.FinishAsync(player, Deadline);
         output.WriteLine($"aiortc player: {result}");
         AssertPicture(result, 640, 360);

@@ -149,13 +149,13 @@ public sealed class AudioBridgeTests(MediaFixture server, AiortcClip clip, ITest
             try
             {
                 var probe = await MediaTools.ProbeAsync(server.HttpUrl($"live/{stream}.m3u8"));
-                return probe.Codecs.Contains("aac") ? probe : null;
+                return probe.Codecs.Contains("aac") && probe.Codecs.Contains("h264") ? probe : null;
             }
             catch (InvalidOperationException)
             {
                 return null;
             }
-        }, Deadline, "the HLS stream with AAC audio");
+        }, Deadline, "the HLS stream with H.264 video and AAC audio");
         Assert.Contains("h264", hls!.Codecs);
         var bridge = await Wait.ForAsync(async () => (await BridgesAsync(stream)) is [var b] ? (JsonElement?)b : null, Deadline, "the bridge in /api/v1/streams");
         Assert.Equal("rtmp", bridge!.Value.GetProperty("side").GetString());

@@ -71,4 +71,18 @@ public sealed class SupervisedProcessTests
         Assert.Contains("/nonexistent/ffmpeg", status.StderrTail[0]);
         Assert.Equal(0, status.Pid);
     }
+
+    [Fact]
+    public async Task A_process_that_floods_stderr_is_drained_and_its_tail_stays_bounded()
+    {
+        // 100 MB: 60 MB of one line without a newline, then 40 MB of 1,000-character lines, then a last word.
+        const string script = "head -c 60000000 /dev/zero | tr '\\0' x >&2; head -c 30000000 /dev/zero | base64 -w 1000 >&2; echo last words >&2; exit 4";
+        await using var process = new SupervisedProcess("exec", "t", "v/a/s", ["/bin/sh", "-c", script], NullLogger.Instance);
+        process.Start();
+        // The writer is never blocked on a full pipe: it runs to its end and exits.
+        var status = await WaitAsync(process, s => s.LastExitCode == 4);
+        Assert.True(status.StderrTail.Count <= StderrTail.MaxLines + 1);
+        Assert.All(status.StderrTail, l => Assert.True(l.Length <= StderrTail.MaxLineChars));
+        Assert.Equal("last words", status.StderrTail[^1]);
+    }
 }

@@ -210,21 +210,7 @@ internal sealed class RtspPublisher
         Emit(new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, codec, SamplePart.Frame, false, 0, 0), dts, data);
     }
 
-    private void Emit(SampleHeader header, long dts, ReadOnlyMemory<byte> data)
-    {
-        if (SampleFrames.FromSample(new MediaSample(header, dts, data)) is not { } frame)
-        {
-            return;
-        }
-        try
-        {
-            _publish.Publish(frame);
-        }
-        finally
-        {
-            frame.Release();
-        }
-    }
+    private void Emit(SampleHeader header, long dts, ReadOnlyMemory<byte> data) => _publish.Publish(new MediaSample(header, dts, data));
 
     private sealed class Input(RtspTrack track, RtcTrackClock clock)
     {

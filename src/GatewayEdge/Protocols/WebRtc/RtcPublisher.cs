@@ -326,21 +326,7 @@ internal sealed class RtcPublisher
         Emit(new SampleHeader(MediaKind.Audio, VideoCodecId.Unknown, AudioCodecId.Opus, SamplePart.Frame, false, 0, 0), dts, packet);
     }
 
-    private void Emit(SampleHeader header, long dts, ReadOnlyMemory<byte> data)
-    {
-        if (SampleFrames.FromSample(new MediaSample(header, dts, data)) is not { } frame)
-        {
-            return;
-        }
-        try
-        {
-            _publish.Publish(frame);
-        }
-        finally
-        {
-            frame.Release();
-        }
-    }
+    private void Emit(SampleHeader header, long dts, ReadOnlyMemory<byte> data) => _publish.Publish(new MediaSample(header, dts, data));
 
     private sealed class ReceiveStats(ushort first)
     {

@@ -12,17 +12,8 @@ public sealed class DashPublishExtension(ClusterLink cluster, IMediaFileSystem f
     public async ValueTask<IAsyncDisposable?> StartAsync(PublishContext context, CancellationToken cancellationToken)
     {
         var address = context.Address;
-        DashSettings settings;
-        try
-        {
-            settings = (await cluster.GetVhostSettings(address.Vhost).AsTask().WaitAsync(cancellationToken)).Dash;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            _logger.LogWarning(ex, "DASH settings of {Vhost} unavailable; no DASH for {Url}", address.Vhost, address.Url);
-            return null;
-        }
-        if (!settings.Enabled)
+        var settings = await OutputSettings.GetAsync(cluster, address, s => s.Dash, "DASH", _logger, cancellationToken);
+        if (settings is not { Enabled: true })
         {
             return null;
         }

@@ -18,17 +18,8 @@ public sealed class HlsPublishExtension(ClusterLink cluster, IMediaFileSystem fi
     public async ValueTask<IAsyncDisposable?> StartAsync(PublishContext context, CancellationToken cancellationToken)
     {
         var address = context.Address;
-        HlsSettings settings;
-        try
-        {
-            settings = (await cluster.GetVhostSettings(address.Vhost).AsTask().WaitAsync(cancellationToken)).Hls;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            _logger.LogWarning(ex, "HLS settings of {Vhost} unavailable; no HLS for {Url}", address.Vhost, address.Url);
-            return null;
-        }
-        if (!settings.Enabled)
+        var settings = await OutputSettings.GetAsync(cluster, address, s => s.Hls, "HLS", _logger, cancellationToken);
+        if (settings is not { Enabled: true })
         {
             return null;
         }

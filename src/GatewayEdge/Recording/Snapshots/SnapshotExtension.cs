@@ -13,17 +13,8 @@ public sealed class SnapshotExtension(ClusterLink cluster, ISnapshotDecoder deco
     public async ValueTask<IAsyncDisposable?> StartAsync(PublishContext context, CancellationToken cancellationToken)
     {
         var address = context.Address;
-        SnapshotSettings settings;
-        try
-        {
-            settings = (await cluster.GetVhostSettings(address.Vhost).AsTask().WaitAsync(cancellationToken)).Snapshot;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            _logger.LogWarning(ex, "Snapshot settings of {Vhost} unavailable; no snapshots of {Url}", address.Vhost, address.Url);
-            return null;
-        }
-        if (!settings.Enabled)
+        var settings = await OutputSettings.GetAsync(cluster, address, s => s.Snapshot, "snapshots", _logger, cancellationToken);
+        if (settings is not { Enabled: true })
         {
             return null;
         }
