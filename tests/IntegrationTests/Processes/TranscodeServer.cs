@@ -4,9 +4,10 @@ using OrleansLive.IntegrationTests.Support;
 namespace OrleansLive.IntegrationTests.Processes;
 
 /// <summary>
-/// The server on a settings file of its own with HLS and DASH (1 s fragments) and a transcode engine "480"
-/// (320x180, ultrafast) on the default vhost, and a vhost reload.test with the same engine that a test
-/// edits and reloads with SIGHUP; bad.test adds an engine that ffmpeg refuses, abr.test has two renditions.
+/// The server on a settings file of its own with HLS (1 s fragments) and a transcode engine "480"
+/// (320x180, ultrafast) on the default vhost, which writes DASH too (1 s fragments), and a vhost
+/// reload.test with the same engine that a test edits and reloads with SIGHUP; bad.test adds an engine
+/// that ffmpeg refuses, abr.test has two renditions.
 /// </summary>
 public sealed class TranscodeServer : ServerProcess, IAsyncLifetime
 {

@@ -177,10 +177,13 @@ public sealed class TranscodeTests(TranscodeServer server) : IClassFixture<Trans
         var stream = "dj" + Ids.Random(5);
         await using var publisher = Ffmpeg.Publish(server.Rtmp("live", stream), 640, 360);
         // dash.js starts a few segments behind the live edge: wait for three in each video representation.
+        // Chromium starts meanwhile.
         var url = server.HttpUrl($"live/{stream}_abr.mpd?vhost=__defaultVhost__");
-        var root = await Wait.ForAsync(async () => await GetTextAsync($"live/{stream}_abr.mpd?vhost=__defaultVhost__") is { } text
+        var ready = Wait.ForAsync(async () => await GetTextAsync($"live/{stream}_abr.mpd?vhost=__defaultVhost__") is { } text
             && XDocument.Parse(text).Root is { } r && r.Descendants(mpd + "Representation").Count(v => ((string?)v.Attribute("id"))?.StartsWith("video", StringComparison.Ordinal) == true
                 && v.Descendants(mpd + "S").Count() >= 3) == 2 ? r : null, Deadline, "an MPD with both renditions");
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        var root = await ready;
         var sets = root.Descendants(mpd + "AdaptationSet").ToList();
         Assert.Equal(["video", "audio"], sets.Select(s => (string?)s.Attribute("contentType")));
         var videos = sets[0].Elements(mpd + "Representation").ToList();
@@ -199,7 +202,6 @@ public sealed class TranscodeTests(TranscodeServer server) : IClassFixture<Trans
             Assert.Equal([180, 360], probed);
         }
 
-        await using var browser = await HeadlessChromium.LaunchAsync();
         // The players page of the console brings the vendored dash.js.
         var page = await browser.OpenAsync($"http://127.0.0.1:{server.ApiPort}/players/");
         var heights = await page.EvaluateFunctionAsync<int[]>("""
