@@ -129,48 +129,6 @@ public sealed class TranscodeTests(TranscodeServer server) : IClassFixture<Trans
     }
 
     [Fact]
-    public async Task Hls_js_plays_the_master_playlist_and_switches_between_the_renditions()
-    {
-        var stream = "hj" + Ids.Random(5);
-        await using var publisher = Ffmpeg.Publish(server.Rtmp("live", stream), 640, 360);
-        // hls.js starts three target durations behind the live edge: wait for that much in the rendition.
-        await Wait.UntilAsync(async () => await GetTextAsync($"live/{stream}_abr.m3u8") is { } master && master.Contains("_480.m3u8", StringComparison.Ordinal)
-            && MediaTools.Segments(await GetTextAsync($"live/{stream}_480.m3u8") ?? "").Count >= 3, Deadline, "the rendition with three segments");
-
-        await using var browser = await HeadlessChromium.LaunchAsync();
-        // The players page of the console brings the vendored hls.js.
-        var page = await browser.OpenAsync($"http://127.0.0.1:{server.ApiPort}/players/");
-        var heights = await page.EvaluateFunctionAsync<int[]>("""
-            async url => {
-              const video = document.createElement('video');
-              video.muted = true;
-              document.body.appendChild(video);
-              const hls = new Hls();
-              window.abr = { hls, video };
-              hls.loadSource(url);
-              hls.attachMedia(video);
-              await new Promise((resolve, reject) => {
-                hls.on(Hls.Events.MANIFEST_PARSED, resolve);
-                hls.on(Hls.Events.ERROR, (_, data) => data.fatal && reject(new Error(data.details)));
-              });
-              video.play();
-              return hls.levels.map(level => level.height);
-            }
-            """, server.HttpUrl($"live/{stream}_abr.m3u8"));
-        Assert.Equal([180, 360], heights.Order());
-
-        async Task PlaysAtAsync(int height)
-        {
-            await page.EvaluateFunctionAsync("h => abr.hls.currentLevel = abr.hls.levels.findIndex(l => l.height === h)", height);
-            await Wait.UntilAsync(async () => await page.EvaluateExpressionAsync<int>("abr.video.videoHeight") == height, Deadline, $"the video at {height} lines");
-            var time = await page.EvaluateExpressionAsync<double>("abr.video.currentTime");
-            await Wait.UntilAsync(async () => await page.EvaluateExpressionAsync<double>("abr.video.currentTime") > time + 1, Deadline, $"playback advancing at {height} lines");
-        }
-        await PlaysAtAsync(180);
-        await PlaysAtAsync(360);
-    }
-
-    [Fact]
     public async Task The_dash_mpd_over_the_renditions_probes_as_two_videos_and_dash_js_plays_both()
     {
         XNamespace mpd = "urn:mpeg:dash:schema:mpd:2011";
