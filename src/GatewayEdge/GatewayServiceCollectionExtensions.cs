@@ -79,8 +79,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ProcessTable>();
         services.AddSingleton<IPublishExtension, ExecExtension>();
         services.AddSingleton<IPublishExtension, TranscodeExtension>();
-        // The HLS master playlist over a stream and its transcode renditions.
+        // The HLS master playlist and the DASH MPD over a stream and its transcode renditions.
         services.AddSingleton<IHttpPortRoutes, HlsAbrRoutes>();
+        services.AddSingleton<IHttpPortRoutes, DashAbrRoutes>();
         services.AddHostedService<IngestRunner>();
         services.AddSingleton<DashStreams>();
         services.AddSingleton<IPublishExtension, DashPublishExtension>();

@@ -5,8 +5,9 @@ namespace OrleansLive.IntegrationTests.Processes;
 
 /// <summary>
 /// The server on a settings file of its own with HLS (1 s fragments) and a transcode engine "480"
-/// (320x180, ultrafast) on the default vhost, and a vhost reload.test with the same engine that a test
-/// edits and reloads with SIGHUP; bad.test adds an engine that ffmpeg refuses, abr.test has two renditions.
+/// (320x180, ultrafast) on the default vhost, which writes DASH too (1 s fragments), and a vhost
+/// reload.test with the same engine that a test edits and reloads with SIGHUP; bad.test adds an engine
+/// that ffmpeg refuses, abr.test has two renditions.
 /// </summary>
 public sealed class TranscodeServer : ServerProcess, IAsyncLifetime
 {
@@ -24,16 +25,19 @@ public sealed class TranscodeServer : ServerProcess, IAsyncLifetime
 
     public string HlsPath => Path.Combine(Directory, "hls");
 
+    public string DashPath => Path.Combine(Directory, "dash");
+
     public string ConfigPath => Path.Combine(Directory, "settings.json");
 
     protected override IEnumerable<string> Settings() => ["--config", ConfigPath];
 
     public string HttpUrl(string path) => $"http://127.0.0.1:{HttpPort}/{path}";
 
-    public JsonObject Vhost(JsonObject? engines) => new()
+    public JsonObject Vhost(JsonObject? engines, bool dash = false) => new()
     {
         ["Enabled"] = true,
         ["Hls"] = new JsonObject { ["Enabled"] = true, ["Fragment"] = 1, ["Window"] = 10, ["Path"] = HlsPath },
+        ["Dash"] = new JsonObject { ["Enabled"] = dash, ["Fragment"] = 1, ["Timeshift"] = 10, ["UpdatePeriod"] = 1, ["Path"] = DashPath },
         ["Transcode"] = new JsonObject { ["Enabled"] = engines is not null, ["Engines"] = engines ?? [] },
     };
 
@@ -80,7 +84,7 @@ public sealed class TranscodeServer : ServerProcess, IAsyncLifetime
     async Task IAsyncLifetime.InitializeAsync()
     {
         var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "appsettings.json")))!;
-        config["Vhosts"]!["__defaultVhost__"] = Vhost(Engine480());
+        config["Vhosts"]!["__defaultVhost__"] = Vhost(Engine480(), dash: true);
         config["Vhosts"]![ReloadVhost] = Vhost(Engine480());
         config["Vhosts"]![BadVhost] = Vhost(EnginesWithABadOne());
         config["Vhosts"]![AbrVhost] = Vhost(TwoRenditions());

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Xml.Linq;
 using OrleansLive.IntegrationTests.Support;
 using OrleansLive.Interfaces;
 using PuppeteerSharp;
@@ -8,8 +9,8 @@ namespace OrleansLive.IntegrationTests.Processes;
 
 /// <summary>Transcode (SRS `transcode { engine }`) on the real server: a 640x360 publish gets a 320x180
 /// rendition from a supervised ffmpeg, keyframe-aligned, listed with the source in an HLS master
-/// playlist; the engine ends with the source and follows reloads. An engine ffmpeg refuses backs off
-/// beside a good one; hls.js drops to a lower rendition when the bandwidth is capped.</summary>
+/// playlist and a DASH MPD; the engine ends with the source and follows reloads. An engine ffmpeg
+/// refuses backs off beside a good one; hls.js drops to a lower rendition when the bandwidth is capped.</summary>
 public sealed class TranscodeTests(TranscodeServer server) : IClassFixture<TranscodeServer>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
@@ -125,6 +126,69 @@ public sealed class TranscodeTests(TranscodeServer server) : IClassFixture<Trans
         }
         await Wait.UntilAsync(async () => await EngineOfAsync(stream) is { } e && e.GetProperty("pid").GetInt32() is > 0 and var again && again != pid,
             Deadline, "the engine added back running");
+    }
+
+    [Fact]
+    public async Task The_dash_mpd_over_the_renditions_probes_as_two_videos_and_dash_js_plays_both()
+    {
+        XNamespace mpd = "urn:mpeg:dash:schema:mpd:2011";
+        var stream = "dj" + Ids.Random(5);
+        await using var publisher = Ffmpeg.Publish(server.Rtmp("live", stream), 640, 360);
+        // dash.js starts a few segments behind the live edge: wait for three in each video representation.
+        // Chromium starts meanwhile.
+        var url = server.HttpUrl($"live/{stream}_abr.mpd?vhost=__defaultVhost__");
+        var ready = Wait.ForAsync(async () => await GetTextAsync($"live/{stream}_abr.mpd?vhost=__defaultVhost__") is { } text
+            && XDocument.Parse(text).Root is { } r && r.Descendants(mpd + "Representation").Count(v => ((string?)v.Attribute("id"))?.StartsWith("video", StringComparison.Ordinal) == true
+                && v.Descendants(mpd + "S").Count() >= 3) == 2 ? r : null, Deadline, "an MPD with both renditions");
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        var root = await ready;
+        var sets = root.Descendants(mpd + "AdaptationSet").ToList();
+        Assert.Equal(["video", "audio"], sets.Select(s => (string?)s.Attribute("contentType")));
+        var videos = sets[0].Elements(mpd + "Representation").ToList();
+        Assert.Equal(["video", "video_480"], videos.Select(v => (string?)v.Attribute("id")));
+        Assert.Equal(["360", "180"], videos.Select(v => (string?)v.Attribute("height")));
+        Assert.All(videos, v => Assert.Matches("^avc1\\.[0-9A-F]{6}$", (string?)v.Attribute("codecs")));
+        // Measured from the segment files, so more than the placeholder of an unknown bitrate.
+        Assert.All(videos, v => Assert.True(long.Parse((string)v.Attribute("bandwidth")!, CultureInfo.InvariantCulture) > 10_000));
+        Assert.Equal($"{stream}_480-video-$Number$.m4s?vhost=__defaultVhost__", (string?)videos[1].Element(mpd + "SegmentTemplate")!.Attribute("media"));
+
+        // ffprobe reads every representation as a stream.
+        using (var probe = await ProbeAsync("-show_streams", "-of", "json", url))
+        {
+            var probed = probe.RootElement.GetProperty("streams").EnumerateArray().Where(s => s.GetProperty("codec_type").GetString() == "video")
+                .Select(s => s.GetProperty("height").GetInt32()).Order().ToList();
+            Assert.Equal([180, 360], probed);
+        }
+
+        // The players page of the console brings the vendored dash.js.
+        var page = await browser.OpenAsync($"http://127.0.0.1:{server.ApiPort}/players/");
+        var heights = await page.EvaluateFunctionAsync<int[]>("""
+            async url => {
+              const video = document.createElement('video');
+              video.muted = true;
+              document.body.appendChild(video);
+              const player = dashjs.MediaPlayer().create();
+              player.updateSettings({ streaming: { abr: { autoSwitchBitrate: { video: false } } } });
+              window.abr = { player, video };
+              await new Promise((resolve, reject) => {
+                player.on(dashjs.MediaPlayer.events.STREAM_INITIALIZED, resolve);
+                player.on(dashjs.MediaPlayer.events.ERROR, e => reject(new Error(JSON.stringify(e.error))));
+                player.initialize(video, url, true);
+              });
+              return player.getRepresentationsByType('video').map(r => r.height);
+            }
+            """, url);
+        Assert.Equal([180, 360], heights.Order());
+
+        async Task PlaysAtAsync(int height)
+        {
+            await page.EvaluateFunctionAsync("h => abr.player.setRepresentationForTypeByIndex('video', abr.player.getRepresentationsByType('video').findIndex(r => r.height === h), true)", height);
+            await Wait.UntilAsync(async () => await page.EvaluateExpressionAsync<int>("abr.video.videoHeight") == height, Deadline, $"the video at {height} lines");
+            var time = await page.EvaluateExpressionAsync<double>("abr.video.currentTime");
+            await Wait.UntilAsync(async () => await page.EvaluateExpressionAsync<double>("abr.video.currentTime") > time + 1, Deadline, $"playback advancing at {height} lines");
+        }
+        await PlaysAtAsync(180);
+        await PlaysAtAsync(360);
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
-using OrleansLive.GatewayEdge.Processes;
 using OrleansLive.GatewayEdge.Protocols.Http;
 using OrleansLive.GatewayEdge.Sessions;
 using OrleansLive.GatewayEdge.Streams;
@@ -24,6 +23,7 @@ public sealed class HlsAbrRoutes(GatewayContext gateway, GatewayEndpoints endpoi
     public const string Suffix = "_abr";
 
     private readonly HlsFileServer _files = new(gateway);
+    private readonly AbrRenditions _renditions = new(gateway, endpoints);
     private readonly ILogger _logger = gateway.Loggers.CreateLogger<HlsAbrRoutes>();
 
     public void Map(IEndpointRouteBuilder endpoints) =>
@@ -69,8 +69,9 @@ public sealed class HlsAbrRoutes(GatewayContext gateway, GatewayEndpoints endpoi
     {
         var variants = new List<HlsVariant>();
         var sourceEnded = false;
-        foreach (var (address, engine) in Renditions(transcode, source))
+        foreach (var rendition in _renditions.Of(transcode, source))
         {
+            var address = rendition.Address;
             var playlist = Path.GetFullPath(HlsSegmenter.PlaylistPath(settings.Hls, address.Vhost, address.App, address.Stream, DateTimeOffset.Now));
             string text;
             try
@@ -82,7 +83,7 @@ public sealed class HlsAbrRoutes(GatewayContext gateway, GatewayEndpoints endpoi
                 continue;
             }
             var ended = text.Contains("#EXT-X-ENDLIST", StringComparison.Ordinal);
-            if (engine is null)
+            if (rendition.Engine is null)
             {
                 sourceEnded = ended;
             }
@@ -92,67 +93,18 @@ public sealed class HlsAbrRoutes(GatewayContext gateway, GatewayEndpoints endpoi
             }
             var directory = Path.GetDirectoryName(playlist)!;
             var (peak, average) = HlsMasterPlaylist.Bitrates(HlsMasterPlaylist.Segments(text)
-                .Select(s => (s.Duration, SizeOf(directory, WithoutPrefix(s.Uri, settings.Hls.EntryPrefix)))));
+                .Select(s => (s.Duration, AbrRenditions.SizeOf(directory, WithoutPrefix(s.Uri, settings.Hls.EntryPrefix)))));
             if (peak == 0)
             {
                 continue;
             }
-            var (width, height, codecs) = Describe(address, engine);
+            var (width, height, video, audio) = _renditions.Describe(rendition);
             var uri = Path.GetRelativePath(masterDirectory, playlist).Replace(Path.DirectorySeparatorChar, '/');
-            variants.Add(new HlsVariant(uri, peak, average, width, height, codecs));
+            variants.Add(new HlsVariant(uri, peak, average, width, height, HlsMasterPlaylist.Codecs(video, audio)));
         }
         return variants;
     }
 
-    /// <summary>The source (engine null) first, then each engine's output stream of the same vhost.</summary>
-    private IEnumerable<(StreamAddress Address, TranscodeEngineSettings? Engine)> Renditions(TranscodeSettings transcode, StreamAddress source)
-    {
-        yield return (source, null);
-        if (!TranscodeCommand.Applies(transcode, source.App, source.Stream))
-        {
-            yield break;
-        }
-        foreach (var engine in transcode.Engines)
-        {
-            if (TranscodeCommand.OutputStream(engine, source, endpoints.RtmpPort, gateway.KnownVhosts) is { } output && output.Vhost == source.Vhost)
-            {
-                yield return (output, engine);
-            }
-        }
-    }
-
-    /// <summary>Size and codecs from the stream's sequence headers on this gateway, else the engine's configured size.</summary>
-    private (int Width, int Height, string Codecs) Describe(StreamAddress address, TranscodeEngineSettings? engine)
-    {
-        if (gateway.Hubs.Find(address.Key) is { } hub)
-        {
-            var (video, audio) = hub.Tracks();
-            if (video is not null || audio is not null)
-            {
-                return (video?.Width ?? 0, video?.Height ?? 0, HlsMasterPlaylist.Codecs(video?.CodecString, audio?.CodecString));
-            }
-        }
-        return engine is { VideoCodec: not ("vn" or "copy"), Width: > 0, Height: > 0 } ? (engine.Width, engine.Height, "") : (0, 0, "");
-    }
-
     private static string WithoutPrefix(string uri, string prefix) =>
         prefix.Length > 0 && uri.StartsWith(prefix, StringComparison.Ordinal) ? uri[prefix.Length..] : uri;
-
-    private static long SizeOf(string directory, string uri)
-    {
-        var relative = uri.Split('?')[0];
-        if (relative.Contains("://", StringComparison.Ordinal))
-        {
-            return 0;
-        }
-        try
-        {
-            var file = new FileInfo(Path.Combine(directory, relative));
-            return file.Exists ? file.Length : 0;
-        }
-        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
-    }
 }

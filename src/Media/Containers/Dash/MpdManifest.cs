@@ -20,8 +20,9 @@ public sealed record MpdManifest(
     IReadOnlyList<MpdRepresentation> Representations);
 
 /// <summary>
-/// One representation in its own adaptation set (one track each: players such as dash.js need audio
-/// and video apart). <see cref="Media"/> and <see cref="Initialization"/> are SegmentTemplate URLs,
+/// One representation, in its own adaptation set (one track each: players such as dash.js need audio
+/// and video apart) unless <see cref="Group"/> names a set it shares with others of the same kind (the
+/// variants of adaptive bitrate). <see cref="Media"/> and <see cref="Initialization"/> are SegmentTemplate URLs,
 /// relative to the MPD, with <c>$Number$</c> and <c>$RepresentationID$</c> as DASH defines them.
 /// </summary>
 /// <param name="Id">Representation id, also what $RepresentationID$ stands for ("video", "audio").</param>
@@ -45,6 +46,9 @@ public sealed record MpdRepresentation(
     public int SampleRate { get; init; }
 
     public int Channels { get; init; }
+
+    /// <summary>Representations with the same group share one adaptation set (in the order the first appears); null: a set of its own.</summary>
+    public string? Group { get; init; }
 }
 
 /// <summary>A listed media segment: its number ($Number$), start and duration in the representation's timescale.</summary>

@@ -6,7 +6,7 @@ namespace OrleansLive.Media.Containers.Dash;
 
 /// <summary>
 /// Writes a dynamic MPD (ISO/IEC 23009-1, isoff-live profile): one period from media time 0, an
-/// adaptation set per representation, and a SegmentTemplate with <c>$Number$</c> over an explicit
+/// adaptation set per representation or group of them (<see cref="MpdRepresentation.Group"/>), and a SegmentTemplate with <c>$Number$</c> over an explicit
 /// SegmentTimeline (every S carries its t, so gaps between segments never shift later ones).
 /// </summary>
 public static class MpdWriter
@@ -41,9 +41,9 @@ public static class MpdWriter
             xml.WriteAttributeString("id", "0");
             xml.WriteAttributeString("start", "PT0S");
             var set = 0;
-            foreach (var representation in manifest.Representations)
+            foreach (var members in AdaptationSets(manifest.Representations))
             {
-                WriteAdaptationSet(xml, representation, set++);
+                WriteAdaptationSet(xml, members, set++);
             }
             xml.WriteEndElement();
             // The time is the MPD's own; a server stamps the time it serves the MPD (WithUtcTime), so
@@ -58,15 +58,71 @@ public static class MpdWriter
         return text.Append('\n').ToString();
     }
 
-    private static void WriteAdaptationSet(XmlWriter xml, MpdRepresentation r, int id)
+    /// <summary>Representations in adaptation sets: each ungrouped one alone, each group together where its first member is.</summary>
+    private static List<List<MpdRepresentation>> AdaptationSets(IReadOnlyList<MpdRepresentation> representations)
     {
+        var sets = new List<List<MpdRepresentation>>();
+        var groups = new Dictionary<(string, bool), List<MpdRepresentation>>();
+        foreach (var representation in representations)
+        {
+            if (representation.Group is { } group)
+            {
+                if (groups.TryGetValue((group, representation.IsVideo), out var members))
+                {
+                    members.Add(representation);
+                    continue;
+                }
+                groups[(group, representation.IsVideo)] = members = [representation];
+                sets.Add(members);
+            }
+            else
+            {
+                sets.Add([representation]);
+            }
+        }
+        return sets;
+    }
+
+    private static void WriteAdaptationSet(XmlWriter xml, List<MpdRepresentation> members, int id)
+    {
+        var isVideo = members[0].IsVideo;
         xml.WriteStartElement("AdaptationSet", Namespace);
         xml.WriteAttributeString("id", Number(id));
-        xml.WriteAttributeString("contentType", r.IsVideo ? "video" : "audio");
-        xml.WriteAttributeString("mimeType", r.IsVideo ? "video/mp4" : "audio/mp4");
-        xml.WriteAttributeString("segmentAlignment", "true");
+        xml.WriteAttributeString("contentType", isVideo ? "video" : "audio");
+        xml.WriteAttributeString("mimeType", isVideo ? "video/mp4" : "audio/mp4");
+        // Claimed only when true: a player may then switch without looking at the other timeline.
+        if (SegmentsAligned(members))
+        {
+            xml.WriteAttributeString("segmentAlignment", "true");
+        }
         xml.WriteAttributeString("startWithSAP", "1");
+        foreach (var representation in members)
+        {
+            WriteRepresentation(xml, representation);
+        }
+        xml.WriteEndElement();
+    }
 
+    /// <summary>True if, over the time all members list, their segments start at the same times (to the millisecond).</summary>
+    internal static bool SegmentsAligned(IReadOnlyList<MpdRepresentation> members)
+    {
+        if (members.Count < 2)
+        {
+            return true;
+        }
+        static long Ms(MpdRepresentation r, long ticks) => (long)Math.Round(ticks * 1000.0 / Math.Max(1u, r.Timescale));
+        var from = members.Max(r => r.Segments.Count > 0 ? Ms(r, r.Segments[0].Start) : long.MaxValue);
+        var to = members.Min(r => r.Segments.Count > 0 ? Ms(r, r.Segments[^1].Start) : long.MinValue);
+        if (from > to)
+        {
+            return false;
+        }
+        var starts = members.Select(r => r.Segments.Select(s => Ms(r, s.Start)).Where(t => t >= from && t <= to).ToList()).ToList();
+        return starts.All(s => s.Count == starts[0].Count && s.Zip(starts[0]).All(p => Math.Abs(p.First - p.Second) <= 1));
+    }
+
+    private static void WriteRepresentation(XmlWriter xml, MpdRepresentation r)
+    {
         xml.WriteStartElement("Representation", Namespace);
         xml.WriteAttributeString("id", r.Id);
         xml.WriteAttributeString("codecs", r.Codecs);
@@ -107,7 +163,6 @@ public static class MpdWriter
         xml.WriteEndElement();
         xml.WriteEndElement();
 
-        xml.WriteEndElement();
         xml.WriteEndElement();
     }
 
