@@ -13,7 +13,7 @@ namespace OrleansLive.IntegrationTests.Processes;
 /// refuses backs off beside a good one; hls.js drops to a lower rendition when the bandwidth is capped.</summary>
 public sealed class TranscodeTests(TranscodeServer server) : IClassFixture<TranscodeServer>
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     private async Task<JsonElement?> EngineOfAsync(string stream, string engine = "480")
     {
